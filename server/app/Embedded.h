@@ -1,0 +1,23 @@
+#pragma once
+// Files from schemas/ compiled into the binary (migrations, drug catalog), so a deployed
+// rxflow carries the schema it expects. See CMakeLists.txt.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rxflow {
+
+struct EmbeddedFile {
+    const char* name;  // path below schemas/, e.g. "sql/001_init.sql"
+    const char* data;
+};
+extern const EmbeddedFile kEmbeddedFiles[];
+extern const std::size_t kEmbeddedFileCount;
+
+// The embedded file with this name, if any.
+std::optional<std::string> embeddedFile(const std::string& name);
+// Names of the embedded files below `prefix`, sorted.
+std::vector<std::string> embeddedFilesUnder(const std::string& prefix);
+
+}  // namespace rxflow

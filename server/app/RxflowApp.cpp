@@ -1,0 +1,131 @@
+#include "server/app/RxflowApp.h"
+
+#include <Poco/ConsoleChannel.h>
+#include <Poco/Environment.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionCallback.h>
+
+#include <iostream>
+#include <set>
+
+#include "server/app/Server.h"
+#include "server/app/Settings.h"
+
+namespace rxflow {
+namespace {
+
+// Option name -> configuration key.
+const std::pair<const char*, const char*> kValueOptions[] = {
+    {"port", "rxflow.port"},          {"db", "rxflow.db"},
+    {"data-dir", "rxflow.data_dir"},  {"platform-key", "rxflow.verify.platform_key"},
+    {"trust-ca", "rxflow.trust.ca_file"},
+};
+
+constexpr int kCommandLinePriority = -200;  // beats the environment layer
+constexpr int kEnvironmentPriority = -150;  // beats --config files (PRIO_DEFAULT)
+
+}  // namespace
+
+std::vector<std::string> joinOptionValues(const std::vector<std::string>& args) {
+    std::set<std::string> takesValue = {"--config"};
+    for (const auto& [name, key] : kValueOptions) takesValue.insert(std::string("--") + name);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (takesValue.count(args[i]) && i + 1 < args.size()) {
+            out.push_back(args[i] + "=" + args[i + 1]);
+            ++i;
+        } else {
+            out.push_back(args[i]);
+        }
+    }
+    return out;
+}
+
+RxflowApp::RxflowApp() : commandLine_(new Poco::Util::MapConfiguration) {
+    setUnixOptions(true);
+    config().add(commandLine_, kCommandLinePriority, true);
+}
+
+void RxflowApp::defineOptions(Poco::Util::OptionSet& options) {
+    ServerApplication::defineOptions(options);
+    options.addOption(Poco::Util::Option("help", "h", "show this help")
+                          .callback(Poco::Util::OptionCallback<RxflowApp>(this, &RxflowApp::setOption)));
+    options.addOption(Poco::Util::Option("config", "", "read configuration from FILE (.properties, .ini, .xml)")
+                          .argument("FILE")
+                          .callback(Poco::Util::OptionCallback<RxflowApp>(this, &RxflowApp::setOption)));
+    for (const auto& [name, key] : kValueOptions)
+        options.addOption(Poco::Util::Option(name, "", std::string("sets ") + key)
+                              .argument("VALUE")
+                              .callback(Poco::Util::OptionCallback<RxflowApp>(this, &RxflowApp::setOption)));
+}
+
+void RxflowApp::setOption(const std::string& name, const std::string& value) {
+    if (name == "help") {
+        helpRequested_ = true;
+        stopOptionsProcessing();
+    } else if (name == "config") {
+        loadConfiguration(value, PRIO_DEFAULT);
+    } else {
+        for (const auto& [opt, key] : kValueOptions)
+            if (name == opt) commandLine_->setString(key, value);
+    }
+}
+
+void RxflowApp::initialize(Poco::Util::Application& self) {
+    Poco::AutoPtr<Poco::Util::MapConfiguration> env(new Poco::Util::MapConfiguration);
+    for (std::size_t i = 0; i < kEnvBindingCount; ++i)
+        if (Poco::Environment::has(kEnvBindings[i].variable))
+            env->setString(kEnvBindings[i].key, Poco::Environment::get(kEnvBindings[i].variable));
+    config().add(env, kEnvironmentPriority, true);
+    setupLogging();
+    ServerApplication::initialize(self);
+}
+
+void RxflowApp::setupLogging() {
+    if (config().has("logging.loggers.root.channel")) return;  // configured in the --config file
+    Poco::AutoPtr<Poco::PatternFormatter> format(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%i %p %s: %t"));
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, new Poco::ConsoleChannel));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::root().setLevel(config().getString("rxflow.log_level", "information"));
+    logger().setChannel(channel);
+    logger().setLevel(config().getString("rxflow.log_level", "information"));
+}
+
+int RxflowApp::usage(int code) {
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("serve [OPTIONS]");
+    help.setHeader("rxflow carries signed electronic prescriptions from online clinics to chain pharmacies.");
+    help.format(code == EXIT_OK ? std::cout : std::cerr);
+    return code;
+}
+
+int RxflowApp::main(const std::vector<std::string>& args) {
+    if (helpRequested_) return usage(EXIT_OK);
+    if (args.empty() || args[0] == "serve") return serve();
+    std::cerr << "rxflow: unknown command '" << args[0] << "'; this build offers: serve\n";
+    return usage(EXIT_USAGE);
+}
+
+int RxflowApp::serve() {
+    Settings settings = Settings::from(config());
+    Poco::Logger& log = Poco::Logger::get("rxflow");
+    if (settings.clockOffsetSeconds != 0)
+        log.warning("CLOCK OFFSET IN FORCE: the server's clock runs %Ld seconds %s real time",
+                    std::llabs(settings.clockOffsetSeconds), std::string(settings.clockOffsetSeconds > 0 ? "ahead of" : "behind"));
+    try {
+        Server server(settings, log);
+        server.start();
+        waitForTerminationRequest();
+        server.stop();
+    } catch (const std::exception& e) {
+        log.fatal("cannot serve: %s", std::string(e.what()));
+        return EXIT_SOFTWARE;
+    }
+    return EXIT_OK;
+}
+
+}  // namespace rxflow

@@ -1,0 +1,124 @@
+#include "server/app/Server.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Path.h>
+#include <Poco/StreamCopier.h>
+
+#include <chrono>
+#include <thread>
+
+#include "server/app/Embedded.h"
+#include "server/domain/Ids.h"
+#include "server/http/ApiHandler.h"
+#include "server/http/Auth.h"
+#include "server/http/handlers/Routes.h"
+#include "server/store/DoctorRepo.h"
+#include "server/store/Migrations.h"
+#include "signing/certificate.h"
+
+namespace rxflow {
+namespace {
+
+std::string readFile(const std::string& path) {
+    Poco::FileInputStream in(path);
+    std::string text;
+    Poco::StreamCopier::copyToString(in, text);
+    return text;
+}
+
+Catalog loadCatalog(const Settings& s) {
+    if (!s.catalogFile.empty()) return Catalog::fromCsv(readFile(s.catalogFile));
+    auto csv = embeddedFile("catalog/drugs.csv");
+    if (!csv) throw std::runtime_error("no drug catalog was compiled in");
+    return Catalog::fromCsv(*csv);
+}
+
+}  // namespace
+
+Server::Server(const Settings& settings, Poco::Logger& log)
+    : settings_(settings),
+      log_(log),
+      clock_(settings.clockOffsetSeconds),
+      db_(std::make_unique<store::Database>(store::DbUrl::parse(settings.dbUrl), settings.pool)),
+      catalog_(loadCatalog(settings)),
+      cipher_(store::DataCipher::loadOrCreate(settings.dataDir, settings.dataKeyHex)),
+      threads_(2, std::max(2, settings.maxThreads), 60) {
+    const int applied = store::migrate(*db_);
+    log_.information("database %s: %d migration(s) applied", store::DbUrl::parse(settings.dbUrl).redacted(), applied);
+    log_.information("catalog: %z drugs", catalog_.size());
+    services_.reset(new Services{settings_, *db_, catalog_, cipher_, clock_, metrics_,
+                                 settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken)});
+    if (settings_.adminToken.empty())
+        log_.warning("no admin token configured (RXFLOW_ADMIN_TOKEN): the registries cannot be managed");
+    loadTrustAnchorsFile();
+    http::addAllRoutes(router_);
+}
+
+Server::~Server() {
+    if (http_) stop();
+}
+
+void Server::loadTrustAnchorsFile() {
+    if (settings_.trustCaFile.empty()) return;
+    const std::string text = readFile(settings_.trustCaFile);
+    const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+    int added = 0;
+    std::size_t b = text.find(begin);
+    while (b != std::string::npos) {
+        std::size_t e = text.find(end, b);
+        if (e == std::string::npos) throw std::runtime_error(settings_.trustCaFile + ": unterminated certificate");
+        e += end.size();
+        const std::string pem = text.substr(b, e - b);
+        const rxsign::CertificateInfo cert = rxsign::parseCertificatePem(pem);
+        const long long now = clock_.nowMs();
+        TrustAnchor anchor{newId("ta", now), cert.subject, cert.sha256Fingerprint, pem, cert.notAfter};
+        if (db_->write([&](store::Tx& tx) { return store::TrustAnchorRepo::insert(tx, anchor, now); })) ++added;
+        b = text.find(begin, e);
+    }
+    log_.information("trust anchors from %s: %d new", settings_.trustCaFile, added);
+}
+
+void Server::start() {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(settings_.host, static_cast<Poco::UInt16>(settings_.port)),
+                                   256);
+    port_ = socket.address().port();
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(settings_.maxThreads);
+    params->setMaxQueued(settings_.maxQueued);
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(settings_.keepAliveSeconds, 0));
+    params->setTimeout(Poco::Timespan(60, 0));
+    params->setServerName("rxflow");
+    http_ = std::make_unique<Poco::Net::HTTPServer>(new http::ApiHandlerFactory(router_, *services_, log_), threads_,
+                                                    socket, params);
+    http_->start();
+
+    const std::string portFile = Poco::Path(settings_.dataDir, "rxflow.port").toString();
+    {
+        Poco::FileOutputStream out(portFile + ".tmp");
+        out << port_ << "\n";
+    }
+    Poco::File(portFile + ".tmp").renameTo(portFile);
+    log_.information("listening on %s:%d with up to %d threads", settings_.host, port_, settings_.maxThreads);
+}
+
+void Server::stop() {
+    if (!http_) return;
+    log_.information("stopping: no new connections; %d in flight", http_->currentConnections());
+    http_->stopAll(false);  // idle keep-alive connections close; busy ones finish their request
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(settings_.drainSeconds);
+    while (http_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (http_->currentConnections() > 0) {
+        log_.warning("drain timeout: aborting %d connection(s)", http_->currentConnections());
+        http_->stopAll(true);
+    }
+    threads_.joinAll();
+    http_.reset();
+    log_.information("stopped");
+}
+
+}  // namespace rxflow

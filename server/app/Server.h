@@ -1,0 +1,44 @@
+#pragma once
+// Wiring only: settings -> database (migrated) -> catalog, keys -> services -> HTTP server.
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <memory>
+
+#include "server/app/Services.h"
+#include "server/app/Settings.h"
+#include "server/http/Router.h"
+
+namespace rxflow {
+
+class Server {
+public:
+    Server(const Settings& settings, Poco::Logger& log);
+    ~Server();
+
+    // Binds host:port (port 0: any free port) and starts serving; writes the bound port to
+    // DATA_DIR/rxflow.port so scripts and tests started with port 0 can find it.
+    void start();
+    int port() const { return port_; }
+    // Stops accepting, lets requests in flight finish (up to drainSeconds), then returns.
+    void stop();
+
+private:
+    void loadTrustAnchorsFile();
+
+    Settings settings_;
+    Poco::Logger& log_;
+    Clock clock_;
+    std::unique_ptr<store::Database> db_;
+    Catalog catalog_;
+    store::DataCipher cipher_;
+    http::Metrics metrics_;
+    std::unique_ptr<Services> services_;
+    http::Router router_;
+    Poco::ThreadPool threads_;
+    std::unique_ptr<Poco::Net::HTTPServer> http_;
+    int port_ = 0;
+};
+
+}  // namespace rxflow

@@ -1,0 +1,48 @@
+#include "server/app/Settings.h"
+
+#include <Poco/Path.h>
+
+namespace rxflow {
+
+const EnvBinding kEnvBindings[] = {
+    {"RXFLOW_PORT", "rxflow.port"},
+    {"RXFLOW_DB", "rxflow.db"},
+    {"RXFLOW_DATA_DIR", "rxflow.data_dir"},
+    {"RXFLOW_ADMIN_TOKEN", "rxflow.admin_token"},
+    {"RXFLOW_TRUST_CA", "rxflow.trust.ca_file"},
+    {"RXFLOW_ACCEPT_TIMEOUT", "rxflow.routing.accept_timeout"},
+    {"RXFLOW_SWEEP_INTERVAL", "rxflow.sweep_interval"},
+    {"RXFLOW_CLOCK_OFFSET", "rxflow.clock_offset"},
+    {"RXFLOW_DATA_KEY", "rxflow.data_key"},
+    {"RXFLOW_DB_POOL_SIZE", "rxflow.db.pool_size"},
+    {"RXFLOW_DB_LEASE_TIMEOUT_MS", "rxflow.db.lease_timeout_ms"},
+    {"RXFLOW_DB_BUSY_TIMEOUT_MS", "rxflow.db.busy_timeout_ms"},
+    {"RXFLOW_MAX_THREADS", "rxflow.http.max_threads"},
+};
+const std::size_t kEnvBindingCount = sizeof(kEnvBindings) / sizeof(kEnvBindings[0]);
+
+Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
+    Settings s;
+    s.host = c.getString("rxflow.host", s.host);
+    s.port = c.getInt("rxflow.port", s.port);
+    s.dataDir = c.getString("rxflow.data_dir", s.dataDir);
+    s.dbUrl = c.getString("rxflow.db", "sqlite3://db=" + Poco::Path(s.dataDir, "rxflow.db").toString());
+    s.adminToken = c.getString("rxflow.admin_token", "");
+    s.trustCaFile = c.getString("rxflow.trust.ca_file", "");
+    s.dataKeyHex = c.getString("rxflow.data_key", "");
+    s.catalogFile = c.getString("rxflow.catalog_file", "");
+    s.acceptTimeoutSeconds = c.getInt("rxflow.routing.accept_timeout", s.acceptTimeoutSeconds);
+    s.sweepIntervalSeconds = c.getInt("rxflow.sweep_interval", s.sweepIntervalSeconds);
+    s.clockOffsetSeconds = c.getInt64("rxflow.clock_offset", s.clockOffsetSeconds);
+    s.maxThreads = c.getInt("rxflow.http.max_threads", s.maxThreads);
+    s.maxQueued = c.getInt("rxflow.http.max_queued", s.maxQueued);
+    s.keepAliveSeconds = c.getInt("rxflow.http.keep_alive_seconds", s.keepAliveSeconds);
+    s.drainSeconds = c.getInt("rxflow.http.drain_seconds", s.drainSeconds);
+    s.pool.size = static_cast<std::size_t>(c.getInt("rxflow.db.pool_size", static_cast<int>(s.pool.size)));
+    s.pool.leaseTimeoutMs = c.getInt("rxflow.db.lease_timeout_ms", s.pool.leaseTimeoutMs);
+    s.pool.busyTimeoutMs = c.getInt("rxflow.db.busy_timeout_ms", s.pool.busyTimeoutMs);
+    s.pool.maxAttempts = c.getInt("rxflow.db.max_attempts", s.pool.maxAttempts);
+    return s;
+}
+
+}  // namespace rxflow

@@ -1,0 +1,41 @@
+#pragma once
+// Every configuration key rxflow reads, read once at start (API.md §10). Layers, strongest
+// first: command line, RXFLOW_* environment variables, --config file, defaults below.
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <string>
+
+#include "server/store/Database.h"
+
+namespace rxflow {
+
+struct Settings {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    std::string dataDir = "rxflow-data";
+    std::string dbUrl;  // default sqlite3://db=DATA_DIR/rxflow.db
+    std::string adminToken;
+    std::string trustCaFile;
+    std::string dataKeyHex;   // overrides DATA_DIR/data.key
+    std::string catalogFile;  // overrides the catalog compiled in from schemas/catalog/
+    int acceptTimeoutSeconds = 900;
+    int sweepIntervalSeconds = 30;
+    long long clockOffsetSeconds = 0;
+    int maxThreads = 64;
+    int maxQueued = 256;
+    int keepAliveSeconds = 15;
+    int drainSeconds = 30;
+    store::PoolOptions pool;
+
+    static Settings from(const Poco::Util::AbstractConfiguration& config);
+};
+
+// Environment variable -> configuration key, for the overrides of API.md §10.
+struct EnvBinding {
+    const char* variable;
+    const char* key;
+};
+extern const EnvBinding kEnvBindings[];
+extern const std::size_t kEnvBindingCount;
+
+}  // namespace rxflow

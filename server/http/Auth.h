@@ -1,0 +1,17 @@
+#pragma once
+#include <string>
+
+#include "server/app/Services.h"
+#include "server/domain/Principal.h"
+
+namespace rxflow::http {
+
+// The principal of `Authorization: Bearer <token>`; 401 when missing or unknown. Tokens are
+// looked up by their SHA-256 and compared in constant time; the bootstrap admin token is
+// configured (RXFLOW_ADMIN_TOKEN) and kept only as its hash.
+Principal authenticate(const std::string& authorizationHeader, Services& services);
+
+// SHA-256 hex, the only form in which tokens are kept.
+std::string tokenHash(const std::string& token);
+
+}  // namespace rxflow::http

@@ -1,0 +1,49 @@
+#include "server/http/Metrics.h"
+
+#include <set>
+#include <sstream>
+
+namespace rxflow::http {
+
+void Metrics::observe(const std::string& route, const std::string& method, int status, double seconds) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Series& s = series_[{route, method, status}];
+    ++s.count;
+    s.sum += seconds;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i)
+        if (seconds <= kBuckets[i]) ++s.buckets[i];
+}
+
+std::string Metrics::render(const std::vector<Gauge>& gauges) const {
+    std::ostringstream out;
+    out << "# HELP rxflow_http_requests_total HTTP requests by route, method and status.\n"
+           "# TYPE rxflow_http_requests_total counter\n";
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto labels = [](const auto& key) {
+        return "route=\"" + std::get<0>(key) + "\",method=\"" + std::get<1>(key) + "\",status=\"" +
+               std::to_string(std::get<2>(key)) + "\"";
+    };
+    for (const auto& [key, s] : series_) out << "rxflow_http_requests_total{" << labels(key) << "} " << s.count << "\n";
+    out << "# HELP rxflow_http_request_duration_seconds HTTP request latency.\n"
+           "# TYPE rxflow_http_request_duration_seconds histogram\n";
+    for (const auto& [key, s] : series_) {
+        const std::string l = labels(key);
+        for (std::size_t i = 0; i < kBuckets.size(); ++i)
+            out << "rxflow_http_request_duration_seconds_bucket{" << l << ",le=\"" << kBuckets[i] << "\"} "
+                << s.buckets[i] << "\n";
+        out << "rxflow_http_request_duration_seconds_bucket{" << l << ",le=\"+Inf\"} " << s.count << "\n";
+        out << "rxflow_http_request_duration_seconds_sum{" << l << "} " << s.sum << "\n";
+        out << "rxflow_http_request_duration_seconds_count{" << l << "} " << s.count << "\n";
+    }
+    std::set<std::string> described;
+    for (const Gauge& g : gauges) {
+        if (described.insert(g.name).second)
+            out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n";
+        out << g.name;
+        if (!g.labels.empty()) out << "{" << g.labels << "}";
+        out << " " << g.value << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace rxflow::http

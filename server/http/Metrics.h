@@ -1,0 +1,37 @@
+#pragma once
+// Prometheus text exposition of request counts and latency histograms by route, method and
+// status (API.md §9). Gauges owned elsewhere (pool use, ...) are passed in when rendering.
+#include <array>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace rxflow::http {
+
+struct Gauge {
+    std::string name;
+    std::string help;
+    std::string labels;  // e.g. state="routed", or empty
+    double value = 0;
+};
+
+class Metrics {
+public:
+    void observe(const std::string& route, const std::string& method, int status, double seconds);
+    std::string render(const std::vector<Gauge>& gauges) const;
+
+private:
+    static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                        0.1,   0.25,   0.5,   1,    2.5,   5};
+    struct Series {
+        long long count = 0;
+        double sum = 0;
+        std::array<long long, kBuckets.size()> buckets{};
+    };
+    mutable std::mutex mutex_;
+    std::map<std::tuple<std::string, std::string, int>, Series> series_;
+};
+
+}  // namespace rxflow::http

@@ -1,0 +1,62 @@
+#pragma once
+// Everything a handler needs about one request: who calls, the path parameters, the query,
+// the body, and the transaction helpers that carry Idempotency-Key along.
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/NameValueCollection.h>
+
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "server/app/Services.h"
+#include "server/domain/Principal.h"
+#include "server/http/Idempotency.h"
+#include "server/http/Response.h"
+
+namespace rxflow::http {
+
+class RequestContext {
+public:
+    RequestContext(Services& services, std::map<std::string, std::string> params,
+                   std::map<std::string, std::string> query, std::string body, std::optional<Principal> principal,
+                   std::optional<IdempotencyScope> idempotency)
+        : services(services), params_(std::move(params)), query_(std::move(query)), body_(std::move(body)),
+          principal_(std::move(principal)), idempotency_(std::move(idempotency)) {}
+
+    Services& services;
+
+    const Principal& principal() const;
+    // 403 unless the caller has one of these roles.
+    const Principal& require(std::initializer_list<Role> roles) const;
+    const std::string& param(const std::string& name) const { return params_.at(name); }
+    std::string query(const std::string& name, const std::string& fallback = "") const;
+    const std::string& body() const { return body_; }
+    // The body as a JSON object (parsed once); 400 when it is not one.
+    Poco::JSON::Object::Ptr json();
+
+    // One write transaction around `fn`, with the Idempotency-Key record in the same transaction.
+    template <class F> Response write(F&& fn) {
+        return services.db.write([&](store::Tx& tx) -> Response {
+            if (idempotency_)
+                if (auto replay = replayIfSeen(tx, services.cipher, *idempotency_)) return *replay;
+            Response r = fn(tx);
+            if (idempotency_ && r.status < 300) remember(tx, services.cipher, *idempotency_, r, services.clock.nowMs());
+            return r;
+        });
+    }
+    template <class F> auto read(F&& fn) { return services.db.read(std::forward<F>(fn)); }
+
+private:
+    std::map<std::string, std::string> params_;
+    std::map<std::string, std::string> query_;
+    std::string body_;
+    std::optional<Principal> principal_;
+    std::optional<IdempotencyScope> idempotency_;
+    Poco::JSON::Object::Ptr json_;
+};
+
+// Query parameters shared by list endpoints: `limit` (1..200, default 50) and an opaque cursor.
+std::size_t listLimit(const RequestContext& ctx);
+
+}  // namespace rxflow::http

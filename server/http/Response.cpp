@@ -1,0 +1,48 @@
+#include "server/http/Response.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+namespace rxflow::http {
+
+std::string toJson(const Poco::Dynamic::Var& value) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::condense(value, out);
+    return out.str();
+}
+
+Response Response::json(int status, const Poco::Dynamic::Var& value) {
+    return Response{status, "application/json", toJson(value), {}};
+}
+
+Response Response::text(int status, std::string contentType, std::string body) {
+    return Response{status, std::move(contentType), std::move(body), {}};
+}
+
+Response problem(const Error& e) {
+    auto p = object();
+    p->set("type", "about:blank");
+    p->set("title", e.status() >= 500 ? "Service unavailable" : "Request refused");
+    p->set("status", e.status());
+    p->set("code", e.code());
+    p->set("detail", e.detail());
+    if (e.status() == 400 || e.status() == 422 || !e.errors().empty()) {
+        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+        for (const FieldError& f : e.errors()) {
+            auto item = object();
+            if (!f.path.empty()) item->set("path", f.path);
+            if (f.line) item->set("line", *f.line);
+            item->set("message", f.message);
+            if (!f.code.empty()) item->set("code", f.code);
+            list->add(item);
+        }
+        p->set("errors", list);
+    }
+    Response r = Response::json(e.status(), p);
+    r.contentType = "application/problem+json";
+    return r;
+}
+
+}  // namespace rxflow::http

@@ -1,0 +1,29 @@
+#pragma once
+// One registration function per resource file in this folder; app/Server.cpp calls them all.
+#include "server/http/Router.h"
+
+namespace rxflow::http {
+
+void addHealthRoutes(Router& r);        // /healthz /readyz /metrics
+void addPrincipalRoutes(Router& r);     // /v1/admin/principals
+void addClinicRoutes(Router& r);        // /v1/admin/clinics
+void addDoctorRoutes(Router& r);        // /v1/admin/doctors
+void addTrustAnchorRoutes(Router& r);   // /v1/admin/trust-anchors
+void addPharmacyRoutes(Router& r);      // /v1/admin/pharmacies
+void addStockRoutes(Router& r);         // /v1/pharmacies/{store}/stock
+void addCourierRoutes(Router& r);       // /v1/admin/couriers
+void addDrugRoutes(Router& r);          // /v1/drugs
+
+inline void addAllRoutes(Router& r) {
+    addHealthRoutes(r);
+    addPrincipalRoutes(r);
+    addClinicRoutes(r);
+    addDoctorRoutes(r);
+    addTrustAnchorRoutes(r);
+    addPharmacyRoutes(r);
+    addStockRoutes(r);
+    addCourierRoutes(r);
+    addDrugRoutes(r);
+}
+
+}  // namespace rxflow::http

@@ -1,0 +1,44 @@
+// POST /v1/admin/couriers, GET /v1/admin/couriers/{id}: courier companies.
+#include "server/http/BodyReader.h"
+#include "server/http/RequestContext.h"
+#include "server/http/handlers/Routes.h"
+#include "server/store/ClinicRepo.h"
+
+namespace rxflow::http {
+namespace {
+
+Poco::JSON::Object::Ptr view(const Courier& c) {
+    auto o = object();
+    o->set("id", c.id);
+    o->set("name", c.name);
+    return o;
+}
+
+Response createCourier(RequestContext& ctx) {
+    ctx.require({Role::Admin});
+    BodyReader in(ctx.json());
+    Courier c{in.str("id", 64), in.str("name", 200)};
+    if (!c.id.empty() && !isIdentifier(c.id)) in.fail("id", "must be 1-64 of A-Z a-z 0-9 . _ -");
+    in.done();
+    return ctx.write([&](store::Tx& tx) {
+        if (!store::CourierRepo::insert(tx, c, ctx.services.clock.nowMs()))
+            throw Error::conflict("already_exists", "courier company " + c.id + " is registered already");
+        return Response::json(201, view(c));
+    });
+}
+
+Response getCourier(RequestContext& ctx) {
+    ctx.require({Role::Admin});
+    auto c = ctx.read([&](store::Tx& tx) { return store::CourierRepo::find(tx, ctx.param("id")); });
+    if (!c) throw Error::notFound("no such courier company");
+    return Response::json(200, view(*c));
+}
+
+}  // namespace
+
+void addCourierRoutes(Router& r) {
+    r.add("POST", "/v1/admin/couriers", createCourier);
+    r.add("GET", "/v1/admin/couriers/{id}", getCourier);
+}
+
+}  // namespace rxflow::http

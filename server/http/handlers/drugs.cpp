@@ -1,0 +1,77 @@
+// GET /v1/drugs/{code} and GET /v1/drugs?class=&q=&cursor=&limit=: the drug catalog, any role.
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+
+#include <sstream>
+
+#include "server/http/RequestContext.h"
+#include "server/http/handlers/Routes.h"
+
+namespace rxflow::http {
+namespace {
+
+Poco::JSON::Object::Ptr view(const Drug& d) {
+    auto o = object();
+    o->set("code", d.code);
+    o->set("name", d.name);
+    o->set("form", d.form);
+    o->set("strength", d.strength);
+    o->set("class", d.drugClass);
+    o->set("insuranceCategory", d.insuranceCategory);
+    o->set("price", d.price);
+    return o;
+}
+
+// Cursors are opaque to clients: base64url of the last code returned.
+std::string encodeCursor(const std::string& code) {
+    std::ostringstream out;
+    Poco::Base64Encoder enc(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    enc << code;
+    enc.close();
+    return out.str();
+}
+
+std::string decodeCursor(const std::string& cursor) {
+    if (cursor.empty()) return {};
+    try {
+        std::istringstream in(cursor);
+        Poco::Base64Decoder dec(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+        std::string code((std::istreambuf_iterator<char>(dec)), std::istreambuf_iterator<char>());
+        if (!code.empty()) return code;
+    } catch (const Poco::Exception&) {
+    }
+    throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
+}
+
+Response getDrug(RequestContext& ctx) {
+    ctx.principal();
+    const Drug* d = ctx.services.catalog.find(ctx.param("code"));
+    if (!d) throw Error::notFound("no drug with that code in the catalog");
+    return Response::json(200, view(*d));
+}
+
+Response listDrugs(RequestContext& ctx) {
+    ctx.principal();
+    const std::string drugClass = ctx.query("class");
+    if (!drugClass.empty() && !Catalog::isKnownClass(drugClass))
+        throw Error::badRequest("unknown drug class", {{"/query/class", "not a drug class", "", {}}});
+    const std::size_t limit = listLimit(ctx);
+    auto page = ctx.services.catalog.list(drugClass, ctx.query("q"), decodeCursor(ctx.query("cursor")), limit + 1);
+    const bool more = page.size() > limit;
+    if (more) page.pop_back();
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const Drug* d : page) list->add(view(*d));
+    auto o = object();
+    o->set("drugs", list);
+    o->set("nextCursor", more ? Poco::Dynamic::Var(encodeCursor(page.back()->code)) : Poco::Dynamic::Var());
+    return Response::json(200, o);
+}
+
+}  // namespace
+
+void addDrugRoutes(Router& r) {
+    r.add("GET", "/v1/drugs/{code}", getDrug);
+    r.add("GET", "/v1/drugs", listDrugs);
+}
+
+}  // namespace rxflow::http

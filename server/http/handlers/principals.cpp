@@ -1,0 +1,76 @@
+// POST /v1/admin/principals: a token for a clinic, pharmacy, courier, insurer or admin.
+#include "server/domain/Ids.h"
+#include "server/http/Auth.h"
+#include "server/http/BodyReader.h"
+#include "server/http/RequestContext.h"
+#include "server/http/handlers/Routes.h"
+#include "server/store/ClinicRepo.h"
+#include "server/store/PharmacyRepo.h"
+#include "server/store/PrincipalRepo.h"
+
+namespace rxflow::http {
+namespace {
+
+Principal readPrincipal(RequestContext& ctx) {
+    BodyReader in(ctx.json());
+    Principal p;
+    const std::string role = in.str("role", 16);
+    p.org = in.str("org", 64);
+    p.name = in.str("name", 200);
+    p.store = in.optStr("store", 64).value_or("");
+    auto parsed = parseRole(role);
+    if (!role.empty() && !parsed) in.fail("role", "must be admin, clinic, pharmacy, courier or insurer");
+    if (parsed) p.role = *parsed;
+    if (!p.org.empty() && !isIdentifier(p.org)) in.fail("org", "must be 1-64 of A-Z a-z 0-9 . _ -");
+    if (parsed == Role::Admin && !p.org.empty() && p.org != kPlatformOrg) in.fail("org", "an admin's org is platform");
+    if (parsed == Role::Insurer && !p.org.empty() && !isRegionCode(p.org))
+        in.fail("org", "an insurer's org is a 6-digit region code");
+    if (!p.store.empty() && parsed != Role::Pharmacy) in.fail("store", "only a pharmacy principal has a store");
+    in.done();
+    return p;
+}
+
+// The organisation must be registered, so a token never stands for something that is not there.
+void requireOrganisation(store::Tx& tx, const Services& s, const Principal& p) {
+    auto unknown = [](const std::string& path, const std::string& what) {
+        return Error(422, "unknown_organisation", what, {{path, what, "unknown_organisation", {}}});
+    };
+    if (p.role == Role::Clinic && !store::ClinicRepo::find(tx, p.org))
+        throw unknown("/org", "no clinic " + p.org + " is registered");
+    if (p.role == Role::Courier && !store::CourierRepo::find(tx, p.org))
+        throw unknown("/org", "no courier company " + p.org + " is registered");
+    if (p.role == Role::Pharmacy && !p.store.empty()) {
+        auto store = store::PharmacyRepo::find(tx, s.cipher, p.store);
+        if (!store || store->chain != p.org)
+            throw unknown("/store", "no store " + p.store + " of chain " + p.org + " is registered");
+    }
+    if (p.role == Role::Pharmacy && p.store.empty()) {
+        if (store::PharmacyRepo::storesInChain(tx, p.org) == 0) throw unknown("/org", "no store of chain " + p.org + " is registered");
+    }
+}
+
+Response createPrincipal(RequestContext& ctx) {
+    ctx.require({Role::Admin});
+    Principal p = readPrincipal(ctx);
+    return ctx.write([&](store::Tx& tx) {
+        requireOrganisation(tx, ctx.services, p);
+        const long long now = ctx.services.clock.nowMs();
+        p.id = newId("pr", now);
+        const std::string token = newToken();
+        store::PrincipalRepo::insert(tx, p, tokenHash(token), now);
+        auto o = object();
+        o->set("id", p.id);
+        o->set("token", token);
+        o->set("role", roleName(p.role));
+        o->set("org", p.org);
+        if (!p.store.empty()) o->set("store", p.store);
+        o->set("name", p.name);
+        return Response::json(201, o);
+    });
+}
+
+}  // namespace
+
+void addPrincipalRoutes(Router& r) { r.add("POST", "/v1/admin/principals", createPrincipal); }
+
+}  // namespace rxflow::http

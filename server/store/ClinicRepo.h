@@ -1,0 +1,20 @@
+#pragma once
+#include <optional>
+
+#include "server/domain/Registry.h"
+#include "server/store/Database.h"
+
+namespace rxflow::store {
+
+struct ClinicRepo {
+    // False when a clinic with that id exists already.
+    static bool insert(Tx& tx, const Clinic& c, long long nowMs);
+    static std::optional<Clinic> find(Tx& tx, const std::string& id);
+};
+
+struct CourierRepo {
+    static bool insert(Tx& tx, const Courier& c, long long nowMs);
+    static std::optional<Courier> find(Tx& tx, const std::string& id);
+};
+
+}  // namespace rxflow::store

@@ -1,0 +1,69 @@
+#include "server/store/DoctorRepo.h"
+
+namespace rxflow::store {
+namespace {
+
+void writeClinics(Tx& tx, const Doctor& d) {
+    tx.sql << "DELETE FROM doctor_clinics WHERE license = :l", soci::use(d.license);
+    for (const std::string& clinic : d.clinics)
+        tx.sql << "INSERT INTO doctor_clinics (license, clinic_id) VALUES (:l, :c)", soci::use(d.license),
+            soci::use(clinic);
+}
+
+}  // namespace
+
+bool DoctorRepo::insert(Tx& tx, const Doctor& d, long long nowMs) {
+    int active = d.active ? 1 : 0;
+    bool inserted = insertUnlessExists([&] {
+        tx.sql << "INSERT INTO doctors (license, name, active, updated_at) VALUES (:l, :n, :a, :u)",
+            soci::use(d.license), soci::use(d.name), soci::use(active), soci::use(nowMs);
+    });
+    if (inserted) writeClinics(tx, d);
+    return inserted;
+}
+
+bool DoctorRepo::replace(Tx& tx, const Doctor& d, long long nowMs) {
+    int active = d.active ? 1 : 0;
+    soci::statement update = (tx.sql.prepare << "UPDATE doctors SET name = :n, active = :a, updated_at = :u "
+                                                "WHERE license = :l",
+                              soci::use(d.name), soci::use(active), soci::use(nowMs), soci::use(d.license));
+    update.execute(true);
+    if (update.get_affected_rows() == 0) return false;
+    writeClinics(tx, d);
+    return true;
+}
+
+std::optional<Doctor> DoctorRepo::find(Tx& tx, const std::string& license) {
+    Doctor d;
+    int active = 0;
+    tx.sql << "SELECT license, name, active FROM doctors WHERE license = :l", soci::use(license),
+        soci::into(d.license), soci::into(d.name), soci::into(active);
+    if (!tx.sql.got_data()) return std::nullopt;
+    d.active = active != 0;
+    soci::rowset<std::string> clinics =
+        (tx.sql.prepare << "SELECT clinic_id FROM doctor_clinics WHERE license = :l ORDER BY clinic_id",
+         soci::use(license));
+    for (const std::string& c : clinics) d.clinics.push_back(c);
+    return d;
+}
+
+bool TrustAnchorRepo::insert(Tx& tx, const TrustAnchor& a, long long nowMs) {
+    return insertUnlessExists([&] {
+        tx.sql << "INSERT INTO trust_anchors (id, subject, fingerprint, pem, not_after, created_at) "
+                  "VALUES (:i, :s, :f, :p, :n, :c)",
+            soci::use(a.id), soci::use(a.subject), soci::use(a.fingerprint), soci::use(a.pem),
+            soci::use(a.notAfter), soci::use(nowMs);
+    });
+}
+
+std::vector<TrustAnchor> TrustAnchorRepo::all(Tx& tx) {
+    std::vector<TrustAnchor> out;
+    soci::rowset<soci::row> rows =
+        (tx.sql.prepare << "SELECT id, subject, fingerprint, pem, not_after FROM trust_anchors ORDER BY id");
+    for (const soci::row& r : rows)
+        out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
+                       r.get<long long>(4)});
+    return out;
+}
+
+}  // namespace rxflow::store

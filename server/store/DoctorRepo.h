@@ -1,0 +1,23 @@
+#pragma once
+#include <optional>
+
+#include "server/domain/Registry.h"
+#include "server/store/Database.h"
+
+namespace rxflow::store {
+
+struct DoctorRepo {
+    // False when the license is registered already. The clinics must exist.
+    static bool insert(Tx& tx, const Doctor& d, long long nowMs);
+    // Replaces name, active flag and clinic list; false when the license is unknown.
+    static bool replace(Tx& tx, const Doctor& d, long long nowMs);
+    static std::optional<Doctor> find(Tx& tx, const std::string& license);
+};
+
+struct TrustAnchorRepo {
+    // False when a certificate with the same fingerprint is registered already.
+    static bool insert(Tx& tx, const TrustAnchor& a, long long nowMs);
+    static std::vector<TrustAnchor> all(Tx& tx);
+};
+
+}  // namespace rxflow::store

@@ -1,0 +1,31 @@
+#include "server/store/IdempotencyRepo.h"
+
+namespace rxflow::store {
+
+std::optional<IdempotencyRecord> IdempotencyRepo::find(Tx& tx, const std::string& principal,
+                                                       const std::string& key) {
+    IdempotencyRecord r;
+    tx.sql << "SELECT request_hash, response FROM idempotency_keys WHERE principal = :p AND idem_key = :k",
+        soci::use(principal), soci::use(key), soci::into(r.requestHash), soci::into(r.sealedResponse);
+    if (!tx.sql.got_data()) return std::nullopt;
+    return r;
+}
+
+void IdempotencyRepo::insert(Tx& tx, const std::string& principal, const std::string& key,
+                             const IdempotencyRecord& r, long long nowMs) {
+    if (!insertUnlessExists([&] {
+            tx.sql << "INSERT INTO idempotency_keys (principal, idem_key, request_hash, response, created_at) "
+                      "VALUES (:p, :k, :h, :r, :c)",
+                soci::use(principal), soci::use(key), soci::use(r.requestHash), soci::use(r.sealedResponse),
+                soci::use(nowMs);
+        }))
+        throw RetryTransaction{};
+}
+
+long long IdempotencyRepo::purge(Tx& tx, long long beforeMs) {
+    soci::statement del = (tx.sql.prepare << "DELETE FROM idempotency_keys WHERE created_at < :b", soci::use(beforeMs));
+    del.execute(true);
+    return del.get_affected_rows();
+}
+
+}  // namespace rxflow::store

@@ -1,0 +1,82 @@
+#include "server/store/PharmacyRepo.h"
+
+#include <set>
+
+namespace rxflow::store {
+namespace {
+const char* kSecretAad = "pharmacies.adapter_secret";
+}
+
+bool PharmacyRepo::insert(Tx& tx, const DataCipher& cipher, const Pharmacy& p, long long nowMs) {
+    int delivery = p.delivery ? 1 : 0, active = p.active ? 1 : 0;
+    std::string sealed = p.adapter.secret.empty() ? std::string() : cipher.seal(p.adapter.secret, kSecretAad);
+    soci::indicator urlInd = p.adapter.url.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator secretInd = sealed.empty() ? soci::i_null : soci::i_ok;
+    return insertUnlessExists([&] {
+        tx.sql << "INSERT INTO pharmacies (id, chain, name, region, district, lat, lon, delivery, active, "
+                  "adapter_type, adapter_url, adapter_secret, created_at) "
+                  "VALUES (:id, :ch, :n, :r, :d, :la, :lo, :dl, :ac, :at, :au, :as, :c)",
+            soci::use(p.id), soci::use(p.chain), soci::use(p.name), soci::use(p.region), soci::use(p.district),
+            soci::use(p.lat), soci::use(p.lon), soci::use(delivery), soci::use(active), soci::use(p.adapter.type),
+            soci::use(p.adapter.url, urlInd), soci::use(sealed, secretInd), soci::use(nowMs);
+    });
+}
+
+std::optional<Pharmacy> PharmacyRepo::find(Tx& tx, const DataCipher& cipher, const std::string& id) {
+    Pharmacy p;
+    int delivery = 0, active = 0;
+    std::string url, secret;
+    soci::indicator urlInd = soci::i_null, secretInd = soci::i_null;
+    tx.sql << "SELECT id, chain, name, region, district, lat, lon, delivery, active, adapter_type, adapter_url, "
+              "adapter_secret FROM pharmacies WHERE id = :id",
+        soci::use(id), soci::into(p.id), soci::into(p.chain), soci::into(p.name), soci::into(p.region),
+        soci::into(p.district), soci::into(p.lat), soci::into(p.lon), soci::into(delivery), soci::into(active),
+        soci::into(p.adapter.type), soci::into(url, urlInd), soci::into(secret, secretInd);
+    if (!tx.sql.got_data()) return std::nullopt;
+    p.delivery = delivery != 0;
+    p.active = active != 0;
+    if (urlInd == soci::i_ok) p.adapter.url = url;
+    if (secretInd == soci::i_ok) p.adapter.secret = cipher.unseal(secret, kSecretAad);
+    return p;
+}
+
+int PharmacyRepo::storesInChain(Tx& tx, const std::string& chain) {
+    int stores = 0;
+    tx.sql << "SELECT COUNT(*) FROM pharmacies WHERE chain = :c", soci::use(chain), soci::into(stores);
+    return stores;
+}
+
+void PharmacyRepo::replaceStock(Tx& tx, const std::string& store, const std::vector<StockItem>& items) {
+    std::set<std::string> listed;
+    for (const StockItem& item : items) {
+        listed.insert(item.drugCode);
+        soci::statement update = (tx.sql.prepare << "UPDATE pharmacy_stock SET quantity = :q "
+                                                    "WHERE store = :s AND drug_code = :d",
+                                  soci::use(item.quantity), soci::use(store), soci::use(item.drugCode));
+        update.execute(true);
+        if (update.get_affected_rows() == 0)
+            tx.sql << "INSERT INTO pharmacy_stock (store, drug_code, quantity, reserved) VALUES (:s, :d, :q, 0)",
+                soci::use(store), soci::use(item.drugCode), soci::use(item.quantity);
+    }
+    for (const StockItem& old : stock(tx, store)) {
+        if (listed.count(old.drugCode)) continue;
+        if (old.reserved == 0)
+            tx.sql << "DELETE FROM pharmacy_stock WHERE store = :s AND drug_code = :d", soci::use(store),
+                soci::use(old.drugCode);
+        else
+            tx.sql << "UPDATE pharmacy_stock SET quantity = 0 WHERE store = :s AND drug_code = :d",
+                soci::use(store), soci::use(old.drugCode);
+    }
+}
+
+std::vector<StockItem> PharmacyRepo::stock(Tx& tx, const std::string& store) {
+    std::vector<StockItem> out;
+    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT drug_code, quantity, reserved FROM pharmacy_stock "
+                                                      "WHERE store = :s ORDER BY drug_code",
+                                    soci::use(store));
+    for (const soci::row& r : rows)
+        out.push_back({r.get<std::string>(0), r.get<long long>(1), r.get<long long>(2)});
+    return out;
+}
+
+}  // namespace rxflow::store

@@ -1,0 +1,22 @@
+#pragma once
+#include <optional>
+
+#include "server/domain/Registry.h"
+#include "server/store/DataCipher.h"
+#include "server/store/Database.h"
+
+namespace rxflow::store {
+
+struct PharmacyRepo {
+    // False when a store with that id exists already. The adapter secret is sealed at rest.
+    static bool insert(Tx& tx, const DataCipher& cipher, const Pharmacy& p, long long nowMs);
+    static std::optional<Pharmacy> find(Tx& tx, const DataCipher& cipher, const std::string& id);
+    static int storesInChain(Tx& tx, const std::string& chain);
+
+    // Replaces the store's snapshot: listed drugs get the new quantity; unlisted ones go to zero
+    // (rows that still hold reservations are kept so the reservations are not lost).
+    static void replaceStock(Tx& tx, const std::string& store, const std::vector<StockItem>& items);
+    static std::vector<StockItem> stock(Tx& tx, const std::string& store);
+};
+
+}  // namespace rxflow::store
