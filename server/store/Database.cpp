@@ -168,15 +168,16 @@ void Database::recover(soci::session& s, Failure f, int attempt) {
 bool Database::ping() {
     try {
         return withSession([this](soci::session& s) {
-            int one = 0;
+            // A real table, not SELECT 1: a dropped or unreadable database must show.
+            int migrations = 0;
             try {
-                s << "SELECT 1", soci::into(one);
+                s << "SELECT COUNT(*) FROM schema_migrations", soci::into(migrations);
             } catch (const soci::soci_error&) {
                 s.reconnect();  // the server may have restarted since this session was used
                 configure(s);
-                s << "SELECT 1", soci::into(one);
+                s << "SELECT COUNT(*) FROM schema_migrations", soci::into(migrations);
             }
-            return one == 1;
+            return migrations > 0;
         });
     } catch (...) {
         return false;

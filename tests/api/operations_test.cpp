@@ -1,0 +1,113 @@
+// Running the server (API.md §10, DESIGN.md): configuration layers, graceful SIGTERM,
+// 503 instead of a hang when the database pool is exhausted.
+#include <Poco/Net/StreamSocket.h>
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "tests/support/TestEnv.h"
+#include "tests/support/TestServer.h"
+
+using namespace rxtest;
+
+namespace {
+
+// A request whose head and half its body are sent now; finish() sends the rest and reads.
+class SlowRequest {
+public:
+    SlowRequest(int port, const std::string& token, const std::string& body)
+        : socket_(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port))), body_(body) {
+        socket_.setReceiveTimeout(Poco::Timespan(20, 0));
+        std::string head = "POST /v1/admin/couriers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                           "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, body.size() / 2);
+        socket_.sendBytes(head.data(), static_cast<int>(head.size()));
+    }
+    std::string finish() {
+        std::string rest = body_.substr(body_.size() / 2);
+        socket_.sendBytes(rest.data(), static_cast<int>(rest.size()));
+        std::string answer;
+        char buf[4096];
+        int n;
+        while ((n = socket_.receiveBytes(buf, sizeof buf)) > 0) answer.append(buf, static_cast<std::size_t>(n));
+        return answer;
+    }
+
+private:
+    Poco::Net::StreamSocket socket_;
+    std::string body_;
+};
+
+}  // namespace
+
+TEST_CASE("SIGTERM lets requests in flight finish, refuses new ones, and exits 0") {
+    TestServer s;
+    std::vector<std::unique_ptr<SlowRequest>> inFlight;
+    for (int i = 0; i < 4; ++i)
+        inFlight.push_back(std::make_unique<SlowRequest>(
+            s.port(), s.admin, "{\"id\":\"K" + std::to_string(i) + "\",\"name\":\"in flight\"}"));
+    // Background load on keep-alive connections while the signal arrives.
+    std::atomic<bool> stop{false};
+    std::atomic<int> completed{0};
+    std::vector<std::thread> load;
+    for (int t = 0; t < 4; ++t)
+        load.emplace_back([&] {
+            while (!stop) {
+                try {
+                    if (s.get("/v1/drugs/XC08CAA001", s.admin).status == 200) ++completed;
+                } catch (const std::exception&) {
+                    // connection refused once the server stopped accepting: expected
+                }
+            }
+        });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const int pid = s.pid();
+    kill(pid, SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (auto& r : inFlight) {
+        std::string answer = r->finish();
+        CHECK_MESSAGE(answer.rfind("HTTP/1.1 201", 0) == 0, answer);
+    }
+    stop = true;
+    for (auto& t : load) t.join();
+    CHECK(completed > 0);
+    CHECK(s.stop(0) == 0);  // signal 0: only wait for the exit already under way
+    CHECK(s.log().find("stopped") != std::string::npos);
+}
+
+TEST_CASE("no free database session within the lease timeout is 503 unavailable, not a hang") {
+    TestServer s({{{"RXFLOW_DB_POOL_SIZE", "1"}, {"RXFLOW_DB_LEASE_TIMEOUT_MS", "200"},
+                   {"RXFLOW_DB_BUSY_TIMEOUT_MS", "4000"}},
+                  {},
+                  nullptr});
+    s.addClinic("C001");
+    REQUIRE(s.post("/v1/admin/doctors", s.admin, "{\"license\":\"D1\",\"name\":\"x\",\"clinics\":[\"C001\"]}").status ==
+            201);
+    // Hold the doctor's row (MariaDB) or the write lock (SQLite) from outside the server, so a
+    // PUT of that doctor waits inside the only pooled session.
+    auto holder = s.db().connect();
+    if (onMysql()) {
+        *holder << "START TRANSACTION";
+        std::string name;
+        *holder << "SELECT name FROM doctors WHERE license = 'D1' FOR UPDATE", soci::into(name);
+    } else {
+        *holder << "BEGIN IMMEDIATE";
+    }
+    auto blocked = std::async(std::launch::async, [&] {
+        return s.put("/v1/admin/doctors/D1", s.admin, "{\"name\":\"y\",\"clinics\":[\"C001\"]}");
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    // Had the lease waited for the session, this read would wait for the lock we hold: a hang.
+    Reply refused = s.get("/v1/admin/clinics/C001", s.admin);
+    CHECK(refused.status == 503);
+    CHECK(refused.code() == "unavailable");
+    *holder << "ROLLBACK";
+    CHECK(blocked.get().status == 200);
+    CHECK(s.get("/metrics", "").body.find("rxflow_db_pool_lease_timeouts 1") != std::string::npos);
+}

@@ -1,0 +1,32 @@
+#pragma once
+// A database of the suite's backend for one test: a SQLite file in the test's directory, or
+// a new MariaDB database (dropped again at the end).
+#include <soci/soci.h>
+
+#include <memory>
+#include <string>
+
+namespace rxtest {
+
+class TestDatabase {
+public:
+    explicit TestDatabase(const std::string& dir);
+    ~TestDatabase();
+    TestDatabase(const TestDatabase&) = delete;
+    TestDatabase& operator=(const TestDatabase&) = delete;
+
+    const std::string& url() const { return url_; }  // for rxflow serve --db
+    const std::string& name() const { return name_; }
+    // A separate connection, for tests that look at or hold the data behind the server's back.
+    std::unique_ptr<soci::session> connect() const;
+
+private:
+    std::string url_;
+    std::string name_;
+    std::string adminUrl_;
+};
+
+// A SOCI connect string ("db=... user=...") from a rxflow URL ("mysql://db=...").
+std::string sociParams(const std::string& url);
+
+}  // namespace rxtest

@@ -1,0 +1,78 @@
+#pragma once
+// A real `rxflow serve` process on a free loopback port (--port 0), with its own data dir and
+// database, spoken to over HTTP. Stopped with SIGTERM and cleaned up at the end of the test.
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/TestDatabase.h"
+
+namespace rxtest {
+
+struct Reply {
+    int status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;  // lowercase names
+    std::string header(const std::string& lowercaseName) const;
+    Poco::JSON::Object::Ptr json() const;  // fails the test when the body is not an object
+    std::string code() const;              // problem+json "code"
+    std::string str(const std::string& key) const;
+};
+
+struct ServerOptions {
+    std::map<std::string, std::string> env;  // e.g. RXFLOW_DB_POOL_SIZE
+    std::vector<std::string> args;           // extra command-line arguments
+    std::shared_ptr<TestDatabase> database;  // another server's database, to share it; else a new one
+};
+
+class TestServer {
+public:
+    explicit TestServer(ServerOptions options = {});
+    ~TestServer();
+    TestServer(const TestServer&) = delete;
+    TestServer& operator=(const TestServer&) = delete;
+
+    using Headers = std::map<std::string, std::string>;
+    Reply call(const std::string& method, const std::string& path, const std::string& token,
+               const std::string& body = "", Headers headers = {}) const;
+    Reply get(const std::string& path, const std::string& token) const { return call("GET", path, token); }
+    Reply post(const std::string& path, const std::string& token, const std::string& body, Headers h = {}) const {
+        return call("POST", path, token, body, std::move(h));
+    }
+    Reply put(const std::string& path, const std::string& token, const std::string& body, Headers h = {}) const {
+        return call("PUT", path, token, body, std::move(h));
+    }
+
+    // Registers a clinic / pharmacy store / courier as admin (the test fails otherwise).
+    void addClinic(const std::string& id, const std::string& region = "330200") const;
+    void addStore(const std::string& id, const std::string& chain, const std::string& region = "330200") const;
+    void addCourier(const std::string& id) const;
+    // A new principal's token.
+    std::string token(const std::string& role, const std::string& org, const std::string& store = "") const;
+
+    // Sends a signal and waits for the exit; returns the exit status (128+N if killed by N).
+    int stop(int signal = 15);
+    bool running() const { return pid_ > 0; }
+    std::string log() const;
+
+    const std::string admin;  // the bootstrap admin token
+    int port() const { return port_; }
+    int pid() const { return pid_; }
+    const std::string& dataDir() const { return dir_; }
+    const TestDatabase& db() const { return *db_; }
+    std::shared_ptr<TestDatabase> sharedDb() const { return db_; }
+
+private:
+    std::string dir_;
+    std::shared_ptr<TestDatabase> db_;
+    int pid_ = -1;
+    int port_ = 0;
+};
+
+// A JSON string literal (quotes included) for building request bodies.
+std::string q(const std::string& s);
+
+}  // namespace rxtest

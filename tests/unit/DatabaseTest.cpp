@@ -1,0 +1,209 @@
+// DbUrl parsing and the transaction machinery of server/store/Database.h on a real SQLite file.
+#include <doctest/doctest.h>
+
+#include <Poco/File.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "server/store/Database.h"
+#include "tests/support/TestEnv.h"
+
+using rxflow::store::Backend;
+using rxflow::store::Database;
+using rxflow::store::DbUrl;
+using rxflow::store::PoolOptions;
+using rxflow::store::Tx;
+
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+// A SQLite database in a fresh directory with one table t(id, v), removed at the end.
+struct ScratchDb {
+    std::string dir = rxtest::makeTempDir("unit-db");
+    std::unique_ptr<Database> db;
+
+    explicit ScratchDb(PoolOptions options = {}) {
+        db = std::make_unique<Database>(DbUrl::parse("sqlite3://db=" + dir + "/t.db"), options);
+        db->write([](Tx& tx) { tx.sql << "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, v TEXT NOT NULL)"; });
+    }
+    ~ScratchDb() {
+        db.reset();
+        Poco::File(dir).remove(true);
+    }
+    int rows(int id) {
+        return db->read([id](Tx& tx) {
+            int n = 0;
+            int key = id;
+            tx.sql << "SELECT COUNT(*) FROM t WHERE id = :id", soci::use(key), soci::into(n);
+            return n;
+        });
+    }
+};
+
+void insert(Tx& tx, int id, const std::string& v) {
+    int key = id;
+    std::string value = v;
+    tx.sql << "INSERT INTO t (id, v) VALUES (:id, :v)", soci::use(key), soci::use(value);
+}
+
+}  // namespace
+
+TEST_CASE("DbUrl parses sqlite3 URLs into SOCI parameters") {
+    const DbUrl u = DbUrl::parse("sqlite3://db=/var/lib/rxflow/rxflow.db");
+    CHECK(u.backend == Backend::Sqlite);
+    CHECK(u.params == "db=/var/lib/rxflow/rxflow.db");
+    CHECK(u.redacted() == "sqlite3://db=/var/lib/rxflow/rxflow.db");
+}
+
+TEST_CASE("DbUrl parses mysql URLs, adds charset=utf8mb4 unless given, and redacts the password") {
+    const DbUrl u = DbUrl::parse("mysql://db=rxflow user=rx password=s3cr3t host=10.0.0.5 port=3306");
+    CHECK(u.backend == Backend::Mysql);
+    for (const char* p : {"db=rxflow", "user=rx", "password=s3cr3t", "host=10.0.0.5", "port=3306", "charset=utf8mb4"})
+        CHECK_MESSAGE(contains(" " + u.params + " ", std::string(" ") + p + " "), p, " missing from ", u.params);
+
+    const std::string shown = u.redacted();
+    CHECK(shown.rfind("mysql://", 0) == 0);
+    CHECK(contains(shown, "password=***"));
+    CHECK_FALSE(contains(shown, "s3cr3t"));
+    CHECK(contains(shown, "user=rx"));
+
+    const DbUrl latin = DbUrl::parse("mysql://db=x charset=latin1");
+    CHECK(contains(latin.params, "charset=latin1"));
+    CHECK_FALSE(contains(latin.params, "utf8mb4"));
+}
+
+TEST_CASE("DbUrl rejects other schemes, a missing db= and malformed parameters") {
+    CHECK_THROWS_AS(DbUrl::parse("postgresql://db=x"), std::invalid_argument);
+    CHECK_THROWS_AS(DbUrl::parse("db=x"), std::invalid_argument);
+    CHECK_THROWS_AS(DbUrl::parse("SQLITE3://db=x"), std::invalid_argument);
+    CHECK_THROWS_AS(DbUrl::parse("sqlite3://"), std::invalid_argument);
+    CHECK_THROWS_AS(DbUrl::parse("sqlite3://db="), std::invalid_argument);
+    CHECK_THROWS_AS(DbUrl::parse("mysql://user=u password=p"), std::invalid_argument);
+    CHECK_THROWS_AS(DbUrl::parse("mysql://db=x junk"), std::invalid_argument);
+}
+
+TEST_CASE("a write transaction commits and an exception thrown inside it rolls everything back") {
+    ScratchDb s;
+    const int returned = s.db->write([](Tx& tx) {
+        insert(tx, 1, "kept");
+        return 42;
+    });
+    CHECK(returned == 42);
+    CHECK(s.rows(1) == 1);
+
+    CHECK_THROWS_WITH_AS(s.db->write([](Tx& tx) {
+        insert(tx, 2, "lost");
+        insert(tx, 3, "lost too");
+        throw std::runtime_error("refused");
+    }),
+                         "refused", std::runtime_error);
+    CHECK(s.rows(2) == 0);
+    CHECK(s.rows(3) == 0);
+    CHECK(s.db->inUse() == 0);
+
+    // A domain refusal (rxflow::Error) passes through unchanged, also rolled back.
+    try {
+        s.db->write([](Tx& tx) {
+            insert(tx, 4, "lost");
+            throw rxflow::Error::conflict("invalid_state", "no");
+        });
+        FAIL("expected rxflow::Error");
+    } catch (const rxflow::Error& e) {
+        CHECK(e.status() == 409);
+        CHECK(e.code() == "invalid_state");
+    }
+    CHECK(s.rows(4) == 0);
+}
+
+TEST_CASE("RetryTransaction rolls back and reruns the transaction until it succeeds") {
+    ScratchDb s;
+    int attempts = 0;
+    const std::string result = s.db->write([&](Tx& tx) {
+        ++attempts;
+        insert(tx, 7, "attempt " + std::to_string(attempts));  // a leftover would collide on the retry
+        if (attempts <= 2) throw rxflow::store::RetryTransaction{};
+        return std::string("done");
+    });
+    CHECK(result == "done");
+    CHECK(attempts == 3);
+    const std::string v = s.db->read([](Tx& tx) {
+        std::string out;
+        tx.sql << "SELECT v FROM t WHERE id = 7", soci::into(out);
+        return out;
+    });
+    CHECK(v == "attempt 3");
+}
+
+TEST_CASE("a transaction that asks for a retry every time ends as 503 after maxAttempts") {
+    PoolOptions options;
+    options.maxAttempts = 3;
+    ScratchDb s(options);
+    int attempts = 0;
+    try {
+        s.db->write([&](Tx& tx) {
+            ++attempts;
+            insert(tx, 9, "never");
+            throw rxflow::store::RetryTransaction{};
+        });
+        FAIL("expected rxflow::Error");
+    } catch (const rxflow::Error& e) {
+        CHECK(e.status() == 503);
+        CHECK(e.code() == "unavailable");
+    }
+    CHECK(attempts == 3);
+    CHECK(s.rows(9) == 0);
+    CHECK(s.db->inUse() == 0);
+}
+
+TEST_CASE("with a pool of one, a nested read inside a write times out as 503 and is counted") {
+    ScratchDb s(PoolOptions{1, 100, 5000, 6});
+    CHECK(s.db->poolSize() == 1);
+    CHECK(s.db->leaseTimeouts() == 0);
+    int inner = 0;
+    try {
+        s.db->write([&](Tx& tx) {
+            insert(tx, 5, "outer");
+            CHECK(s.db->inUse() == 1);
+            s.db->read([&](Tx&) { ++inner; });
+        });
+        FAIL("expected rxflow::Error");
+    } catch (const rxflow::Error& e) {
+        CHECK(e.status() == 503);
+    }
+    CHECK(inner == 0);
+    CHECK(s.db->leaseTimeouts() == 1);
+    CHECK(s.db->inUse() == 0);
+    CHECK(s.rows(5) == 0);  // the outer transaction was rolled back
+    CHECK(s.db->ping());    // and the session went back to the pool
+}
+
+TEST_CASE("isUniqueViolation recognises a duplicate primary key and not other SQL errors") {
+    ScratchDb s;
+    s.db->write([](Tx& tx) { insert(tx, 1, "first"); });
+    s.db->write([](Tx& tx) {
+        bool unique = false;
+        try {
+            insert(tx, 1, "again");
+        } catch (const soci::soci_error& e) {
+            unique = rxflow::store::isUniqueViolation(e);
+        }
+        CHECK(unique);
+
+        bool other = true;
+        try {
+            tx.sql << "SELECT nope FROM no_such_table";
+        } catch (const soci::soci_error& e) {
+            other = rxflow::store::isUniqueViolation(e);
+        }
+        CHECK_FALSE(other);
+
+        CHECK_FALSE(rxflow::store::insertUnlessExists([&] { insert(tx, 1, "third"); }));
+        CHECK(rxflow::store::insertUnlessExists([&] { insert(tx, 2, "new"); }));
+    });
+    CHECK(s.rows(1) == 1);
+    CHECK(s.rows(2) == 1);
+}
