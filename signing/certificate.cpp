@@ -54,7 +54,7 @@ CertificateInfo parseCertificatePem(const std::string& pem) {
     X509_NAME* subject = X509_get_subject_name(cert.get());
     info.subject = nameToString(subject);
     info.serialNumberAttr = attribute(subject, NID_serialNumber);
-    info.isCa = X509_check_ca(cert.get()) > 0;
+    info.isCa = X509_check_ca(cert.get()) == 1;  // basicConstraints CA:TRUE; not v1 or keyUsage-only
     info.notBefore = toEpoch(X509_get0_notBefore(cert.get()));
     info.notAfter = toEpoch(X509_get0_notAfter(cert.get()));
     unsigned char md[EVP_MAX_MD_SIZE];

@@ -111,12 +111,13 @@ int RxflowApp::main(const std::vector<std::string>& args) {
 }
 
 int RxflowApp::serve() {
-    Settings settings = Settings::from(config());
     Poco::Logger& log = Poco::Logger::get("rxflow");
-    if (settings.clockOffsetSeconds != 0)
-        log.warning("CLOCK OFFSET IN FORCE: the server's clock runs %Ld seconds %s real time",
-                    std::llabs(settings.clockOffsetSeconds), std::string(settings.clockOffsetSeconds > 0 ? "ahead of" : "behind"));
     try {
+        const Settings settings = Settings::from(config());
+        if (settings.clockOffsetSeconds != 0)
+            log.warning("CLOCK OFFSET IN FORCE: the server's clock runs %s seconds %s real time",
+                        std::to_string(std::llabs(settings.clockOffsetSeconds)),
+                        std::string(settings.clockOffsetSeconds > 0 ? "ahead of" : "behind"));
         Server server(settings, log);
         server.start();
         waitForTerminationRequest();

@@ -12,12 +12,12 @@
 
 #include "server/app/Embedded.h"
 #include "server/domain/Ids.h"
+#include "server/domain/TrustAnchors.h"
 #include "server/http/ApiHandler.h"
 #include "server/http/Auth.h"
 #include "server/http/handlers/Routes.h"
-#include "server/store/DoctorRepo.h"
+#include "server/store/TrustAnchorRepo.h"
 #include "server/store/Migrations.h"
-#include "signing/certificate.h"
 
 namespace rxflow {
 namespace {
@@ -27,6 +27,11 @@ std::string readFile(const std::string& path) {
     std::string text;
     Poco::StreamCopier::copyToString(in, text);
     return text;
+}
+
+std::unique_ptr<store::Database> openDatabase(const Settings& s) {
+    Poco::File(s.dataDir).createDirectories();  // the SQLite default lives in it
+    return std::make_unique<store::Database>(store::DbUrl::parse(s.dbUrl), s.pool);
 }
 
 Catalog loadCatalog(const Settings& s) {
@@ -42,7 +47,7 @@ Server::Server(const Settings& settings, Poco::Logger& log)
     : settings_(settings),
       log_(log),
       clock_(settings.clockOffsetSeconds),
-      db_(std::make_unique<store::Database>(store::DbUrl::parse(settings.dbUrl), settings.pool)),
+      db_(openDatabase(settings)),
       catalog_(loadCatalog(settings)),
       cipher_(store::DataCipher::loadOrCreate(settings.dataDir, settings.dataKeyHex)),
       threads_(2, std::max(2, settings.maxThreads), 60) {
@@ -63,20 +68,15 @@ Server::~Server() {
 
 void Server::loadTrustAnchorsFile() {
     if (settings_.trustCaFile.empty()) return;
-    const std::string text = readFile(settings_.trustCaFile);
-    const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
     int added = 0;
-    std::size_t b = text.find(begin);
-    while (b != std::string::npos) {
-        std::size_t e = text.find(end, b);
-        if (e == std::string::npos) throw std::runtime_error(settings_.trustCaFile + ": unterminated certificate");
-        e += end.size();
-        const std::string pem = text.substr(b, e - b);
-        const rxsign::CertificateInfo cert = rxsign::parseCertificatePem(pem);
+    for (const std::string& pem : pemCertificates(readFile(settings_.trustCaFile))) {
         const long long now = clock_.nowMs();
-        TrustAnchor anchor{newId("ta", now), cert.subject, cert.sha256Fingerprint, pem, cert.notAfter};
-        if (db_->write([&](store::Tx& tx) { return store::TrustAnchorRepo::insert(tx, anchor, now); })) ++added;
-        b = text.find(begin, e);
+        try {
+            const TrustAnchor anchor = makeTrustAnchor(pem, newId("ta", now), now);
+            if (db_->write([&](store::Tx& tx) { return store::TrustAnchorRepo::insert(tx, anchor, now); })) ++added;
+        } catch (const Error& e) {
+            throw std::runtime_error(settings_.trustCaFile + ": " + e.detail());  // refuse to start on a bad anchor
+        }
     }
     log_.information("trust anchors from %s: %d new", settings_.trustCaFile, added);
 }
@@ -95,6 +95,8 @@ void Server::start() {
     http_ = std::make_unique<Poco::Net::HTTPServer>(new http::ApiHandlerFactory(router_, *services_, log_), threads_,
                                                     socket, params);
     http_->start();
+    sweeper_ = std::make_unique<jobs::Sweeper>(*services_, log_);
+    sweeper_->start();
 
     const std::string portFile = Poco::Path(settings_.dataDir, "rxflow.port").toString();
     {
@@ -118,6 +120,7 @@ void Server::stop() {
     }
     threads_.joinAll();
     http_.reset();
+    sweeper_.reset();
     log_.information("stopped");
 }
 

@@ -9,6 +9,7 @@
 #include "server/app/Services.h"
 #include "server/app/Settings.h"
 #include "server/http/Router.h"
+#include "server/jobs/Sweeper.h"
 
 namespace rxflow {
 
@@ -38,6 +39,7 @@ private:
     http::Router router_;
     Poco::ThreadPool threads_;
     std::unique_ptr<Poco::Net::HTTPServer> http_;
+    std::unique_ptr<jobs::Sweeper> sweeper_;
     int port_ = 0;
 };
 

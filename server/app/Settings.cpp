@@ -2,6 +2,9 @@
 
 #include <Poco/Path.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace rxflow {
 
 const EnvBinding kEnvBindings[] = {
@@ -33,6 +36,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.catalogFile = c.getString("rxflow.catalog_file", "");
     s.acceptTimeoutSeconds = c.getInt("rxflow.routing.accept_timeout", s.acceptTimeoutSeconds);
     s.sweepIntervalSeconds = c.getInt("rxflow.sweep_interval", s.sweepIntervalSeconds);
+    s.idempotencyKeepHours = std::max(24, c.getInt("rxflow.idempotency.keep_hours", s.idempotencyKeepHours));
     s.clockOffsetSeconds = c.getInt64("rxflow.clock_offset", s.clockOffsetSeconds);
     s.maxThreads = c.getInt("rxflow.http.max_threads", s.maxThreads);
     s.maxQueued = c.getInt("rxflow.http.max_queued", s.maxQueued);
@@ -42,7 +46,22 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.pool.leaseTimeoutMs = c.getInt("rxflow.db.lease_timeout_ms", s.pool.leaseTimeoutMs);
     s.pool.busyTimeoutMs = c.getInt("rxflow.db.busy_timeout_ms", s.pool.busyTimeoutMs);
     s.pool.maxAttempts = c.getInt("rxflow.db.max_attempts", s.pool.maxAttempts);
+    s.validate();
     return s;
+}
+
+void Settings::validate() const {
+    auto require = [](bool ok, const std::string& what) {
+        if (!ok) throw std::invalid_argument("configuration: " + what);
+    };
+    require(port >= 0 && port <= 65535, "rxflow.port must be 0..65535");
+    require(pool.size >= 1 && pool.size <= 1000, "rxflow.db.pool_size must be 1..1000");
+    require(pool.leaseTimeoutMs >= 1, "rxflow.db.lease_timeout_ms must be positive");
+    require(pool.busyTimeoutMs >= 1, "rxflow.db.busy_timeout_ms must be positive");
+    require(pool.maxAttempts >= 1, "rxflow.db.max_attempts must be positive");
+    require(maxThreads >= 2, "rxflow.http.max_threads must be at least 2");
+    require(acceptTimeoutSeconds >= 1, "rxflow.routing.accept_timeout must be positive");
+    require(sweepIntervalSeconds >= 1, "rxflow.sweep_interval must be positive");
 }
 
 }  // namespace rxflow

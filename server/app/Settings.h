@@ -20,6 +20,7 @@ struct Settings {
     std::string catalogFile;  // overrides the catalog compiled in from schemas/catalog/
     int acceptTimeoutSeconds = 900;
     int sweepIntervalSeconds = 30;
+    int idempotencyKeepHours = 48;  // at least 24 (API.md §1)
     long long clockOffsetSeconds = 0;
     int maxThreads = 64;
     int maxQueued = 256;
@@ -27,7 +28,9 @@ struct Settings {
     int drainSeconds = 30;
     store::PoolOptions pool;
 
+    // Throws std::invalid_argument naming the key when a value is out of range.
     static Settings from(const Poco::Util::AbstractConfiguration& config);
+    void validate() const;
 };
 
 // Environment variable -> configuration key, for the overrides of API.md §10.

@@ -1,5 +1,6 @@
 #include "server/domain/Clock.h"
 
+#include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
@@ -15,8 +16,10 @@ long long Clock::nowMs() const {
 
 std::string formatTime(long long epochMs) {
     constexpr int kShanghaiOffsetSeconds = 8 * 3600;
-    return Poco::DateTimeFormatter::format(Poco::Timestamp(epochMs * 1000), "%Y-%m-%dT%H:%M:%S.%i%z",
-                                           kShanghaiOffsetSeconds);
+    // format() only prints the offset it is given; the wall-clock time must be shifted first.
+    Poco::DateTime local{Poco::Timestamp(epochMs * 1000)};
+    local.makeLocal(kShanghaiOffsetSeconds);
+    return Poco::DateTimeFormatter::format(local, "%Y-%m-%dT%H:%M:%S.%i%z", kShanghaiOffsetSeconds);
 }
 
 }  // namespace rxflow

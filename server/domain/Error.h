@@ -1,7 +1,7 @@
 #pragma once
 // The one exception type for refusals. It carries what the client is told: the HTTP status,
 // a stable code, a human detail and, for 400/422, every failure found. The HTTP layer turns it
-// into application/problem+json in one place (server/http/Problem.cpp).
+// into application/problem+json in one place (server/http/Response.cpp, problem()).
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,8 +42,5 @@ private:
     std::string detail_;
     std::vector<FieldError> errors_;
 };
-
-// The default code for a status when no specific one applies (API.md §1).
-const char* defaultCodeFor(int status);
 
 }  // namespace rxflow

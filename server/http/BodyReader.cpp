@@ -7,6 +7,7 @@
 #include <Poco/Unicode.h>
 
 #include <cmath>
+#include <limits>
 #include <regex>
 
 namespace rxflow::http {
@@ -65,7 +66,12 @@ long long BodyReader::integer(const std::string& key, long long min, long long m
         fail(key, "must be an integer");
         return 0;
     }
-    long long n = v->convert<Poco::Int64>();
+    long long n = 0;
+    try {
+        n = v->convert<Poco::Int64>();
+    } catch (const Poco::RangeException&) {  // an unsigned value past 2^63
+        n = max == std::numeric_limits<long long>::max() ? min - 1 : max + 1;
+    }
     if (n < min || n > max) {
         fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
         return 0;

@@ -24,7 +24,7 @@ Response Response::text(int status, std::string contentType, std::string body) {
 Response problem(const Error& e) {
     auto p = object();
     p->set("type", "about:blank");
-    p->set("title", e.status() >= 500 ? "Service unavailable" : "Request refused");
+    p->set("title", e.status() == 503 ? "Service unavailable" : e.status() >= 500 ? "Internal error" : "Request refused");
     p->set("status", e.status());
     p->set("code", e.code());
     p->set("detail", e.detail());

@@ -36,7 +36,11 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
         for (std::size_t i = 0; i < segs.size() && same; ++i) {
             if (isCapture(r.segments[i])) {
                 std::string value;
-                Poco::URI::decode(segs[i], value);
+                try {
+                    Poco::URI::decode(segs[i], value);
+                } catch (const Poco::SyntaxException&) {
+                    throw Error::badRequest("the path has malformed percent-encoding");
+                }
                 same = !value.empty();
                 params[r.segments[i].substr(1, r.segments[i].size() - 2)] = value;
             } else {

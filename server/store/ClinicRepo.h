@@ -12,9 +12,4 @@ struct ClinicRepo {
     static std::optional<Clinic> find(Tx& tx, const std::string& id);
 };
 
-struct CourierRepo {
-    static bool insert(Tx& tx, const Courier& c, long long nowMs);
-    static std::optional<Courier> find(Tx& tx, const std::string& id);
-};
-
 }  // namespace rxflow::store

@@ -76,6 +76,7 @@ public:
         return fn(lease.session());
     }
 
+    // True when the database answers a read of the migrated schema (reconnecting once if needed).
     bool ping();
     Backend backend() const { return url_.backend; }
     std::size_t poolSize() const { return options_.size; }

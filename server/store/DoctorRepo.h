@@ -14,10 +14,4 @@ struct DoctorRepo {
     static std::optional<Doctor> find(Tx& tx, const std::string& license);
 };
 
-struct TrustAnchorRepo {
-    // False when a certificate with the same fingerprint is registered already.
-    static bool insert(Tx& tx, const TrustAnchor& a, long long nowMs);
-    static std::vector<TrustAnchor> all(Tx& tx);
-};
-
 }  // namespace rxflow::store

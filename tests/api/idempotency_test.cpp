@@ -2,9 +2,11 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
+#include "tests/support/TestEnv.h"
 #include "tests/support/TestServer.h"
 
 using namespace rxtest;
@@ -96,4 +98,39 @@ TEST_CASE("concurrent requests with one key act once and all get the first respo
     int principals = 0;
     *db << "SELECT COUNT(*) FROM principals", soci::into(principals);
     CHECK(principals == 1);
+}
+
+TEST_CASE("keys are honoured for at least 24 h and forgotten by the sweep after 48 h") {
+    // Three servers in turn on one database and one data key, their clocks 0, +23 h and +49 h.
+    const std::string dataKey = randomHex(32);
+    auto serverAt = [&](const std::string& offsetSeconds, std::shared_ptr<TestDatabase> db) {
+        ServerOptions o;
+        o.env = {{"RXFLOW_DATA_KEY", dataKey}, {"RXFLOW_CLOCK_OFFSET", offsetSeconds}, {"RXFLOW_SWEEP_INTERVAL", "1"}};
+        o.database = std::move(db);
+        return std::make_unique<TestServer>(o);
+    };
+    auto first = serverAt("0", nullptr);
+    auto db = first->sharedDb();
+    REQUIRE(first->post("/v1/admin/couriers", first->admin, "{\"id\":\"SF\",\"name\":\"a\"}",
+                        {{"Idempotency-Key", "day-old"}}).status == 201);
+    first.reset();
+
+    auto later = serverAt(std::to_string(23 * 3600), db);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // at least one sweep ran
+    Reply kept = later->post("/v1/admin/couriers", later->admin, "{\"id\":\"JD\",\"name\":\"b\"}",
+                             {{"Idempotency-Key", "day-old"}});
+    // Principals are per token: the bootstrap admin is the same principal ("admin") in each server.
+    CHECK(kept.code() == "idempotency_key_reused");
+    later.reset();
+
+    auto muchLater = serverAt(std::to_string(49 * 3600), db);
+    Reply forgotten;
+    for (int i = 0; i < 50; ++i) {  // the sweep runs every second
+        forgotten = muchLater->post("/v1/admin/couriers", muchLater->admin, "{\"id\":\"JD\",\"name\":\"b\"}",
+                                    {{"Idempotency-Key", "day-old"}});
+        if (forgotten.status != 422) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    CHECK(forgotten.status == 201);
+    CHECK_MESSAGE(muchLater->log().find("forgot 1 idempotency key") != std::string::npos, muchLater->log());
 }

@@ -3,6 +3,8 @@
 #include <soci/mysql/soci-mysql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <Poco/File.h>
+
 #include <regex>
 
 #include "tests/support/TestEnv.h"
@@ -11,9 +13,10 @@ namespace rxtest {
 
 std::string sociParams(const std::string& url) { return url.substr(url.find("://") + 3); }
 
-TestDatabase::TestDatabase(const std::string& dir) {
+TestDatabase::TestDatabase() {
     if (!onMysql()) {
-        name_ = dir + "/rxflow.db";
+        dir_ = makeTempDir("db");  // its own, so servers sharing it may come and go
+        name_ = dir_ + "/rxflow.db";
         url_ = "sqlite3://db=" + name_;
         return;
     }
@@ -25,6 +28,12 @@ TestDatabase::TestDatabase(const std::string& dir) {
 }
 
 TestDatabase::~TestDatabase() {
+    if (!dir_.empty()) {
+        try {
+            Poco::File(dir_).remove(true);
+        } catch (...) {
+        }
+    }
     if (adminUrl_.empty()) return;
     try {
         soci::session admin(soci::mysql, sociParams(adminUrl_));

@@ -1,5 +1,5 @@
 #pragma once
-// A database of the suite's backend for one test: a SQLite file in the test's directory, or
+// A database of the suite's backend for one test: a SQLite file in a directory of its own, or
 // a new MariaDB database (dropped again at the end).
 #include <soci/soci.h>
 
@@ -10,7 +10,7 @@ namespace rxtest {
 
 class TestDatabase {
 public:
-    explicit TestDatabase(const std::string& dir);
+    TestDatabase();
     ~TestDatabase();
     TestDatabase(const TestDatabase&) = delete;
     TestDatabase& operator=(const TestDatabase&) = delete;
@@ -24,6 +24,7 @@ private:
     std::string url_;
     std::string name_;
     std::string adminUrl_;
+    std::string dir_;  // SQLite only
 };
 
 // A SOCI connect string ("db=... user=...") from a rxflow URL ("mysql://db=...").

@@ -46,7 +46,7 @@ std::string Reply::str(const std::string& key) const {
 }
 
 TestServer::TestServer(ServerOptions options) : admin("adm_" + randomHex(16)), dir_(makeTempDir("srv")) {
-    db_ = options.database ? options.database : std::make_shared<TestDatabase>(dir_);
+    db_ = options.database ? options.database : std::make_shared<TestDatabase>();
     std::vector<std::string> args = {RXFLOW_BIN, "serve", "--port", "0", "--data-dir", dir_, "--db", db_->url()};
     args.insert(args.end(), options.args.begin(), options.args.end());
     options.env.emplace("RXFLOW_ADMIN_TOKEN", admin);

@@ -55,7 +55,7 @@ TEST_CASE("DataCipher creates data.key with mode 0600 on first start and loads t
     CHECK(configured.unseal(sealed, "patients.phone") == "13800138000");
 }
 
-TEST_CASE("a configured 64-hex data key wins over the key file, and a bad length is refused") {
+TEST_CASE("a configured 64-hex data key wins over the key file, a bad length is refused, seals are base64") {
     TempDir tmp;
     const DataCipher fromFile = DataCipher::loadOrCreate(tmp.path, "");
     const std::string raw(32, '\x5a');
@@ -70,17 +70,15 @@ TEST_CASE("a configured 64-hex data key wins over the key file, and a bad length
     CHECK_THROWS(DataCipher::loadOrCreate(tmp.path, hex.substr(0, 63)));
     CHECK_THROWS(DataCipher::loadOrCreate(tmp.path, hex + "00"));
     CHECK_THROWS(DataCipher::loadOrCreate(tmp.path, hex.substr(0, 32)));
-}
 
-TEST_CASE("DataCipher seals to single-line base64 bound to its aad") {
-    const DataCipher cipher(std::string(32, '\x01'));
+    // Sealed values are single-line base64 bound to their aad.
     const std::string plain(500, 'x');  // long enough that a line-wrapping encoder would wrap
-    const std::string sealed = cipher.seal(plain, "a.b");
-    CHECK(sealed.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
+    const std::string text = configured.seal(plain, "a.b");
+    CHECK(text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") ==
           std::string::npos);
-    CHECK(cipher.unseal(sealed, "a.b") == plain);
-    CHECK_THROWS_AS(cipher.unseal(sealed, "a.c"), rxsign::SealError);
-    CHECK(cipher.seal(plain, "a.b") != sealed);
+    CHECK(configured.unseal(text, "a.b") == plain);
+    CHECK_THROWS_AS(configured.unseal(text, "a.c"), rxsign::SealError);
+    CHECK(configured.seal(plain, "a.b") != text);
 }
 
 TEST_CASE("keyedHash is deterministic per purpose and key, and differs across purposes, values and keys") {

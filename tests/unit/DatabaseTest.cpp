@@ -52,20 +52,18 @@ void insert(Tx& tx, int id, const std::string& v) {
 
 }  // namespace
 
-TEST_CASE("DbUrl parses sqlite3 URLs into SOCI parameters") {
+TEST_CASE("DbUrl parses sqlite3 and mysql URLs, adds charset=utf8mb4 for mysql and redacts the password") {
     const DbUrl u = DbUrl::parse("sqlite3://db=/var/lib/rxflow/rxflow.db");
     CHECK(u.backend == Backend::Sqlite);
     CHECK(u.params == "db=/var/lib/rxflow/rxflow.db");
     CHECK(u.redacted() == "sqlite3://db=/var/lib/rxflow/rxflow.db");
-}
 
-TEST_CASE("DbUrl parses mysql URLs, adds charset=utf8mb4 unless given, and redacts the password") {
-    const DbUrl u = DbUrl::parse("mysql://db=rxflow user=rx password=s3cr3t host=10.0.0.5 port=3306");
-    CHECK(u.backend == Backend::Mysql);
+    const DbUrl m = DbUrl::parse("mysql://db=rxflow user=rx password=s3cr3t host=10.0.0.5 port=3306");
+    CHECK(m.backend == Backend::Mysql);
     for (const char* p : {"db=rxflow", "user=rx", "password=s3cr3t", "host=10.0.0.5", "port=3306", "charset=utf8mb4"})
-        CHECK_MESSAGE(contains(" " + u.params + " ", std::string(" ") + p + " "), p, " missing from ", u.params);
+        CHECK_MESSAGE(contains(" " + m.params + " ", std::string(" ") + p + " "), p, " missing from ", m.params);
 
-    const std::string shown = u.redacted();
+    const std::string shown = m.redacted();
     CHECK(shown.rfind("mysql://", 0) == 0);
     CHECK(contains(shown, "password=***"));
     CHECK_FALSE(contains(shown, "s3cr3t"));
@@ -119,7 +117,7 @@ TEST_CASE("a write transaction commits and an exception thrown inside it rolls e
     CHECK(s.rows(4) == 0);
 }
 
-TEST_CASE("RetryTransaction rolls back and reruns the transaction until it succeeds") {
+TEST_CASE("RetryTransaction rolls back and reruns the transaction; retried every time it ends as 503") {
     ScratchDb s;
     int attempts = 0;
     const std::string result = s.db->write([&](Tx& tx) {
@@ -136,15 +134,14 @@ TEST_CASE("RetryTransaction rolls back and reruns the transaction until it succe
         return out;
     });
     CHECK(v == "attempt 3");
-}
 
-TEST_CASE("a transaction that asks for a retry every time ends as 503 after maxAttempts") {
+    // Every attempt asks for a retry: after maxAttempts (3 here) the caller gets 503.
     PoolOptions options;
     options.maxAttempts = 3;
-    ScratchDb s(options);
-    int attempts = 0;
+    ScratchDb bounded(options);
+    attempts = 0;
     try {
-        s.db->write([&](Tx& tx) {
+        bounded.db->write([&](Tx& tx) {
             ++attempts;
             insert(tx, 9, "never");
             throw rxflow::store::RetryTransaction{};
@@ -155,8 +152,8 @@ TEST_CASE("a transaction that asks for a retry every time ends as 503 after maxA
         CHECK(e.code() == "unavailable");
     }
     CHECK(attempts == 3);
-    CHECK(s.rows(9) == 0);
-    CHECK(s.db->inUse() == 0);
+    CHECK(bounded.rows(9) == 0);
+    CHECK(bounded.db->inUse() == 0);
 }
 
 TEST_CASE("with a pool of one, a nested read inside a write times out as 503 and is counted") {
@@ -177,8 +174,7 @@ TEST_CASE("with a pool of one, a nested read inside a write times out as 503 and
     CHECK(inner == 0);
     CHECK(s.db->leaseTimeouts() == 1);
     CHECK(s.db->inUse() == 0);
-    CHECK(s.rows(5) == 0);  // the outer transaction was rolled back
-    CHECK(s.db->ping());    // and the session went back to the pool
+    CHECK(s.rows(5) == 0);  // the outer transaction was rolled back, and its session went back to the pool
 }
 
 TEST_CASE("isUniqueViolation recognises a duplicate primary key and not other SQL errors") {

@@ -25,16 +25,15 @@ std::string hashOf(const std::string& method, const std::string& target, const s
 
 }  // namespace
 
-TEST_CASE("idempotencyScope is none without a key and keeps principal and key otherwise") {
+TEST_CASE("idempotencyScope is none without a key and 400 for a key over 255 chars or with space or control chars") {
     CHECK_FALSE(idempotencyScope("", "pr_1", "POST", "/v1/prescriptions", "{}").has_value());
     auto s = idempotencyScope("0b3c-4f1e", "pr_1", "POST", "/v1/prescriptions", "{}");
     REQUIRE(s.has_value());
     CHECK(s->principal == "pr_1");
     CHECK(s->key == "0b3c-4f1e");
     CHECK(s->requestHash.size() == 64);
-}
 
-TEST_CASE("idempotencyScope refuses keys over 255 characters or with spaces, control or non-ASCII bytes") {
+    // 400 for a key over 255 characters or with a space, a control or a non-ASCII byte.
     CHECK(statusFor(std::string(255, 'k')) == 0);
     CHECK(statusFor("~!@#$%^&*()") == 0);
     CHECK(statusFor(std::string(256, 'k')) == 400);

@@ -12,7 +12,7 @@ const std::string kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const std::string kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 }  // namespace
 
-TEST_CASE("newId is the prefix, an underscore and 26 Crockford base32 characters") {
+TEST_CASE("newId is prefix_ + 26 Crockford base32 characters, sorts by time and does not repeat") {
     const long long ms = 1795832700123LL;
     const std::string id = rxflow::newId("rx", ms);
     REQUIRE(id.size() == 3 + 26);
@@ -25,9 +25,8 @@ TEST_CASE("newId is the prefix, an underscore and 26 Crockford base32 characters
     CHECK(rxflow::newId("rx", 0).substr(0, 13) == "rx_0000000000");
     CHECK(rxflow::newId("pharmacy", ms).rfind("pharmacy_", 0) == 0);
     CHECK(rxflow::newId("pharmacy", ms).size() == 9 + 26);
-}
 
-TEST_CASE("ids made at increasing times sort in time order") {
+    // Ids made at increasing times sort in time order.
     const std::vector<long long> times = {0,           1,           31,          32,           1000,
                                           1700000000000LL, 1700000000001LL, 1795832700123LL, 1795832701000LL,
                                           (1LL << 47) + 5};
@@ -35,12 +34,11 @@ TEST_CASE("ids made at increasing times sort in time order") {
     for (long long t : times) ids.push_back(rxflow::newId("rx", t));
     for (std::size_t i = 1; i < ids.size(); ++i)
         CHECK_MESSAGE(ids[i - 1] < ids[i], ids[i - 1], " !< ", ids[i], " at ", times[i]);
-}
 
-TEST_CASE("10,000 ids made in the same millisecond are unique") {
-    std::set<std::string> ids;
-    for (int i = 0; i < 10000; ++i) ids.insert(rxflow::newId("rx", 1795832700123LL));
-    CHECK(ids.size() == 10000);
+    // 10,000 ids made in the same millisecond are unique.
+    std::set<std::string> unique;
+    for (int i = 0; i < 10000; ++i) unique.insert(rxflow::newId("rx", ms));
+    CHECK(unique.size() == 10000);
 }
 
 TEST_CASE("newToken is rxf_ and 43 base64url characters, unique per call") {

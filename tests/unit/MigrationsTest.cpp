@@ -28,7 +28,7 @@ const std::string kSql =
 
 }  // namespace
 
-TEST_CASE("migrationStatements splits at a semicolon ending a line, skips comments and fills SQLite placeholders") {
+TEST_CASE("migrationStatements splits at a line-ending semicolon, skips comments, fills placeholders per backend") {
     const std::vector<std::string> s = migrationStatements(kSql, Backend::Sqlite);
     REQUIRE(s.size() == 4);
     CHECK(s[0] ==
@@ -44,15 +44,13 @@ TEST_CASE("migrationStatements splits at a semicolon ending a line, skips commen
         CHECK(stmt.find("{{") == std::string::npos);
         CHECK(stmt.find("ENGINE") == std::string::npos);
     }
-}
 
-TEST_CASE("migrationStatements fills InnoDB, utf8mb4_bin and LONGTEXT on MySQL") {
-    const std::vector<std::string> s = migrationStatements(kSql, Backend::Mysql);
-    REQUIRE(s.size() == 4);
-    CHECK(s[0].find("body LONGTEXT NOT NULL") != std::string::npos);
-    CHECK(s[0].find(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin") != std::string::npos);
-    CHECK(s[3].find("ENGINE=InnoDB") != std::string::npos);
-    CHECK(s[1] == "CREATE INDEX ix_a ON a (id)");
+    const std::vector<std::string> m = migrationStatements(kSql, Backend::Mysql);
+    REQUIRE(m.size() == 4);
+    CHECK(m[0].find("body LONGTEXT NOT NULL") != std::string::npos);
+    CHECK(m[0].find(") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin") != std::string::npos);
+    CHECK(m[3].find("ENGINE=InnoDB") != std::string::npos);
+    CHECK(m[1] == "CREATE INDEX ix_a ON a (id)");
 }
 
 TEST_CASE("the embedded migrations create the registry tables in SQLite once and then apply nothing") {

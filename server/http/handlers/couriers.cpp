@@ -2,7 +2,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
-#include "server/store/ClinicRepo.h"
+#include "server/store/CourierRepo.h"
 
 namespace rxflow::http {
 namespace {

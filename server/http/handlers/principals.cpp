@@ -5,6 +5,7 @@
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/ClinicRepo.h"
+#include "server/store/CourierRepo.h"
 #include "server/store/PharmacyRepo.h"
 #include "server/store/PrincipalRepo.h"
 

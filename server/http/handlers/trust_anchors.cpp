@@ -1,11 +1,11 @@
 // POST /v1/admin/trust-anchors, GET /v1/admin/trust-anchors: the CA certificates doctor
 // certificates must chain to.
 #include "server/domain/Ids.h"
+#include "server/domain/TrustAnchors.h"
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
-#include "server/store/DoctorRepo.h"
-#include "signing/certificate.h"
+#include "server/store/TrustAnchorRepo.h"
 
 namespace rxflow::http {
 namespace {
@@ -24,20 +24,8 @@ Response createTrustAnchor(RequestContext& ctx) {
     BodyReader in(ctx.json());
     const std::string pem = in.str("pem", 64 * 1024);
     in.done();
-    rxsign::CertificateInfo cert;
-    try {
-        cert = rxsign::parseCertificatePem(pem);
-    } catch (const rxsign::CertificateError& e) {
-        throw Error::badRequest("pem is not a certificate", {{"/pem", e.what(), "", {}}});
-    }
-    if (!cert.isCa)
-        throw Error(422, "certificate_not_ca", "a trust anchor must be a CA certificate (basicConstraints CA:TRUE)",
-                    {{"/pem", "not a CA certificate", "certificate_not_ca", {}}});
     const long long now = ctx.services.clock.nowMs();
-    if (cert.notAfter * 1000 < now)
-        throw Error(422, "certificate_expired", "this CA certificate has expired",
-                    {{"/pem", "expired", "certificate_expired", {}}});
-    TrustAnchor anchor{newId("ta", now), cert.subject, cert.sha256Fingerprint, pem, cert.notAfter};
+    const TrustAnchor anchor = makeTrustAnchor(pem, newId("ta", now), now);
     return ctx.write([&](store::Tx& tx) {
         if (!store::TrustAnchorRepo::insert(tx, anchor, now))
             throw Error::conflict("already_exists", "this certificate is a trust anchor already");

@@ -1,0 +1,39 @@
+#include "server/jobs/Sweeper.h"
+
+#include <Poco/Util/TimerTaskAdapter.h>
+
+#include <algorithm>
+
+#include "server/store/IdempotencyRepo.h"
+
+namespace rxflow::jobs {
+
+void Sweeper::start() {
+    const long interval = std::max(1, services_.settings.sweepIntervalSeconds) * 1000L;
+    timer_.scheduleAtFixedRate(new Poco::Util::TimerTaskAdapter<Sweeper>(*this, &Sweeper::sweepTask), interval,
+                               interval);
+    started_ = true;
+}
+
+void Sweeper::stop() {
+    if (!started_) return;
+    timer_.cancel(true);
+    started_ = false;
+}
+
+void Sweeper::sweepTask(Poco::Util::TimerTask&) { sweepOnce(); }
+
+void Sweeper::sweepOnce() {
+    try {
+        // API.md §1 keeps Idempotency-Keys at least 24 h; they are forgotten after keep_hours.
+        const long long before =
+            services_.clock.nowMs() - static_cast<long long>(services_.settings.idempotencyKeepHours) * 3600 * 1000;
+        const long long purged =
+            services_.db.write([&](store::Tx& tx) { return store::IdempotencyRepo::purge(tx, before); });
+        if (purged > 0) log_.information("sweep: forgot %s idempotency key(s)", std::to_string(purged));
+    } catch (const std::exception& e) {
+        log_.warning("sweep failed, will retry: %s", std::string(e.what()));
+    }
+}
+
+}  // namespace rxflow::jobs

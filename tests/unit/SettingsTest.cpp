@@ -1,0 +1,69 @@
+#include <doctest/doctest.h>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/LayeredConfiguration.h>
+#include <Poco/Util/MapConfiguration.h>
+
+#include "server/app/Settings.h"
+
+using Poco::AutoPtr;
+using Poco::Util::LayeredConfiguration;
+using Poco::Util::MapConfiguration;
+
+TEST_CASE("Settings defaults to 127.0.0.1:8080, SQLite under the data dir, accept timeout 900 s, sweep 30 s") {
+    AutoPtr<MapConfiguration> empty(new MapConfiguration);
+    const rxflow::Settings s = rxflow::Settings::from(*empty);
+    CHECK(s.host == "127.0.0.1");
+    CHECK(s.port == 8080);
+    CHECK(s.dataDir == "rxflow-data");
+    CHECK(s.dbUrl == "sqlite3://db=rxflow-data/rxflow.db");
+    CHECK(s.acceptTimeoutSeconds == 900);
+    CHECK(s.sweepIntervalSeconds == 30);
+    CHECK(s.clockOffsetSeconds == 0);
+    CHECK(s.adminToken.empty());
+    CHECK(s.dataKeyHex.empty());
+    CHECK(s.pool.size == rxflow::store::PoolOptions{}.size);
+    CHECK(s.pool.leaseTimeoutMs == rxflow::store::PoolOptions{}.leaseTimeoutMs);
+
+    // Configured keys are read, and the default database follows a configured data dir.
+    AutoPtr<MapConfiguration> c(new MapConfiguration);
+    c->setString("rxflow.data_dir", "/srv/rxflow");
+    c->setString("rxflow.port", "9443");
+    c->setString("rxflow.routing.accept_timeout", "60");
+    c->setString("rxflow.sweep_interval", "5");
+    c->setString("rxflow.clock_offset", "-86400");
+    c->setString("rxflow.db.pool_size", "3");
+    c->setString("rxflow.db.lease_timeout_ms", "250");
+    const rxflow::Settings t = rxflow::Settings::from(*c);
+    CHECK(t.dataDir == "/srv/rxflow");
+    CHECK(t.dbUrl == "sqlite3://db=/srv/rxflow/rxflow.db");
+    CHECK(t.port == 9443);
+    CHECK(t.acceptTimeoutSeconds == 60);
+    CHECK(t.sweepIntervalSeconds == 5);
+    CHECK(t.clockOffsetSeconds == -86400);
+    CHECK(t.pool.size == 3);
+    CHECK(t.pool.leaseTimeoutMs == 250);
+}
+
+TEST_CASE("in a layered configuration the priority -200 layer (command line) beats -150 (environment)") {
+    AutoPtr<MapConfiguration> commandLine(new MapConfiguration);
+    AutoPtr<MapConfiguration> environment(new MapConfiguration);
+    AutoPtr<MapConfiguration> file(new MapConfiguration);
+    commandLine->setString("rxflow.port", "9001");
+    environment->setString("rxflow.port", "9002");
+    environment->setString("rxflow.db", "sqlite3://db=/env/rx.db");
+    environment->setString("rxflow.sweep_interval", "7");
+    file->setString("rxflow.sweep_interval", "99");
+    file->setString("rxflow.host", "0.0.0.0");
+
+    AutoPtr<LayeredConfiguration> layered(new LayeredConfiguration);
+    // Added weakest first, so insertion order cannot be what decides.
+    layered->add(file, 0, true);
+    layered->add(environment, -150, true);
+    layered->add(commandLine, -200, true);
+    const rxflow::Settings s = rxflow::Settings::from(*layered);
+    CHECK(s.port == 9001);
+    CHECK(s.dbUrl == "sqlite3://db=/env/rx.db");
+    CHECK(s.sweepIntervalSeconds == 7);
+    CHECK(s.host == "0.0.0.0");
+}
