@@ -11,8 +11,7 @@ CREATE TABLE principals (
   org         VARCHAR(64)  NOT NULL,
   store       VARCHAR(64),
   name        VARCHAR(200) NOT NULL,
-  created_at  BIGINT       NOT NULL,
-  CONSTRAINT uq_principals_token UNIQUE (token_hash)
+  created_at  BIGINT       NOT NULL
 ){{TABLE_OPTIONS}};
 
 CREATE TABLE clinics (
@@ -43,8 +42,7 @@ CREATE TABLE trust_anchors (
   fingerprint CHAR(64)     NOT NULL,
   pem         {{LONGTEXT}} NOT NULL,
   not_after   BIGINT       NOT NULL,
-  created_at  BIGINT       NOT NULL,
-  CONSTRAINT uq_trust_anchors_fingerprint UNIQUE (fingerprint)
+  created_at  BIGINT       NOT NULL
 ){{TABLE_OPTIONS}};
 
 CREATE TABLE pharmacies (
@@ -62,9 +60,6 @@ CREATE TABLE pharmacies (
   adapter_secret {{LONGTEXT}},
   created_at     BIGINT       NOT NULL
 ){{TABLE_OPTIONS}};
-
-CREATE INDEX ix_pharmacies_region ON pharmacies (region, active);
-CREATE INDEX ix_pharmacies_chain ON pharmacies (chain);
 
 -- The store's last published snapshot; `reserved` is what accepted prescriptions hold.
 CREATE TABLE pharmacy_stock (
@@ -92,4 +87,9 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (principal, idem_key)
 ){{TABLE_OPTIONS}};
 
+-- Indexes
+CREATE UNIQUE INDEX uq_principals_token ON principals (token_hash);
+CREATE UNIQUE INDEX uq_trust_anchors_fingerprint ON trust_anchors (fingerprint);
+CREATE INDEX ix_pharmacies_region ON pharmacies (region, active);
+CREATE INDEX ix_pharmacies_chain ON pharmacies (chain);
 CREATE INDEX ix_idempotency_created ON idempotency_keys (created_at);

@@ -7,6 +7,12 @@
 
 namespace rxflow::http {
 
+Poco::JSON::Object::Ptr object(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {
+    auto o = object();
+    for (const auto& [name, value] : fields) o->set(name, value);
+    return o;
+}
+
 std::string toJson(const Poco::Dynamic::Var& value) {
     std::ostringstream out;
     Poco::JSON::Stringifier::condense(value, out);

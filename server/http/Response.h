@@ -2,6 +2,7 @@
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,8 @@ Response problem(const Error& e);
 
 // A JSON object that keeps insertion order, so responses read in the contract's order.
 inline Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+// The same, filled: object({{"id", c.id}, {"name", c.name}}).
+Poco::JSON::Object::Ptr object(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields);
 std::string toJson(const Poco::Dynamic::Var& value);
 
 }  // namespace rxflow::http

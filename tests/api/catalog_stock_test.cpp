@@ -87,14 +87,12 @@ TEST_CASE("stock access: another chain gets 404, a store-bound principal only it
     s.addClinic("C001");
     const std::string body = "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":1}]}";
     Reply other = s.put("/v1/pharmacies/S001/stock", s.token("pharmacy", "CH2"), body);
-    CHECK(other.status == 404);
-    CHECK(other.code() == "not_found");
+    CHECK_PROBLEM(other, 404, "not_found");
     const std::string storeBound = s.token("pharmacy", "CH1", "S002");
     CHECK(s.put("/v1/pharmacies/S001/stock", storeBound, body).status == 404);
     CHECK(s.put("/v1/pharmacies/S002/stock", storeBound, body).status == 200);
     Reply clinic = s.put("/v1/pharmacies/S001/stock", s.token("clinic", "C001"), body);
-    CHECK(clinic.status == 403);
-    CHECK(clinic.code() == "forbidden");
+    CHECK_PROBLEM(clinic, 403, "forbidden");
     CHECK(s.put("/v1/pharmacies/NOPE/stock", s.admin, body).status == 404);
 }
 
@@ -102,14 +100,13 @@ TEST_CASE("stock refusals: unknown drug 422, duplicate code 400, fractional or n
     TestServer s;
     s.addStore("S001", "CH1");
     Reply unknown = s.put("/v1/pharmacies/S001/stock", s.admin, "{\"items\":[{\"drugCode\":\"NOPE\",\"quantity\":1}]}");
-    CHECK(unknown.status == 422);
-    CHECK(unknown.code() == "unknown_drug");
+    CHECK_PROBLEM(unknown, 422, "unknown_drug");
     Reply dup = s.put("/v1/pharmacies/S001/stock", s.admin,
                       "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":1},{\"drugCode\":\"XC08CAA001\",\"quantity\":2}]}");
-    CHECK(dup.status == 400);
+    CHECK_PROBLEM(dup, 400, "invalid_request");
     Reply fraction = s.put("/v1/pharmacies/S001/stock", s.admin,
                            "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":1.5}]}");
-    CHECK(fraction.status == 400);
+    CHECK_PROBLEM(fraction, 400, "invalid_request");
     CHECK(fraction.json()->getArray("errors")->getObject(0)->getValue<std::string>("path") == "/items/0/quantity");
     CHECK(s.put("/v1/pharmacies/S001/stock", s.admin, "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":-1}]}")
               .status == 400);

@@ -62,40 +62,35 @@ TEST_CASE("metrics count requests by route and status with latency histograms an
 TEST_CASE("a /v1 request without a token is 401 unauthenticated") {
     TestServer s;
     Reply r = s.get("/v1/drugs/XC08CAA001", "");
-    CHECK(r.status == 401);
-    CHECK(r.code() == "unauthenticated");
+    CHECK_PROBLEM(r, 401, "unauthenticated");
     CHECK(r.header("content-type") == "application/problem+json");
 }
 
 TEST_CASE("an unknown token is 401 unauthenticated, also on unknown /v1 paths") {
     TestServer s;
     Reply r = s.get("/v1/drugs/XC08CAA001", "rxf_not-a-real-token");
-    CHECK(r.status == 401);
-    CHECK(r.code() == "unauthenticated");
+    CHECK_PROBLEM(r, 401, "unauthenticated");
     CHECK(s.get("/v1/nowhere", "").status == 401);
 }
 
 TEST_CASE("an unknown path is 404 not_found") {
     TestServer s;
     Reply r = s.get("/v1/nowhere", s.admin);
-    CHECK(r.status == 404);
-    CHECK(r.code() == "not_found");
+    CHECK_PROBLEM(r, 404, "not_found");
     CHECK(s.get("/nowhere", "").code() == "not_found");
 }
 
 TEST_CASE("a wrong method is 405 method_not_allowed with Allow") {
     TestServer s;
     Reply r = s.call("DELETE", "/v1/admin/clinics", s.admin);
-    CHECK(r.status == 405);
-    CHECK(r.code() == "method_not_allowed");
+    CHECK_PROBLEM(r, 405, "method_not_allowed");
     CHECK(r.header("allow") == "POST");
 }
 
 TEST_CASE("malformed JSON is 400 invalid_request and stores nothing") {
     TestServer s;
     Reply r = s.post("/v1/admin/clinics", s.admin, "{\"id\":\"C1\",");
-    CHECK(r.status == 400);
-    CHECK(r.code() == "invalid_request");
+    CHECK_PROBLEM(r, 400, "invalid_request");
     CHECK(r.json()->has("errors"));
     CHECK(clinicCount(s) == 0);
 }
@@ -103,15 +98,13 @@ TEST_CASE("malformed JSON is 400 invalid_request and stores nothing") {
 TEST_CASE("a JSON body that is not an object is 400") {
     TestServer s;
     Reply r = s.post("/v1/admin/clinics", s.admin, "[1,2]");
-    CHECK(r.status == 400);
-    CHECK(r.code() == "invalid_request");
+    CHECK_PROBLEM(r, 400, "invalid_request");
 }
 
 TEST_CASE("a body that is not application/json is 415 unsupported_media_type and stores nothing") {
     TestServer s;
     Reply r = s.post("/v1/admin/clinics", s.admin, "id=C1", {{"Content-Type", "application/x-www-form-urlencoded"}});
-    CHECK(r.status == 415);
-    CHECK(r.code() == "unsupported_media_type");
+    CHECK_PROBLEM(r, 415, "unsupported_media_type");
     CHECK(clinicCount(s) == 0);
 }
 

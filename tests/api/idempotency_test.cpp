@@ -47,8 +47,7 @@ TEST_CASE("the same key with a different body is 422 idempotency_key_reused") {
     REQUIRE(s.post("/v1/admin/couriers", s.admin, "{\"id\":\"SF\",\"name\":\"a\"}", {{"Idempotency-Key", "k"}}).status ==
             201);
     Reply r = s.post("/v1/admin/couriers", s.admin, "{\"id\":\"JD\",\"name\":\"b\"}", {{"Idempotency-Key", "k"}});
-    CHECK(r.status == 422);
-    CHECK(r.code() == "idempotency_key_reused");
+    CHECK_PROBLEM(r, 422, "idempotency_key_reused");
     CHECK(s.get("/v1/admin/couriers/JD", s.admin).status == 404);
 }
 
@@ -68,7 +67,7 @@ TEST_CASE("keys are per principal: another principal's same key acts anew") {
 TEST_CASE("a refused request is not remembered, so its key can be used once fixed") {
     TestServer s;
     Reply bad = s.post("/v1/admin/couriers", s.admin, "{\"id\":\"SF\"}", {{"Idempotency-Key", "fix-me"}});
-    CHECK(bad.status == 400);
+    CHECK_PROBLEM(bad, 400, "invalid_request");
     Reply good = s.post("/v1/admin/couriers", s.admin, "{\"id\":\"SF\",\"name\":\"顺丰\"}", {{"Idempotency-Key", "fix-me"}});
     CHECK(good.status == 201);
 }
@@ -77,8 +76,7 @@ TEST_CASE("a malformed Idempotency-Key is 400") {
     TestServer s;
     Reply r = s.post("/v1/admin/couriers", s.admin, "{\"id\":\"SF\",\"name\":\"a\"}",
                      {{"Idempotency-Key", std::string(256, 'k')}});
-    CHECK(r.status == 400);
-    CHECK(r.code() == "invalid_request");
+    CHECK_PROBLEM(r, 400, "invalid_request");
     CHECK(s.get("/v1/admin/couriers/SF", s.admin).status == 404);
 }
 

@@ -105,8 +105,7 @@ TEST_CASE("no free database session within the lease timeout is 503 unavailable,
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     // Had the lease waited for the session, this read would wait for the lock we hold: a hang.
     Reply refused = s.get("/v1/admin/clinics/C001", s.admin);
-    CHECK(refused.status == 503);
-    CHECK(refused.code() == "unavailable");
+    CHECK_PROBLEM(refused, 503, "unavailable");
     *holder << "ROLLBACK";
     CHECK(blocked.get().status == 200);
     CHECK(s.get("/metrics", "").body.find("rxflow_db_pool_lease_timeouts 1") != std::string::npos);

@@ -43,8 +43,7 @@ TEST_CASE("a principal's token is shown once and then authenticates with its rol
     CHECK(s.get("/v1/drugs/XC08CAA001", token).status == 200);
     // The clinic role may not manage registries.
     Reply refused = s.post("/v1/admin/clinics", token, "{\"id\":\"C2\",\"name\":\"x\",\"region\":\"330200\"}");
-    CHECK(refused.status == 403);
-    CHECK(refused.code() == "forbidden");
+    CHECK_PROBLEM(refused, 403, "forbidden");
 }
 
 TEST_CASE("tokens are stored only as SHA-256 hashes") {
@@ -65,26 +64,24 @@ TEST_CASE("principal refusals: bad role, bad org, store on a non-pharmacy, unreg
     TestServer s;
     s.addClinic("C001");
     Reply badRole = s.post("/v1/admin/principals", s.admin, "{\"role\":\"doctor\",\"org\":\"C001\",\"name\":\"x\"}");
-    CHECK(badRole.status == 400);
+    CHECK_PROBLEM(badRole, 400, "invalid_request");
     CHECK(hasErrorAt(badRole, "/role"));
     Reply insurer = s.post("/v1/admin/principals", s.admin, "{\"role\":\"insurer\",\"org\":\"Ningbo\",\"name\":\"x\"}");
-    CHECK(insurer.status == 400);
+    CHECK_PROBLEM(insurer, 400, "invalid_request");
     CHECK(hasErrorAt(insurer, "/org"));
     Reply storeOnClinic =
         s.post("/v1/admin/principals", s.admin, "{\"role\":\"clinic\",\"org\":\"C001\",\"store\":\"S1\",\"name\":\"x\"}");
-    CHECK(storeOnClinic.status == 400);
+    CHECK_PROBLEM(storeOnClinic, 400, "invalid_request");
     CHECK(hasErrorAt(storeOnClinic, "/store"));
     Reply missing = s.post("/v1/admin/principals", s.admin, "{}");
-    CHECK(missing.status == 400);
+    CHECK_PROBLEM(missing, 400, "invalid_request");
     CHECK(hasErrorAt(missing, "/role"));
     CHECK(hasErrorAt(missing, "/org"));
     CHECK(hasErrorAt(missing, "/name"));
     Reply unknownClinic = s.post("/v1/admin/principals", s.admin, "{\"role\":\"clinic\",\"org\":\"C404\",\"name\":\"x\"}");
-    CHECK(unknownClinic.status == 422);
-    CHECK(unknownClinic.code() == "unknown_organisation");
+    CHECK_PROBLEM(unknownClinic, 422, "unknown_organisation");
     Reply unknownChain = s.post("/v1/admin/principals", s.admin, "{\"role\":\"pharmacy\",\"org\":\"CH9\",\"name\":\"x\"}");
-    CHECK(unknownChain.status == 422);
-    CHECK(unknownChain.code() == "unknown_organisation");
+    CHECK_PROBLEM(unknownChain, 422, "unknown_organisation");
 }
 
 TEST_CASE("an insurer principal's org is its region code") {
@@ -99,15 +96,14 @@ TEST_CASE("a clinic is registered once; the same id again is 409 already_exists"
     CHECK(first.status == 201);
     CHECK(first.str("name") == "微医互联网医院");
     Reply again = s.post("/v1/admin/clinics", s.admin, "{\"id\":\"C001\",\"name\":\"其他\",\"region\":\"330200\"}");
-    CHECK(again.status == 409);
-    CHECK(again.code() == "already_exists");
+    CHECK_PROBLEM(again, 409, "already_exists");
     CHECK(s.get("/v1/admin/clinics/C001", s.admin).str("name") == "微医互联网医院");
 }
 
 TEST_CASE("a clinic with several faults lists every one") {
     TestServer s;
     Reply r = s.post("/v1/admin/clinics", s.admin, "{\"id\":\"has space\",\"name\":\"\",\"region\":330200}");
-    CHECK(r.status == 400);
+    CHECK_PROBLEM(r, 400, "invalid_request");
     CHECK(hasErrorAt(r, "/id"));
     CHECK(hasErrorAt(r, "/name"));
     CHECK(hasErrorAt(r, "/region"));
@@ -136,19 +132,17 @@ TEST_CASE("doctor refusals: duplicate 409, unknown clinic 422, unknown license o
     CHECK(s.post("/v1/admin/doctors", s.admin, body).code() == "already_exists");
     Reply unknownClinic = s.post("/v1/admin/doctors", s.admin,
                                  "{\"license\":\"110330200000002\",\"name\":\"x\",\"clinics\":[\"C001\",\"C404\"]}");
-    CHECK(unknownClinic.status == 422);
-    CHECK(unknownClinic.code() == "unknown_clinic");
+    CHECK_PROBLEM(unknownClinic, 422, "unknown_clinic");
     CHECK(hasErrorAt(unknownClinic, "/clinics/1", "unknown_clinic"));
     CHECK(s.get("/v1/admin/doctors/110330200000002", s.admin).status == 404);
     Reply unknownPut = s.put("/v1/admin/doctors/999", s.admin, "{\"name\":\"x\",\"clinics\":[\"C001\"]}");
-    CHECK(unknownPut.status == 404);
-    CHECK(unknownPut.code() == "not_found");
+    CHECK_PROBLEM(unknownPut, 404, "not_found");
     Reply mismatch = s.put("/v1/admin/doctors/110330200000001", s.admin,
                            "{\"license\":\"110330200000009\",\"name\":\"x\",\"clinics\":[\"C001\"]}");
-    CHECK(mismatch.status == 400);
+    CHECK_PROBLEM(mismatch, 400, "invalid_request");
     CHECK(hasErrorAt(mismatch, "/license"));
     Reply noClinics = s.post("/v1/admin/doctors", s.admin, "{\"license\":\"1\",\"name\":\"x\",\"clinics\":[]}");
-    CHECK(noClinics.status == 400);
+    CHECK_PROBLEM(noClinics, 400, "invalid_request");
     CHECK(hasErrorAt(noClinics, "/clinics"));
 }
 
@@ -162,10 +156,9 @@ TEST_CASE("a CA certificate becomes a trust anchor; non-CA, garbage and duplicat
     CHECK(r.str("id").rfind("ta_", 0) == 0);
     CHECK(s.post("/v1/admin/trust-anchors", s.admin, "{\"pem\":" + q(ca.certPem) + "}").code() == "already_exists");
     Reply notCa = s.post("/v1/admin/trust-anchors", s.admin, "{\"pem\":" + q(leaf.certPem) + "}");
-    CHECK(notCa.status == 422);
-    CHECK(notCa.code() == "certificate_not_ca");
+    CHECK_PROBLEM(notCa, 422, "certificate_not_ca");
     Reply garbage = s.post("/v1/admin/trust-anchors", s.admin, "{\"pem\":\"-----BEGIN CERTIFICATE-----\\nAAAA\"}");
-    CHECK(garbage.status == 400);
+    CHECK_PROBLEM(garbage, 400, "invalid_request");
     CHECK(hasErrorAt(garbage, "/pem"));
     Issued expired = issue({"old CA", "", -30, -1, true});
     CHECK(s.post("/v1/admin/trust-anchors", s.admin, "{\"pem\":" + q(expired.certPem) + "}").code() ==
@@ -211,16 +204,16 @@ TEST_CASE("a pharmacy store is registered with its adapter; the secret is never 
 TEST_CASE("pharmacy refusals: adapter type, webhook without url or secret, coordinates, region") {
     TestServer s;
     Reply badType = s.post("/v1/admin/pharmacies", s.admin, pharmacyBody("S1", ",\"adapter\":{\"type\":\"ftp\"}"));
-    CHECK(badType.status == 400);
+    CHECK_PROBLEM(badType, 400, "invalid_request");
     CHECK(hasErrorAt(badType, "/adapter/type"));
     Reply webhook = s.post("/v1/admin/pharmacies", s.admin, pharmacyBody("S1", ",\"adapter\":{\"type\":\"webhook\"}"));
-    CHECK(webhook.status == 400);
+    CHECK_PROBLEM(webhook, 400, "invalid_request");
     CHECK(hasErrorAt(webhook, "/adapter/url"));
     CHECK(hasErrorAt(webhook, "/adapter/secret"));
     Reply coords = s.post("/v1/admin/pharmacies", s.admin,
                           "{\"id\":\"S1\",\"chain\":\"CH1\",\"name\":\"x\",\"region\":\"3302\",\"district\":\"d\","
                           "\"lat\":\"95.1\",\"lon\":121.5}");
-    CHECK(coords.status == 400);
+    CHECK_PROBLEM(coords, 400, "invalid_request");
     CHECK(hasErrorAt(coords, "/lat"));
     CHECK(hasErrorAt(coords, "/lon"));
     CHECK(hasErrorAt(coords, "/region"));
@@ -233,7 +226,7 @@ TEST_CASE("a courier company is registered once") {
     CHECK(s.post("/v1/admin/couriers", s.admin, "{\"id\":\"SF\",\"name\":\"顺丰速运\"}").code() == "already_exists");
     CHECK(s.get("/v1/admin/couriers/SF", s.admin).str("name") == "顺丰速运");
     Reply bad = s.post("/v1/admin/couriers", s.admin, "{\"id\":\"SF\"}");
-    CHECK(bad.status == 400);
+    CHECK_PROBLEM(bad, 400, "invalid_request");
     CHECK(hasErrorAt(bad, "/name"));
 }
 

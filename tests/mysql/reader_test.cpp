@@ -108,6 +108,5 @@ TEST_CASE("readyz is 503 when the MariaDB database is gone") {
     std::unique_ptr<sql::Statement> st(c->createStatement());
     st->execute("DROP DATABASE " + s.db().name());
     Reply r = s.get("/readyz", "");
-    CHECK(r.status == 503);
-    CHECK(r.code() == "unavailable");
+    CHECK_PROBLEM(r, 503, "unavailable");
 }

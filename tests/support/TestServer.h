@@ -72,6 +72,15 @@ private:
     int port_ = 0;
 };
 
+// A refusal as API.md §1 defines it: this status, this code, as application/problem+json.
+#define CHECK_PROBLEM(reply, expectedStatus, expectedCode)                         \
+    do {                                                                           \
+        const ::rxtest::Reply& problem_ = (reply);                                 \
+        CHECK_MESSAGE(problem_.status == (expectedStatus), problem_.body);         \
+        CHECK(problem_.code() == (expectedCode));                                  \
+        CHECK(problem_.header("content-type") == "application/problem+json");      \
+    } while (0)
+
 // A JSON string literal (quotes included) for building request bodies.
 std::string q(const std::string& s);
 

@@ -21,18 +21,20 @@ std::size_t count(const std::string& text, const std::string& needle) {
 
 const std::string kL = R"(route="/v1/x",method="GET",status="200")";
 
+std::string bucket(const std::string& le, int n) {
+    return "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"" + le + "\"} " + std::to_string(n);
+}
+
 }  // namespace
 
 TEST_CASE("metrics count a request by route, method and status and put its latency in the right buckets") {
     Metrics m;
     m.observe("/v1/x", "GET", 200, 0.003);
     std::string text = m.render({});
+    // le bucket -> cumulative count after one request of 3 ms
+    for (const auto& [le, n] : {std::pair<const char*, int>{"0.001", 0}, {"0.0025", 0}, {"0.005", 1}, {"5", 1}, {"+Inf", 1}})
+        CHECK_MESSAGE(hasLine(text, bucket(le, n)), le);
     CHECK(hasLine(text, "rxflow_http_requests_total{" + kL + "} 1"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"0.001\"} 0"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"0.0025\"} 0"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"0.005\"} 1"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"5\"} 1"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"+Inf\"} 1"));
     CHECK(hasLine(text, "rxflow_http_request_duration_seconds_count{" + kL + "} 1"));
     CHECK(hasLine(text, "rxflow_http_request_duration_seconds_sum{" + kL + "} 0.003"));
     CHECK(hasLine(text, "# TYPE rxflow_http_requests_total counter"));
@@ -43,11 +45,9 @@ TEST_CASE("metrics count a request by route, method and status and put its laten
     m.observe("/v1/x", "GET", 200, 12.0);
     m.observe("/v1/x", "POST", 201, 0.0001);
     text = m.render({});
+    for (const auto& [le, n] : {std::pair<const char*, int>{"0.005", 1}, {"1", 2}, {"5", 2}, {"+Inf", 3}})
+        CHECK_MESSAGE(hasLine(text, bucket(le, n)), le);
     CHECK(hasLine(text, "rxflow_http_requests_total{" + kL + "} 3"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"0.005\"} 1"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"1\"} 2"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"5\"} 2"));
-    CHECK(hasLine(text, "rxflow_http_request_duration_seconds_bucket{" + kL + ",le=\"+Inf\"} 3"));
     CHECK(hasLine(text, "rxflow_http_request_duration_seconds_count{" + kL + "} 3"));
     CHECK(hasLine(text, R"(rxflow_http_requests_total{route="/v1/x",method="POST",status="201"} 1)"));
     CHECK(hasLine(text,

@@ -8,11 +8,7 @@ namespace rxflow::http {
 namespace {
 
 Poco::JSON::Object::Ptr view(const Clinic& c) {
-    auto o = object();
-    o->set("id", c.id);
-    o->set("name", c.name);
-    o->set("region", c.region);
-    return o;
+    return object({{"id", c.id}, {"name", c.name}, {"region", c.region}});
 }
 
 Response createClinic(RequestContext& ctx) {

@@ -8,10 +8,7 @@ namespace rxflow::http {
 namespace {
 
 Poco::JSON::Object::Ptr view(const Courier& c) {
-    auto o = object();
-    o->set("id", c.id);
-    o->set("name", c.name);
-    return o;
+    return object({{"id", c.id}, {"name", c.name}});
 }
 
 Response createCourier(RequestContext& ctx) {

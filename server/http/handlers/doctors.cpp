@@ -50,14 +50,9 @@ void requireClinics(store::Tx& tx, const Doctor& d) {
 }
 
 Poco::JSON::Object::Ptr view(const Doctor& d) {
-    auto o = object();
-    o->set("license", d.license);
-    o->set("name", d.name);
     Poco::JSON::Array::Ptr clinics = new Poco::JSON::Array;
     for (const auto& c : d.clinics) clinics->add(c);
-    o->set("clinics", clinics);
-    o->set("active", d.active);
-    return o;
+    return object({{"license", d.license}, {"name", d.name}, {"clinics", clinics}, {"active", d.active}});
 }
 
 Response createDoctor(RequestContext& ctx) {

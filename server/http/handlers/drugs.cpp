@@ -11,15 +11,8 @@ namespace rxflow::http {
 namespace {
 
 Poco::JSON::Object::Ptr view(const Drug& d) {
-    auto o = object();
-    o->set("code", d.code);
-    o->set("name", d.name);
-    o->set("form", d.form);
-    o->set("strength", d.strength);
-    o->set("class", d.drugClass);
-    o->set("insuranceCategory", d.insuranceCategory);
-    o->set("price", d.price);
-    return o;
+    return object({{"code", d.code}, {"name", d.name}, {"form", d.form}, {"strength", d.strength},
+                   {"class", d.drugClass}, {"insuranceCategory", d.insuranceCategory}, {"price", d.price}});
 }
 
 // Cursors are opaque to clients: base64url of the last code returned.
@@ -61,10 +54,8 @@ Response listDrugs(RequestContext& ctx) {
     if (more) page.pop_back();
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const Drug* d : page) list->add(view(*d));
-    auto o = object();
-    o->set("drugs", list);
-    o->set("nextCursor", more ? Poco::Dynamic::Var(encodeCursor(page.back()->code)) : Poco::Dynamic::Var());
-    return Response::json(200, o);
+    const Poco::Dynamic::Var next = more ? Poco::Dynamic::Var(encodeCursor(page.back()->code)) : Poco::Dynamic::Var();
+    return Response::json(200, object({{"drugs", list}, {"nextCursor", next}}));
 }
 
 }  // namespace

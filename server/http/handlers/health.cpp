@@ -6,16 +6,12 @@ namespace rxflow::http {
 namespace {
 
 Response healthz(RequestContext&) {
-    auto o = object();
-    o->set("status", "ok");
-    return Response::json(200, o);
+    return Response::json(200, object({{"status", "ok"}}));
 }
 
 Response readyz(RequestContext& ctx) {
     if (!ctx.services.db.ping()) throw Error::unavailable("the database does not answer");
-    auto o = object();
-    o->set("status", "ready");
-    return Response::json(200, o);
+    return Response::json(200, object({{"status", "ready"}}));
 }
 
 Response metrics(RequestContext& ctx) {

@@ -57,22 +57,12 @@ Pharmacy readPharmacy(RequestContext& ctx) {
 }
 
 Poco::JSON::Object::Ptr view(const Pharmacy& p) {
-    auto o = object();
-    o->set("id", p.id);
-    o->set("chain", p.chain);
-    o->set("name", p.name);
-    o->set("region", p.region);
-    o->set("district", p.district);
-    o->set("lat", p.lat);
-    o->set("lon", p.lon);
-    o->set("delivery", p.delivery);
-    o->set("active", p.active);
-    auto adapter = object();
-    adapter->set("type", p.adapter.type);
+    auto adapter = object({{"type", p.adapter.type}});
     if (!p.adapter.url.empty()) adapter->set("url", p.adapter.url);
     adapter->set("secretSet", !p.adapter.secret.empty());  // the secret itself is never shown again
-    o->set("adapter", adapter);
-    return o;
+    return object({{"id", p.id}, {"chain", p.chain}, {"name", p.name}, {"region", p.region},
+                   {"district", p.district}, {"lat", p.lat}, {"lon", p.lon}, {"delivery", p.delivery},
+                   {"active", p.active}, {"adapter", adapter}});
 }
 
 Response createPharmacy(RequestContext& ctx) {

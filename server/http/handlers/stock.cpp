@@ -43,17 +43,9 @@ std::vector<StockItem> readItems(RequestContext& ctx) {
 
 Response view(const std::string& storeId, const std::vector<StockItem>& items) {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& s : items) {
-        auto o = object();
-        o->set("drugCode", s.drugCode);
-        o->set("quantity", s.quantity);
-        o->set("reserved", s.reserved);
-        list->add(o);
-    }
-    auto o = object();
-    o->set("store", storeId);
-    o->set("items", list);
-    return Response::json(200, o);
+    for (const auto& s : items)
+        list->add(object({{"drugCode", s.drugCode}, {"quantity", s.quantity}, {"reserved", s.reserved}}));
+    return Response::json(200, object({{"store", storeId}, {"items", list}}));
 }
 
 Response replaceStock(RequestContext& ctx) {

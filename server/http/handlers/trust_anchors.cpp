@@ -11,12 +11,8 @@ namespace rxflow::http {
 namespace {
 
 Poco::JSON::Object::Ptr view(const TrustAnchor& a) {
-    auto o = object();
-    o->set("id", a.id);
-    o->set("subject", a.subject);
-    o->set("fingerprint", a.fingerprint);
-    o->set("notAfter", formatTime(a.notAfter * 1000));
-    return o;
+    return object({{"id", a.id}, {"subject", a.subject}, {"fingerprint", a.fingerprint},
+                   {"notAfter", formatTime(a.notAfter * 1000)}});
 }
 
 Response createTrustAnchor(RequestContext& ctx) {
@@ -38,10 +34,7 @@ Response listTrustAnchors(RequestContext& ctx) {
     auto anchors = ctx.read([](store::Tx& tx) { return store::TrustAnchorRepo::all(tx); });
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const auto& a : anchors) list->add(view(a));
-    auto o = object();
-    o->set("trustAnchors", list);
-    o->set("nextCursor", Poco::Dynamic::Var());
-    return Response::json(200, o);
+    return Response::json(200, object({{"trustAnchors", list}, {"nextCursor", Poco::Dynamic::Var()}}));
 }
 
 }  // namespace
