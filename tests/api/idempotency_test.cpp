@@ -35,9 +35,8 @@ TEST_CASE("a replayed principal creation returns the same token, stored sealed")
     auto db = s.db().connect();
     int principals = 0, clear = 0;
     *db << "SELECT COUNT(*) FROM principals", soci::into(principals);
-    const std::string token = first.str("token");
-    *db << "SELECT COUNT(*) FROM idempotency_keys WHERE response LIKE :t", soci::use("%" + token + "%"),
-        soci::into(clear);
+    const std::string pattern = "%" + first.str("token") + "%";  // a named variable: SOCI keeps a reference
+    *db << "SELECT COUNT(*) FROM idempotency_keys WHERE response LIKE :t", soci::use(pattern), soci::into(clear);
     CHECK(principals == 1);
     CHECK(clear == 0);
 }

@@ -2,10 +2,14 @@
 // 503 instead of a hang when the database pool is exhausted.
 #include <Poco/Net/StreamSocket.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -109,4 +113,51 @@ TEST_CASE("no free database session within the lease timeout is 503 unavailable,
     *holder << "ROLLBACK";
     CHECK(blocked.get().status == 200);
     CHECK(s.get("/metrics", "").body.find("rxflow_db_pool_lease_timeouts 1") != std::string::npos);
+}
+
+TEST_CASE("configuration layers: --config file, then RXFLOW_* environment, then the command line win in turn") {
+    const std::string dir = makeTempDir("cfg");
+    const std::string file = dir + "/rxflow.properties";
+    {
+        std::ofstream out(file);
+        out << "rxflow.db.pool_size = 3\nrxflow.http.max_threads = 9\nrxflow.port = 1\n";
+    }
+    auto poolSize = [](const TestServer& s) {
+        const std::string m = s.get("/metrics", "").body;
+        const auto at = m.find("\nrxflow_db_pool_size ");
+        return at == std::string::npos ? -1 : std::stoi(m.substr(at + 21));
+    };
+    // The file says port 1; the command line's --port 0 (any free port) wins over it.
+    TestServer fromFile({{}, {"--config", file}, nullptr});
+    CHECK(fromFile.port() != 1);
+    CHECK(poolSize(fromFile) == 3);
+    CHECK(fromFile.log().find("with up to 9 threads") != std::string::npos);
+    // The environment beats the file; RXFLOW_PORT=1 loses to --port 0 again.
+    TestServer fromEnv({{{"RXFLOW_DB_POOL_SIZE", "5"}, {"RXFLOW_PORT", "1"}}, {"--config", file}, nullptr});
+    CHECK(poolSize(fromEnv) == 5);
+    CHECK(fromEnv.port() != 1);
+    std::remove(file.c_str());
+    rmdir(dir.c_str());
+}
+
+TEST_CASE("an out-of-range setting stops the server at start with a message naming it") {
+    const std::string dir = makeTempDir("bad");
+    const int pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        setenv("RXFLOW_DB_POOL_SIZE", "0", 1);
+        int fd = open((dir + "/log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execl(RXFLOW_BIN, RXFLOW_BIN, "serve", "--port", "0", "--data-dir", dir.c_str(), (char*)nullptr);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) != 0);
+    std::ifstream in(dir + "/log");
+    std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(log.find("rxflow.db.pool_size") != std::string::npos);
+    std::system(("rm -rf " + dir).c_str());
 }
