@@ -2,6 +2,7 @@
 -- Placeholders filled by server/store/Migrations.cpp per backend:
 --   {{TABLE_OPTIONS}}  InnoDB / utf8mb4_bin on MySQL, nothing on SQLite
 --   {{LONGTEXT}}       LONGTEXT on MySQL, TEXT on SQLite
+--   {{AUTOINC_PK}}     an auto-increment BIGINT / INTEGER primary key
 -- Times a program compares are epoch milliseconds (BIGINT); ids compare byte for byte.
 
 CREATE TABLE principals (

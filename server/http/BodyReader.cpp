@@ -114,6 +114,13 @@ Poco::JSON::Object::Ptr BodyReader::optObject(const std::string& key) {
     return v->extract<Poco::JSON::Object::Ptr>();
 }
 
+std::optional<BodyReader> BodyReader::child(const std::string& key, bool required) {
+    if (!get(key, required)) return std::nullopt;
+    auto obj = optObject(key);
+    if (!obj) return std::nullopt;
+    return BodyReader(obj, pathOf(key), errors_);
+}
+
 std::optional<BodyReader> BodyReader::element(const Poco::JSON::Array::Ptr& arr, std::size_t index,
                                               const std::string& arrayKey) {
     const std::string path = pathOf(arrayKey) + "/" + std::to_string(index);

@@ -23,6 +23,9 @@ public:
     bool boolean(const std::string& key, std::optional<bool> fallback = std::nullopt);
     Poco::JSON::Array::Ptr array(const std::string& key, std::size_t minItems, std::size_t maxItems);
     Poco::JSON::Object::Ptr optObject(const std::string& key);
+    // A reader for a nested object, sharing this reader's error list; none when absent
+    // (a failure when required) or not an object (always a failure).
+    std::optional<BodyReader> child(const std::string& key, bool required = true);
     // An object element of an array, with a reader for it sharing this reader's error list.
     std::optional<BodyReader> element(const Poco::JSON::Array::Ptr& arr, std::size_t index,
                                       const std::string& arrayKey);

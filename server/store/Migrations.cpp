@@ -15,6 +15,9 @@ std::string fill(std::string sql, Backend backend) {
     Poco::replaceInPlace(sql, std::string("{{TABLE_OPTIONS}}"),
                          std::string(mysql ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : ""));
     Poco::replaceInPlace(sql, std::string("{{LONGTEXT}}"), std::string(mysql ? "LONGTEXT" : "TEXT"));
+    Poco::replaceInPlace(sql, std::string("{{AUTOINC_PK}}"),
+                         std::string(mysql ? "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
+                                           : "INTEGER PRIMARY KEY AUTOINCREMENT"));
     return sql;
 }
 

@@ -206,6 +206,9 @@ TEST_CASE("pharmacy refusals: adapter type, webhook without url or secret, coord
     Reply badType = s.post("/v1/admin/pharmacies", s.admin, pharmacyBody("S1", ",\"adapter\":{\"type\":\"ftp\"}"));
     CHECK_PROBLEM(badType, 400, "invalid_request");
     CHECK(hasErrorAt(badType, "/adapter/type"));
+    Reply noType = s.post("/v1/admin/pharmacies", s.admin, pharmacyBody("S1", ",\"adapter\":{\"url\":\"http://x\"}"));
+    CHECK_PROBLEM(noType, 400, "invalid_request");
+    CHECK(hasErrorAt(noType, "/adapter/type"));
     Reply webhook = s.post("/v1/admin/pharmacies", s.admin, pharmacyBody("S1", ",\"adapter\":{\"type\":\"webhook\"}"));
     CHECK_PROBLEM(webhook, 400, "invalid_request");
     CHECK(hasErrorAt(webhook, "/adapter/url"));

@@ -11,12 +11,11 @@ namespace rxflow::http {
 namespace {
 
 void readAdapter(BodyReader& in, PharmacyAdapterConfig& adapter) {
-    auto obj = in.optObject("adapter");
-    if (!obj) return;
-    BodyReader a(obj, in.pathOf("adapter"));
-    adapter.type = a.str("type", 16);
-    adapter.url = a.optStr("url", 1000).value_or("");
-    adapter.secret = a.optStr("secret", 200).value_or("");
+    auto a = in.child("adapter", false);
+    if (!a) return;
+    adapter.type = a->str("type", 16);
+    adapter.url = a->optStr("url", 1000).value_or("");
+    adapter.secret = a->optStr("secret", 200).value_or("");
     if (!adapter.type.empty() && adapter.type != "pull" && adapter.type != "webhook" && adapter.type != "fhir")
         in.fail("adapter/type", "must be pull, webhook or fhir");
     const bool pushes = adapter.type == "webhook" || adapter.type == "fhir";

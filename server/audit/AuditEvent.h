@@ -1,0 +1,30 @@
+#pragma once
+// One audit event (API.md §7) and how it is linked into its chain: each event's hash covers
+// every field and the previous event's hash, so an edit, deletion, insertion or reordering
+// inside a chain breaks the links. (Signed checkpoints over all chain heads are the next step.)
+#include <string>
+
+namespace rxflow::audit {
+
+inline const std::string kGenesisHash(64, '0');
+
+struct AuditEvent {
+    long long seq = 0;       // global order of writing
+    std::string chain;       // a prescription id, or "registry", ...
+    long long chainSeq = 0;  // 1, 2, ... within the chain
+    long long at = 0;        // epoch ms
+    std::string actorRole, actorOrg, actorPrincipal;
+    std::string action;        // e.g. "issue", "read", "accept"
+    std::string prescription;  // empty when about no prescription
+    std::string fromStatus, toStatus;
+    std::string outcome;  // "ok" or "refused"
+    std::string detail;   // never personal data
+    std::string prevHash;
+    std::string hash;
+};
+
+// SHA-256 hex over the event's fields (length-prefixed, so no two events collide by
+// shifting bytes between fields) and its prevHash.
+std::string eventHash(const AuditEvent& e);
+
+}  // namespace rxflow::audit

@@ -1,0 +1,69 @@
+#include "server/store/AuditRepo.h"
+
+namespace rxflow::store {
+namespace {
+
+const char* kColumns =
+    "seq, chain, chain_seq, at, actor_role, actor_org, actor_principal, action, prescription, from_status, "
+    "to_status, outcome, detail, prev_hash, hash";
+
+std::string optional(const soci::row& r, std::size_t i) {
+    return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
+}
+
+}  // namespace
+
+audit::AuditEvent AuditRepo::append(Tx& tx, audit::AuditEvent e) {
+    long long headSeq = 0;
+    std::string headHash;
+    soci::indicator ind = soci::i_null;
+    tx.sql << "SELECT chain_seq, hash FROM audit_events WHERE chain = :c ORDER BY chain_seq DESC LIMIT 1",
+        soci::use(e.chain), soci::into(headSeq, ind), soci::into(headHash);
+    const bool empty = !tx.sql.got_data() || ind == soci::i_null;
+    e.chainSeq = empty ? 1 : headSeq + 1;
+    e.prevHash = empty ? audit::kGenesisHash : headHash;
+    e.hash = audit::eventHash(e);
+    soci::indicator rxInd = e.prescription.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator fromInd = e.fromStatus.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator toInd = e.toStatus.empty() ? soci::i_null : soci::i_ok;
+    const bool inserted = insertUnlessExists([&] {
+        tx.sql << "INSERT INTO audit_events (chain, chain_seq, at, actor_role, actor_org, actor_principal, action, "
+                  "prescription, from_status, to_status, outcome, detail, prev_hash, hash) VALUES (:c, :cs, :at, "
+                  ":ar, :ao, :ap, :ac, :rx, :fs, :ts, :oc, :de, :ph, :h)",
+            soci::use(e.chain), soci::use(e.chainSeq), soci::use(e.at), soci::use(e.actorRole),
+            soci::use(e.actorOrg), soci::use(e.actorPrincipal), soci::use(e.action), soci::use(e.prescription, rxInd),
+            soci::use(e.fromStatus, fromInd), soci::use(e.toStatus, toInd), soci::use(e.outcome),
+            soci::use(e.detail), soci::use(e.prevHash), soci::use(e.hash);
+    });
+    if (!inserted) throw RetryTransaction{};
+    return e;
+}
+
+std::vector<audit::AuditEvent> AuditRepo::chain(Tx& tx, const std::string& chain) {
+    std::vector<audit::AuditEvent> out;
+    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT " << kColumns
+                                                    << " FROM audit_events WHERE chain = :c ORDER BY chain_seq",
+                                    soci::use(chain));
+    for (const soci::row& r : rows) {
+        audit::AuditEvent e;
+        e.seq = r.get<long long>(0);
+        e.chain = r.get<std::string>(1);
+        e.chainSeq = r.get<long long>(2);
+        e.at = r.get<long long>(3);
+        e.actorRole = r.get<std::string>(4);
+        e.actorOrg = r.get<std::string>(5);
+        e.actorPrincipal = r.get<std::string>(6);
+        e.action = r.get<std::string>(7);
+        e.prescription = optional(r, 8);
+        e.fromStatus = optional(r, 9);
+        e.toStatus = optional(r, 10);
+        e.outcome = r.get<std::string>(11);
+        e.detail = r.get<std::string>(12);
+        e.prevHash = r.get<std::string>(13);
+        e.hash = r.get<std::string>(14);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace rxflow::store

@@ -1,0 +1,17 @@
+#pragma once
+#include <vector>
+
+#include "server/audit/AuditEvent.h"
+#include "server/store/Database.h"
+
+namespace rxflow::store {
+
+struct AuditRepo {
+    // Links `e` after the head of its chain and writes it in the caller's transaction. Two
+    // writers racing on one chain: the second hits the (chain, chain_seq) key and its
+    // transaction is retried (RetryTransaction), so a chain never forks.
+    static audit::AuditEvent append(Tx& tx, audit::AuditEvent e);
+    static std::vector<audit::AuditEvent> chain(Tx& tx, const std::string& chain);
+};
+
+}  // namespace rxflow::store

@@ -1,0 +1,57 @@
+#include "server/store/PrescriptionRepo.h"
+
+namespace rxflow::store {
+namespace {
+const char* kDocumentAad = "prescriptions.document";
+const char* kFulfillmentAad = "prescriptions.fulfillment";
+}  // namespace
+
+void PrescriptionRepo::insert(Tx& tx, const DataCipher& cipher, const PrescriptionRecord& p) {
+    const std::string document = cipher.seal(p.document, kDocumentAad + p.id);
+    const std::string fulfillment = p.fulfillment.empty() ? "" : cipher.seal(p.fulfillment, kFulfillmentAad + p.id);
+    soci::indicator storeInd = p.store.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator fulfillmentInd = fulfillment.empty() ? soci::i_null : soci::i_ok;
+    const bool inserted = insertUnlessExists([&] {
+        tx.sql << "INSERT INTO prescriptions (id, clinic_id, rx_no, status, version, doctor_license, region, "
+                  "patient_key, issued_at, expires_at, created_at, updated_at, pickup_code_hash, store, document, "
+                  "fulfillment) VALUES (:id, :cl, :rx, :st, :v, :dl, :rg, :pk, :ia, :ea, :ca, :ua, :pc, :so, :doc, :fu)",
+            soci::use(p.id), soci::use(p.clinicId), soci::use(p.rxNo), soci::use(p.status), soci::use(p.version),
+            soci::use(p.doctorLicense), soci::use(p.region), soci::use(p.patientKey), soci::use(p.issuedAt),
+            soci::use(p.expiresAt), soci::use(p.createdAt), soci::use(p.updatedAt), soci::use(p.pickupCodeHash),
+            soci::use(p.store, storeInd), soci::use(document), soci::use(fulfillment, fulfillmentInd);
+    });
+    if (!inserted)
+        throw Error::conflict("duplicate_rx_no", "this clinic has issued a prescription with rxNo " + p.rxNo + " already");
+    for (std::size_t i = 0; i < p.items.size(); ++i) {
+        const int line = static_cast<int>(i);
+        tx.sql << "INSERT INTO prescription_items (prescription_id, line, drug_code, quantity) VALUES (:p, :l, :d, :q)",
+            soci::use(p.id), soci::use(line), soci::use(p.items[i].drugCode), soci::use(p.items[i].quantity);
+    }
+}
+
+std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCipher& cipher, const std::string& id,
+                                                         bool forUpdate) {
+    PrescriptionRecord p;
+    std::string document, fulfillment, store;
+    soci::indicator storeInd = soci::i_null, fulfillmentInd = soci::i_null;
+    tx.sql << std::string("SELECT id, clinic_id, rx_no, status, version, doctor_license, region, patient_key, "
+                          "issued_at, expires_at, created_at, updated_at, pickup_code_hash, store, document, "
+                          "fulfillment FROM prescriptions WHERE id = :id") +
+                  (forUpdate ? tx.forUpdate() : ""),
+        soci::use(id), soci::into(p.id), soci::into(p.clinicId), soci::into(p.rxNo), soci::into(p.status),
+        soci::into(p.version), soci::into(p.doctorLicense), soci::into(p.region), soci::into(p.patientKey),
+        soci::into(p.issuedAt), soci::into(p.expiresAt), soci::into(p.createdAt), soci::into(p.updatedAt),
+        soci::into(p.pickupCodeHash), soci::into(store, storeInd), soci::into(document),
+        soci::into(fulfillment, fulfillmentInd);
+    if (!tx.sql.got_data()) return std::nullopt;
+    if (storeInd == soci::i_ok) p.store = store;
+    p.document = cipher.unseal(document, kDocumentAad + p.id);
+    if (fulfillmentInd == soci::i_ok) p.fulfillment = cipher.unseal(fulfillment, kFulfillmentAad + p.id);
+    soci::rowset<soci::row> rows =
+        (tx.sql.prepare << "SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line",
+         soci::use(id));
+    for (const soci::row& r : rows) p.items.push_back({r.get<std::string>(0), r.get<long long>(1), 0});
+    return p;
+}
+
+}  // namespace rxflow::store

@@ -1,0 +1,39 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/domain/Prescription.h"
+#include "server/store/DataCipher.h"
+#include "server/store/Database.h"
+
+namespace rxflow::store {
+
+// A stored prescription. `document` (the signed document, API.md §5 /signed) and
+// `fulfillment` are plain JSON here and sealed in the database.
+struct PrescriptionRecord {
+    std::string id;
+    std::string clinicId;
+    std::string rxNo;
+    std::string status;
+    long long version = 1;
+    std::string doctorLicense;
+    std::string region;
+    std::string patientKey;
+    long long issuedAt = 0, expiresAt = 0, createdAt = 0, updatedAt = 0;
+    std::string pickupCodeHash;
+    std::string store;
+    std::string document;
+    std::string fulfillment;
+    std::vector<RxItem> items;
+};
+
+struct PrescriptionRepo {
+    // Throws Error 409 duplicate_rx_no when the clinic used this rxNo already.
+    static void insert(Tx& tx, const DataCipher& cipher, const PrescriptionRecord& p);
+    // forUpdate: lock the row for a state change in this transaction.
+    static std::optional<PrescriptionRecord> find(Tx& tx, const DataCipher& cipher, const std::string& id,
+                                                  bool forUpdate = false);
+};
+
+}  // namespace rxflow::store
