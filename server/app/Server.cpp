@@ -18,6 +18,7 @@
 #include "server/http/handlers/Routes.h"
 #include "server/store/TrustAnchorRepo.h"
 #include "server/store/Migrations.h"
+#include "server/store/PlatformKeyRepo.h"
 
 namespace rxflow {
 namespace {
@@ -50,12 +51,20 @@ Server::Server(const Settings& settings, Poco::Logger& log)
       db_(openDatabase(settings)),
       catalog_(loadCatalog(settings)),
       cipher_(store::DataCipher::loadOrCreate(settings.dataDir, settings.dataKeyHex)),
+      platform_(PlatformSigner::loadOrCreate(settings.dataDir, *rxsign::parseAlg(settings.platformAlg))),
+      prescriberVerifier_(std::make_unique<PrescriberVerifier>(*db_)),
       threads_(2, std::max(2, settings.maxThreads), 60) {
     const int applied = store::migrate(*db_);
     log_.information("database %s: %d migration(s) applied", store::DbUrl::parse(settings.dbUrl).redacted(), applied);
     log_.information("catalog: %z drugs", catalog_.size());
-    services_.reset(new Services{settings_, *db_, catalog_, cipher_, clock_, metrics_,
+    services_.reset(new Services{settings_, *db_, catalog_, cipher_, clock_, metrics_, platform_,
+                                 *prescriberVerifier_,
                                  settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken)});
+    db_->write([&](store::Tx& tx) {
+        store::PlatformKeyRepo::upsert(
+            tx, {platform_.keyId(), rxsign::algName(platform_.alg()), platform_.publicPem(), true}, clock_.nowMs());
+    });
+    log_.information("platform key %s (%s)", platform_.keyId(), std::string(rxsign::algName(platform_.alg())));
     if (settings_.adminToken.empty())
         log_.warning("no admin token configured (RXFLOW_ADMIN_TOKEN): the registries cannot be managed");
     loadTrustAnchorsFile();

@@ -35,6 +35,8 @@ private:
     Catalog catalog_;
     store::DataCipher cipher_;
     http::Metrics metrics_;
+    PlatformSigner platform_;
+    std::unique_ptr<PrescriberVerifier> prescriberVerifier_;
     std::unique_ptr<Services> services_;
     http::Router router_;
     Poco::ThreadPool threads_;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "server/app/Settings.h"
+#include "server/app/Signing.h"
 #include "server/domain/Catalog.h"
 #include "server/domain/Clock.h"
 #include "server/http/Metrics.h"
@@ -19,6 +20,8 @@ struct Services {
     const store::DataCipher& cipher;
     const Clock& clock;
     http::Metrics& metrics;
+    const PlatformSigner& platform;
+    PrescriberVerifier& prescriberVerifier;
     std::string adminTokenHash;  // SHA-256 hex of the bootstrap admin token; empty: none configured
 };
 

@@ -21,6 +21,7 @@ const EnvBinding kEnvBindings[] = {
     {"RXFLOW_DB_LEASE_TIMEOUT_MS", "rxflow.db.lease_timeout_ms"},
     {"RXFLOW_DB_BUSY_TIMEOUT_MS", "rxflow.db.busy_timeout_ms"},
     {"RXFLOW_MAX_THREADS", "rxflow.http.max_threads"},
+    {"RXFLOW_PLATFORM_ALG", "rxflow.platform.alg"},
 };
 const std::size_t kEnvBindingCount = sizeof(kEnvBindings) / sizeof(kEnvBindings[0]);
 
@@ -34,6 +35,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.trustCaFile = c.getString("rxflow.trust.ca_file", "");
     s.dataKeyHex = c.getString("rxflow.data_key", "");
     s.catalogFile = c.getString("rxflow.catalog_file", "");
+    s.platformAlg = c.getString("rxflow.platform.alg", s.platformAlg);
     s.acceptTimeoutSeconds = c.getInt("rxflow.routing.accept_timeout", s.acceptTimeoutSeconds);
     s.sweepIntervalSeconds = c.getInt("rxflow.sweep_interval", s.sweepIntervalSeconds);
     s.idempotencyKeepHours = std::max(24, c.getInt("rxflow.idempotency.keep_hours", s.idempotencyKeepHours));
@@ -62,6 +64,7 @@ void Settings::validate() const {
     require(maxThreads >= 2, "rxflow.http.max_threads must be at least 2");
     require(acceptTimeoutSeconds >= 1, "rxflow.routing.accept_timeout must be positive");
     require(sweepIntervalSeconds >= 1, "rxflow.sweep_interval must be positive");
+    require(platformAlg == "ES256" || platformAlg == "SM2", "rxflow.platform.alg must be ES256 or SM2");
 }
 
 }  // namespace rxflow

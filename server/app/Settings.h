@@ -18,6 +18,7 @@ struct Settings {
     std::string trustCaFile;
     std::string dataKeyHex;   // overrides DATA_DIR/data.key
     std::string catalogFile;  // overrides the catalog compiled in from schemas/catalog/
+    std::string platformAlg = "ES256";  // for a new platform key: ES256 or SM2
     int acceptTimeoutSeconds = 900;
     int sweepIntervalSeconds = 30;
     int idempotencyKeepHours = 48;  // at least 24 (API.md §1)

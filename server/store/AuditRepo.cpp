@@ -46,10 +46,10 @@ std::vector<audit::AuditEvent> AuditRepo::chain(Tx& tx, const std::string& chain
                                     soci::use(chain));
     for (const soci::row& r : rows) {
         audit::AuditEvent e;
-        e.seq = r.get<long long>(0);
+        e.seq = integerAt(r, 0);
         e.chain = r.get<std::string>(1);
-        e.chainSeq = r.get<long long>(2);
-        e.at = r.get<long long>(3);
+        e.chainSeq = integerAt(r, 2);
+        e.at = integerAt(r, 3);
         e.actorRole = r.get<std::string>(4);
         e.actorOrg = r.get<std::string>(5);
         e.actorPrincipal = r.get<std::string>(6);

@@ -67,6 +67,14 @@ bool isUniqueViolation(const soci::soci_error& e) {
     return mysqlErrorNumber(e) == 1062 || sqliteResult(e) == 19 /* SQLITE_CONSTRAINT */;
 }
 
+long long integerAt(const soci::row& r, std::size_t i) {
+    switch (r.get_properties(i).get_data_type()) {
+        case soci::dt_integer: return r.get<int>(i);
+        case soci::dt_unsigned_long_long: return static_cast<long long>(r.get<unsigned long long>(i));
+        default: return r.get<long long>(i);
+    }
+}
+
 Database::Database(const DbUrl& url, PoolOptions options)
     : url_(url), options_(options), pool_(std::make_unique<soci::connection_pool>(options.size)) {
     for (std::size_t i = 0; i < options_.size; ++i) open(pool_->at(i));

@@ -49,6 +49,10 @@ struct RetryTransaction {};
 
 bool isUniqueViolation(const soci::soci_error& e);
 
+// An integer column as long long, whatever width the backend reports for it (SQLite's
+// INTEGER PRIMARY KEY comes back as int, MySQL's BIGINT as long long).
+long long integerAt(const soci::row& r, std::size_t i);
+
 // Runs an INSERT; false when it hit a unique key (the row exists already). Only for tables
 // whose foreign keys the caller has checked, since SQLite reports both as SQLITE_CONSTRAINT.
 template <class F> bool insertUnlessExists(F&& insert) {

@@ -75,7 +75,7 @@ std::vector<StockItem> PharmacyRepo::stock(Tx& tx, const std::string& store) {
                                                       "WHERE store = :s ORDER BY drug_code",
                                     soci::use(store));
     for (const soci::row& r : rows)
-        out.push_back({r.get<std::string>(0), r.get<long long>(1), r.get<long long>(2)});
+        out.push_back({r.get<std::string>(0), integerAt(r, 1), integerAt(r, 2)});
     return out;
 }
 

@@ -50,7 +50,7 @@ std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCiphe
     soci::rowset<soci::row> rows =
         (tx.sql.prepare << "SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line",
          soci::use(id));
-    for (const soci::row& r : rows) p.items.push_back({r.get<std::string>(0), r.get<long long>(1), 0});
+    for (const soci::row& r : rows) p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0});
     return p;
 }
 

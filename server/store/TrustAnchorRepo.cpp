@@ -17,7 +17,7 @@ std::vector<TrustAnchor> TrustAnchorRepo::all(Tx& tx) {
         (tx.sql.prepare << "SELECT id, subject, fingerprint, pem, not_after FROM trust_anchors ORDER BY id");
     for (const soci::row& r : rows)
         out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
-                       r.get<long long>(4)});
+                       integerAt(r, 4)});
     return out;
 }
 

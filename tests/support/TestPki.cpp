@@ -63,8 +63,16 @@ Issued issue(const CertSpec& spec, const Issued* issuer) {
     BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
     BN_free(bn);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(spec.notBeforeDays * 86400));
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(spec.notAfterDays * 86400));
+    if (spec.notBeforeEpoch != 0)
+        check(ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(spec.notBeforeEpoch)) != nullptr,
+              "notBefore");
+    else
+        X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(spec.notBeforeDays * 86400));
+    if (spec.notAfterEpoch != 0)
+        check(ASN1_TIME_set(X509_getm_notAfter(cert.get()), static_cast<time_t>(spec.notAfterEpoch)) != nullptr,
+              "notAfter");
+    else
+        X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(spec.notAfterDays * 86400));
     X509_NAME* name = X509_get_subject_name(cert.get());
     X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("CN"), -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("rxflow tests"), -1,
@@ -86,8 +94,20 @@ Issued issue(const CertSpec& spec, const Issued* issuer) {
     addExtension(cert.get(), signerCert, NID_subject_key_identifier, "hash");
     if (issuer) addExtension(cert.get(), signerCert, NID_authority_key_identifier, "keyid:always");
     EVP_PKEY* signer = issuer ? issuerKey.get() : key.get();
-    const EVP_MD* md = EVP_PKEY_is_a(signer, "SM2") ? EVP_sm3() : EVP_sha256();
-    check(X509_sign(cert.get(), signer, md) > 0, "signing");
+    if (EVP_PKEY_is_a(signer, "SM2")) {
+        // X509_sign would use OpenSSL 3's default (empty) SM2 id; SM2 CAs sign with 1234567812345678.
+        // pctx is declared first so it outlives mctx, which only borrows it.
+        std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>> pctx(
+            EVP_PKEY_CTX_new_from_pkey(nullptr, signer, nullptr));
+        std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>> mctx(EVP_MD_CTX_new());
+        check(mctx && pctx, "SM2 signing context");
+        check(EVP_PKEY_CTX_set1_id(pctx.get(), "1234567812345678", 16) > 0, "SM2 id");
+        EVP_MD_CTX_set_pkey_ctx(mctx.get(), pctx.get());
+        check(EVP_DigestSignInit(mctx.get(), nullptr, EVP_sm3(), nullptr, signer) == 1, "SM2 sign init");
+        check(X509_sign_ctx(cert.get(), mctx.get()) > 0, "signing");
+    } else {
+        check(X509_sign(cert.get(), signer, EVP_sha256()) > 0, "signing");
+    }
 
     Issued out;
     Bio keyOut(BIO_new(BIO_s_mem()));

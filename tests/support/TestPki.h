@@ -18,9 +18,13 @@ struct CertSpec {
     long long notAfterDays = 365;
     bool ca = false;
     std::string keyType = "EC";  // EC (P-256) or SM2
+    // Absolute validity in seconds since the epoch; when non-zero they replace the relative days.
+    long long notBeforeEpoch = 0;
+    long long notAfterEpoch = 0;
 };
 
-// Self-signed when issuer is null.
+// Self-signed when issuer is null. An SM2 issuer signs with SM3 and the distinguishing id
+// 1234567812345678 (set explicitly; OpenSSL 3's own default is the empty id).
 Issued issue(const CertSpec& spec, const Issued* issuer = nullptr);
 
 }  // namespace rxtest

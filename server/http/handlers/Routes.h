@@ -13,6 +13,8 @@ void addPharmacyRoutes(Router& r);      // /v1/admin/pharmacies
 void addStockRoutes(Router& r);         // /v1/pharmacies/{store}/stock
 void addCourierRoutes(Router& r);       // /v1/admin/couriers
 void addDrugRoutes(Router& r);          // /v1/drugs
+void addPlatformKeyRoutes(Router& r);   // /v1/platform/keys
+void addPrescriptionRoutes(Router& r);  // /v1/prescriptions, /{id}, /{id}/signed
 
 inline void addAllRoutes(Router& r) {
     addHealthRoutes(r);
@@ -24,6 +26,8 @@ inline void addAllRoutes(Router& r) {
     addStockRoutes(r);
     addCourierRoutes(r);
     addDrugRoutes(r);
+    addPlatformKeyRoutes(r);
+    addPrescriptionRoutes(r);
 }
 
 }  // namespace rxflow::http

@@ -1,0 +1,74 @@
+#include "server/app/Signing.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/Path.h>
+#include <Poco/StreamCopier.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "server/store/PlatformKeyRepo.h"
+#include "server/store/TrustAnchorRepo.h"
+
+namespace rxflow {
+
+PlatformSigner::PlatformSigner(rxsign::PrivateKey key)
+    : key_(std::move(key)), keyId_(key_.publicKey().keyId()), publicPem_(key_.publicKey().pem()) {}
+
+PlatformSigner PlatformSigner::loadOrCreate(const std::string& dataDir, rxsign::Alg alg) {
+    Poco::File(dataDir).createDirectories();
+    const std::string path = Poco::Path(dataDir, "platform-key.pem").toString();
+    if (Poco::File(path).exists()) {
+        Poco::FileInputStream in(path);
+        std::string pem;
+        Poco::StreamCopier::copyToString(in, pem);
+        return PlatformSigner(rxsign::PrivateKey::fromPem(pem));
+    }
+    rxsign::PrivateKey key = rxsign::PrivateKey::generate(alg);
+    const std::string pem = key.pem();
+    const std::string tmp = path + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create " + tmp);
+    const bool ok = ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) throw std::runtime_error("cannot write " + tmp);
+    Poco::File(tmp).renameTo(path);
+    return PlatformSigner(std::move(key));
+}
+
+std::string PlatformSigner::sign(const std::string& bytes) const { return rxsign::base64Encode(key_.sign(bytes)); }
+
+std::shared_ptr<const rxsign::TrustStore> PrescriberVerifier::trustStore() {
+    const std::string current = db_.read([](store::Tx& tx) { return store::TrustAnchorFingerprints::current(tx); });
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!store_ || current != fingerprints_) {
+        std::vector<std::string> pems;
+        for (const TrustAnchor& a : db_.read([](store::Tx& tx) { return store::TrustAnchorRepo::all(tx); }))
+            pems.push_back(a.pem);
+        store_ = std::make_shared<const rxsign::TrustStore>(pems);
+        fingerprints_ = current;
+    }
+    return store_;
+}
+
+SignatureFindings PrescriberVerifier::check(const std::string& canonical, const PrescriberSignature& sig,
+                                            long long issuedAtMs, long long nowMs) {
+    SignatureFindings f;
+    const rxsign::ChainResult chain =
+        trustStore()->verify(sig.certificate, sig.chain, {issuedAtMs / 1000, nowMs / 1000});
+    f.chain = chain.status == rxsign::ChainResult::Status::Ok        ? SignatureFindings::Chain::Ok
+              : chain.status == rxsign::ChainResult::Status::Expired ? SignatureFindings::Chain::Expired
+                                                                      : SignatureFindings::Chain::Untrusted;
+    f.chainDetail = chain.detail;
+    f.certificateLicense = chain.license;
+    try {
+        const rxsign::PublicKey key = rxsign::PublicKey::fromCertificatePem(sig.certificate);
+        const auto alg = rxsign::parseAlg(sig.alg);
+        f.signatureValid = alg && *alg == key.alg() && key.verify(canonical, rxsign::base64Decode(sig.value));
+    } catch (const std::exception&) {
+        f.signatureValid = false;  // no key in the certificate, or the value is not base64
+    }
+    return f;
+}
+
+}  // namespace rxflow

@@ -1,0 +1,58 @@
+#pragma once
+// The two signature roles of the server (API.md §3): checking the doctor's signature and
+// certificate, and countersigning as the platform. Keys and trust anchors are loaded once,
+// not per request.
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "server/domain/PrescribingRules.h"
+#include "server/store/Database.h"
+#include "signing/chain.h"
+#include "signing/keys.h"
+
+namespace rxflow {
+
+class PlatformSigner {
+public:
+    // DATA_DIR/platform-key.pem, generated (mode 0600) with `alg` on first start.
+    static PlatformSigner loadOrCreate(const std::string& dataDir, rxsign::Alg alg);
+    // Base64 of the DER signature over `bytes`.
+    std::string sign(const std::string& bytes) const;
+    rxsign::Alg alg() const { return key_.alg(); }
+    const std::string& keyId() const { return keyId_; }
+    const std::string& publicPem() const { return publicPem_; }
+
+private:
+    explicit PlatformSigner(rxsign::PrivateKey key);
+    rxsign::PrivateKey key_;
+    std::string keyId_;
+    std::string publicPem_;
+};
+
+struct PrescriberSignature {
+    std::string alg;
+    std::string certificate;
+    std::vector<std::string> chain;
+    std::string value;  // base64 DER
+};
+
+class PrescriberVerifier {
+public:
+    explicit PrescriberVerifier(store::Database& db) : db_(db) {}
+    // Checks the signature over `canonical` (the JCS bytes of the prescription) and the
+    // certificate's path to the registry's trust anchors at issuedAt and now.
+    SignatureFindings check(const std::string& canonical, const PrescriberSignature& sig, long long issuedAtMs,
+                            long long nowMs);
+
+private:
+    std::shared_ptr<const rxsign::TrustStore> trustStore();
+
+    store::Database& db_;
+    std::mutex mutex_;
+    std::string fingerprints_;
+    std::shared_ptr<const rxsign::TrustStore> store_;
+};
+
+}  // namespace rxflow

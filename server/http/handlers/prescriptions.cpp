@@ -1,0 +1,151 @@
+// POST /v1/prescriptions (issue), GET /v1/prescriptions/{id}, GET /v1/prescriptions/{id}/signed.
+#include "server/domain/Ids.h"
+#include "server/domain/PrescribingRules.h"
+#include "server/http/PrescriptionInput.h"
+#include "server/http/PrescriptionView.h"
+#include "server/http/RequestContext.h"
+#include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
+#include "server/store/ClinicRepo.h"
+#include "server/store/DoctorRepo.h"
+#include "signing/seal.h"
+
+namespace rxflow::http {
+namespace {
+
+std::string newPickupCode() {
+    for (;;) {  // rejection sampling: every code equally likely
+        const std::string r = rxsign::randomBytes(4);
+        const uint32_t v = (uint32_t(uint8_t(r[0])) << 24) | (uint32_t(uint8_t(r[1])) << 16) |
+                           (uint32_t(uint8_t(r[2])) << 8) | uint32_t(uint8_t(r[3]));
+        if (v < 4294000000u) {
+            std::string code = std::to_string(v % 1000000);
+            return std::string(6 - code.size(), '0') + code;
+        }
+    }
+}
+
+audit::AuditEvent eventBy(const Principal& p, const std::string& prescription, const std::string& action,
+                          long long at) {
+    audit::AuditEvent e;
+    e.chain = prescription;
+    e.prescription = prescription;
+    e.at = at;
+    e.actorRole = roleName(p.role);
+    e.actorOrg = p.org;
+    e.actorPrincipal = p.id;
+    e.action = action;
+    e.outcome = "ok";
+    return e;
+}
+
+// The document /signed returns, with the platform's countersignature (API.md §3).
+rxsign::Json signedDocument(const std::string& id, const IntakeRequest& in, const PlatformSigner& platform,
+                            const std::string& signedAt, std::string& platformValue) {
+    rxsign::Json covered = rxsign::Json::object({{"id", rxsign::Json::string(id)},
+                                                 {"prescription", in.prescription},
+                                                 {"prescriberSignature", rxsign::Json::string(in.signature.value)},
+                                                 {"signedAt", rxsign::Json::string(signedAt)}});
+    platformValue = platform.sign(rxsign::canonicalize(covered));
+    std::vector<rxsign::Json> chain;
+    for (const std::string& pem : in.signature.chain) chain.push_back(rxsign::Json::string(pem));
+    return rxsign::Json::object(
+        {{"id", rxsign::Json::string(id)},
+         {"prescription", in.prescription},
+         {"prescriberSignature", rxsign::Json::object({{"alg", rxsign::Json::string(in.signature.alg)},
+                                                       {"certificate", rxsign::Json::string(in.signature.certificate)},
+                                                       {"chain", rxsign::Json::array(chain)},
+                                                       {"value", rxsign::Json::string(in.signature.value)}})},
+         {"platformSignature", rxsign::Json::object({{"alg", rxsign::Json::string(rxsign::algName(platform.alg()))},
+                                                     {"keyId", rxsign::Json::string(platform.keyId())},
+                                                     {"signedAt", rxsign::Json::string(signedAt)},
+                                                     {"value", rxsign::Json::string(platformValue)}})}});
+}
+
+Response issuePrescription(RequestContext& ctx) {
+    const Principal& clinic = ctx.require({Role::Clinic});
+    IntakeRequest in = readIntake(ctx.body());
+    if (in.draft.clinicId != clinic.org)
+        throw Error::forbidden("a clinic issues prescriptions under its own clinicId only");
+    Services& s = ctx.services;
+    const long long now = s.clock.nowMs();
+    const SignatureFindings findings = s.prescriberVerifier.check(in.canonical, in.signature, in.draft.issuedAtMs, now);
+    const auto doctor = ctx.read([&](store::Tx& tx) { return store::DoctorRepo::find(tx, in.draft.doctorLicense); });
+    const auto failures = checkPrescribingRules({in.draft, findings, doctor, s.catalog, now});
+    if (!failures.empty()) throw Error(422, failures.front().code, failures.front().message, failures);
+
+    store::PrescriptionRecord p;
+    p.id = newId("rx", now);
+    const std::string pickupCode = newPickupCode();
+    const std::string signedAt = formatTime(now);
+    std::string platformValue;
+    p.document = rxsign::canonicalize(signedDocument(p.id, in, s.platform, signedAt, platformValue));
+    p.clinicId = in.draft.clinicId;
+    p.rxNo = in.draft.rxNo;
+    p.status = "active";
+    p.doctorLicense = in.draft.doctorLicense;
+    p.patientKey = s.cipher.keyedHash(in.idNumber, "patient-id");
+    p.issuedAt = in.draft.issuedAtMs;
+    p.expiresAt = expiresAtMs(in.draft.issuedAtMs, in.draft.validDays);
+    p.createdAt = p.updatedAt = now;
+    p.pickupCodeHash = s.cipher.keyedHash(pickupCode, "pickup:" + p.id);
+    p.items = in.draft.items;
+    if (in.fulfillment) p.fulfillment = toJson(in.fulfillment);
+    return ctx.write([&](store::Tx& tx) {
+        auto clinicRow = store::ClinicRepo::find(tx, p.clinicId);
+        if (!clinicRow) throw Error::forbidden("the caller's clinic is not registered");
+        p.region = in.draft.insuranceRegion.empty() ? clinicRow->region : in.draft.insuranceRegion;
+        store::PrescriptionRepo::insert(tx, s.cipher, p);
+        audit::AuditEvent e = eventBy(clinic, p.id, "issue", now);
+        e.toStatus = "active";
+        store::AuditRepo::append(tx, e);
+        auto view = wholeView(p, store::AuditRepo::chain(tx, p.id));
+        view->set("pickupCode", pickupCode);
+        view->set("platformSignature", object({{"alg", rxsign::algName(s.platform.alg())},
+                                               {"keyId", s.platform.keyId()},
+                                               {"signedAt", signedAt},
+                                               {"value", platformValue}}));
+        Response r = Response::json(201, view);
+        r.headers.emplace_back("ETag", "\"1\"");
+        r.headers.emplace_back("Location", "/v1/prescriptions/" + p.id);
+        return r;
+    });
+}
+
+// The whole prescription for its clinic and admin; everyone else is told it does not exist.
+// Each such read is written to the prescription's audit chain.
+template <class F> Response readWhole(RequestContext& ctx, const std::string& action, F&& render) {
+    const Principal& caller = ctx.principal();
+    const std::string id = ctx.param("id");
+    return ctx.write([&](store::Tx& tx) {
+        auto p = store::PrescriptionRepo::find(tx, ctx.services.cipher, id);
+        const bool mayRead = p && (caller.role == Role::Admin || (caller.role == Role::Clinic && caller.org == p->clinicId));
+        if (!mayRead) throw Error::notFound("no such prescription");
+        store::AuditRepo::append(tx, eventBy(caller, id, action, ctx.services.clock.nowMs()));
+        Response r = render(tx, *p);
+        r.headers.emplace_back("ETag", "\"" + std::to_string(p->version) + "\"");
+        return r;
+    });
+}
+
+Response getPrescription(RequestContext& ctx) {
+    return readWhole(ctx, "read", [](store::Tx& tx, const store::PrescriptionRecord& p) {
+        return Response::json(200, wholeView(p, store::AuditRepo::chain(tx, p.id)));
+    });
+}
+
+Response getSigned(RequestContext& ctx) {
+    return readWhole(ctx, "read_signed", [](store::Tx&, const store::PrescriptionRecord& p) {
+        return Response::text(200, "application/json", p.document);  // exactly as signed
+    });
+}
+
+}  // namespace
+
+void addPrescriptionRoutes(Router& r) {
+    r.add("POST", "/v1/prescriptions", issuePrescription);
+    r.add("GET", "/v1/prescriptions/{id}", getPrescription);
+    r.add("GET", "/v1/prescriptions/{id}/signed", getSigned);
+}
+
+}  // namespace rxflow::http
