@@ -64,13 +64,11 @@ Issued issue(const CertSpec& spec, const Issued* issuer) {
     BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
     BN_free(bn);
     if (spec.notBeforeEpoch != 0)
-        check(ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(spec.notBeforeEpoch)) != nullptr,
-              "notBefore");
+        check(ASN1_TIME_set(X509_getm_notBefore(cert.get()), spec.notBeforeEpoch) != nullptr, "notBefore");
     else
         X509_gmtime_adj(X509_getm_notBefore(cert.get()), static_cast<long>(spec.notBeforeDays * 86400));
     if (spec.notAfterEpoch != 0)
-        check(ASN1_TIME_set(X509_getm_notAfter(cert.get()), static_cast<time_t>(spec.notAfterEpoch)) != nullptr,
-              "notAfter");
+        check(ASN1_TIME_set(X509_getm_notAfter(cert.get()), spec.notAfterEpoch) != nullptr, "notAfter");
     else
         X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(spec.notAfterDays * 86400));
     X509_NAME* name = X509_get_subject_name(cert.get());

@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -28,7 +27,8 @@ const long long kDay = 86400;
 
 long long now() { return static_cast<long long>(std::time(nullptr)); }
 
-rxtest::Issued makeCa(const std::string& name, const rxtest::Issued* issuer = nullptr, const char* keyType = "EC") {
+rxtest::Issued makeCa(const std::string& name, const rxtest::Issued* issuer = nullptr,
+                      const char* keyType = "EC") {
     rxtest::CertSpec spec;
     spec.commonName = name;
     spec.ca = true;
@@ -59,7 +59,8 @@ rxtest::Issued makeLeafValid(const rxtest::Issued& issuer, long long notBefore, 
 using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
 
 Cert readCert(const std::string& pem) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                                &BIO_free);
     return Cert(PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr), &X509_free);
 }
 
@@ -102,11 +103,13 @@ TEST_CASE("Chain: root -> intermediate -> leaf is Ok with the intermediate in ch
     CHECK(ok.detail.empty());
 
     // Two instants (issuedAt and now), both inside the validity.
-    CHECK(store.verify(pki.leaf.certPem, {pki.intermediate.certPem}, {now() - 3600, now()}).status == Status::Ok);
+    CHECK(store.verify(pki.leaf.certPem, {pki.intermediate.certPem}, {now() - 3600, now()}).status ==
+          Status::Ok);
     // No instants: checked at the current time.
     CHECK(store.verify(pki.leaf.certPem, {pki.intermediate.certPem}, {}).status == Status::Ok);
     // The root itself in chainPems changes nothing.
-    CHECK(store.verify(pki.leaf.certPem, {pki.intermediate.certPem, pki.root.certPem}, {now()}).status == Status::Ok);
+    CHECK(store.verify(pki.leaf.certPem, {pki.intermediate.certPem, pki.root.certPem}, {now()}).status ==
+          Status::Ok);
 
     const ChainResult missing = store.verify(pki.leaf.certPem, {}, {now()});
     CHECK(missing.status == Status::Untrusted);
@@ -136,9 +139,11 @@ TEST_CASE("Chain: a leaf from an unrelated CA is Untrusted, also with that CA's 
     const Pki pki;
     const Pki other;
     const TrustStore store({pki.root.certPem});
-    CHECK(store.verify(other.leaf.certPem, {other.intermediate.certPem}, {now()}).status == Status::Untrusted);
-    CHECK(store.verify(other.leaf.certPem, {other.intermediate.certPem, other.root.certPem}, {now()}).status ==
+    CHECK(store.verify(other.leaf.certPem, {other.intermediate.certPem}, {now()}).status ==
           Status::Untrusted);
+    CHECK(
+        store.verify(other.leaf.certPem, {other.intermediate.certPem, other.root.certPem}, {now()}).status ==
+        Status::Untrusted);
     // An unrelated intermediate in the chain does not help either.
     CHECK(store.verify(pki.leaf.certPem, {other.intermediate.certPem}, {now()}).status == Status::Untrusted);
     // A leaf with a broken signature.
@@ -163,7 +168,8 @@ TEST_CASE("Chain: a leaf expired at one instant but valid at the other is Expire
     CHECK(expired.detail.find("expired") != std::string::npos);
     CHECK(expired.license == "110330200000009");
     // Order of the instants does not matter.
-    CHECK(store.verify(leaf.certPem, {pki.intermediate.certPem}, {t, t - 5 * kDay}).status == Status::Expired);
+    CHECK(store.verify(leaf.certPem, {pki.intermediate.certPem}, {t, t - 5 * kDay}).status ==
+          Status::Expired);
     // Before its validity it is "not yet valid": also Expired.
     CHECK(store.verify(leaf.certPem, {pki.intermediate.certPem}, {t - 20 * kDay}).status == Status::Expired);
 }
@@ -192,9 +198,11 @@ TEST_CASE("Chain: an expired intermediate makes the path Expired; Untrusted wins
     const TrustStore store({root.certPem});
 
     CHECK(store.verify(leaf.certPem, {oldIntermediate.certPem}, {t - 100 * kDay}).status == Status::Ok);
-    CHECK(store.verify(leaf.certPem, {oldIntermediate.certPem}, {t - 100 * kDay, t}).status == Status::Expired);
+    CHECK(store.verify(leaf.certPem, {oldIntermediate.certPem}, {t - 100 * kDay, t}).status ==
+          Status::Expired);
     // Expired intermediate and a broken leaf signature: Untrusted.
-    CHECK(store.verify(tamperSignature(leaf.certPem), {oldIntermediate.certPem}, {t}).status == Status::Untrusted);
+    CHECK(store.verify(tamperSignature(leaf.certPem), {oldIntermediate.certPem}, {t}).status ==
+          Status::Untrusted);
     // Expired leaf from an unrelated CA: Untrusted.
     const Pki other;
     const rxtest::Issued otherExpired = makeLeafValid(other.intermediate, t - 10 * kDay, t - kDay);
@@ -204,9 +212,12 @@ TEST_CASE("Chain: an expired intermediate makes the path Expired; Untrusted wins
 TEST_CASE("Chain: license is the leaf subject's serialNumber, empty when absent") {
     const Pki pki;
     const TrustStore store({pki.root.certPem});
-    CHECK(store.verify(makeLeaf(pki.intermediate, "330203198001015678").certPem, {pki.intermediate.certPem}, {now()})
+    CHECK(store
+              .verify(makeLeaf(pki.intermediate, "330203198001015678").certPem, {pki.intermediate.certPem},
+                      {now()})
               .license == "330203198001015678");
-    const ChainResult none = store.verify(makeLeaf(pki.intermediate, "").certPem, {pki.intermediate.certPem}, {now()});
+    const ChainResult none =
+        store.verify(makeLeaf(pki.intermediate, "").certPem, {pki.intermediate.certPem}, {now()});
     CHECK(none.status == Status::Ok);
     CHECK(none.license.empty());
     // Reported for an untrusted leaf too (the caller decides what to do with it).
@@ -232,7 +243,8 @@ TEST_CASE("Chain: SM2 root -> SM2 leaf and SM2 root -> SM2 intermediate -> SM2 l
     CHECK(store.verify(makeLeaf(root, "110330200000005", "EC").certPem, {}, {now()}).status == Status::Ok);
     const Pki ec;
     CHECK(TrustStore({ec.root.certPem})
-              .verify(makeLeaf(ec.intermediate, "110330200000006", "SM2").certPem, {ec.intermediate.certPem}, {now()})
+              .verify(makeLeaf(ec.intermediate, "110330200000006", "SM2").certPem, {ec.intermediate.certPem},
+                      {now()})
               .status == Status::Ok);
 
     // Unrelated SM2 root: Untrusted.
@@ -263,8 +275,9 @@ TEST_CASE("Chain: a garbage leaf or chain entry is Untrusted without throwing") 
     const Pki pki;
     const TrustStore store({pki.root.certPem});
     for (const std::string& bad :
-         {std::string(), std::string("garbage"), std::string("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
-          pki.leaf.keyPem, std::string(100000, 'A'), std::string("\0\x30\x82", 3)}) {
+         {std::string(), std::string("garbage"),
+          std::string("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), pki.leaf.keyPem,
+          std::string(100000, 'A'), std::string("\0\x30\x82", 3)}) {
         ChainResult r;
         CHECK_NOTHROW(r = store.verify(bad, {pki.intermediate.certPem}, {now()}));
         CHECK(r.status == Status::Untrusted);
@@ -307,7 +320,8 @@ TEST_CASE("Chain: one TrustStore verifies ES256 and SM2 chains from many threads
     for (int th = 0; th < 4; ++th) {
         threads.emplace_back([&] {
             for (int i = 0; i < 30; ++i) {
-                if (store.verify(pki.leaf.certPem, {pki.intermediate.certPem}, {t}).status != Status::Ok) ++failures;
+                if (store.verify(pki.leaf.certPem, {pki.intermediate.certPem}, {t}).status != Status::Ok)
+                    ++failures;
                 if (store.verify(smLeaf.certPem, {}, {t}).status != Status::Ok) ++failures;
                 if (store.verify(pki.leaf.certPem, {}, {t}).status != Status::Untrusted) ++failures;
             }

@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -29,7 +28,8 @@ const std::string kMessage =
     R"({"clinicId":"C001","doctor":{"license":"110330200000001","name":"谢道奋"},"rxNo":"R-1"})";
 
 RawKey readRawPrivate(const std::string& pem) {
-    std::unique_ptr<BIO, decltype(&BIO_free)> b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> b(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                                &BIO_free);
     return RawKey(PEM_read_bio_PrivateKey(b.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
 }
 
@@ -55,8 +55,8 @@ std::string writeRawPublicPem(EVP_PKEY* key) {
 // An SM2/SM3 signature made with raw OpenSSL and the given distinguishing id (nullptr: none
 // set, i.e. OpenSSL 3's default, which is the empty id).
 std::string rawSm2Sign(EVP_PKEY* key, const char* id, const std::string& data) {
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> pctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr),
-                                                                     &EVP_PKEY_CTX_free);
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> pctx(
+        EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), &EVP_PKEY_CTX_free);
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     REQUIRE(pctx);
     REQUIRE(md);
@@ -67,14 +67,15 @@ std::string rawSm2Sign(EVP_PKEY* key, const char* id, const std::string& data) {
     const auto* in = reinterpret_cast<const unsigned char*>(data.data());
     REQUIRE(EVP_DigestSign(md.get(), nullptr, &len, in, data.size()) == 1);
     std::string sig(len, '\0');
-    REQUIRE(EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in, data.size()) == 1);
+    REQUIRE(EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in, data.size()) ==
+            1);
     sig.resize(len);
     return sig;
 }
 
 bool rawSm2Verify(EVP_PKEY* key, const char* id, const std::string& data, const std::string& sig) {
-    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> pctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr),
-                                                                     &EVP_PKEY_CTX_free);
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> pctx(
+        EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), &EVP_PKEY_CTX_free);
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
     if (id != nullptr) EVP_PKEY_CTX_set1_id(pctx.get(), id, std::strlen(id));
     EVP_MD_CTX_set_pkey_ctx(md.get(), pctx.get());
@@ -240,10 +241,12 @@ TEST_CASE("Keys: fromCertificatePem gives the certificate's ES256 or SM2 key") {
         CHECK(pub.keyId() == key.publicKey().keyId());
         CHECK(pub.verify(kMessage, key.sign(kMessage)));
     }
-    CHECK_THROWS_AS(PublicKey::fromCertificatePem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
-                    KeyError);
+    CHECK_THROWS_AS(
+        PublicKey::fromCertificatePem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+        KeyError);
     CHECK_THROWS_AS(PublicKey::fromCertificatePem(""), KeyError);
-    CHECK_THROWS_AS(PublicKey::fromCertificatePem(PrivateKey::generate(Alg::ES256).publicKey().pem()), KeyError);
+    CHECK_THROWS_AS(PublicKey::fromCertificatePem(PrivateKey::generate(Alg::ES256).publicKey().pem()),
+                    KeyError);
 }
 
 TEST_CASE("Keys: fromPem refuses other curves, other key types, garbage and encrypted keys") {
@@ -259,7 +262,8 @@ TEST_CASE("Keys: fromPem refuses other curves, other key types, garbage and encr
     }
     CHECK_THROWS_AS(PrivateKey::fromPem(""), KeyError);
     CHECK_THROWS_AS(PublicKey::fromPem("garbage"), KeyError);
-    CHECK_THROWS_AS(PublicKey::fromPem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), KeyError);
+    CHECK_THROWS_AS(PublicKey::fromPem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
+                    KeyError);
     // A private key PEM is not a public key PEM and vice versa.
     const PrivateKey key = PrivateKey::generate(Alg::ES256);
     CHECK_THROWS_AS(PrivateKey::fromPem(key.publicKey().pem()), KeyError);
@@ -305,8 +309,12 @@ TEST_CASE("Keys: base64 encoding and strict decoding") {
     using rxsign::base64Decode;
     using rxsign::base64Encode;
     // RFC 4648 test vectors.
-    const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
-                                                           {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+    const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                           {"f", "Zg=="},
+                                                           {"fo", "Zm8="},
+                                                           {"foo", "Zm9v"},
+                                                           {"foob", "Zm9vYg=="},
+                                                           {"fooba", "Zm9vYmE="},
                                                            {"foobar", "Zm9vYmFy"}};
     for (const auto& [plain, encoded] : vectors) {
         CHECK(base64Encode(plain) == encoded);
@@ -322,9 +330,10 @@ TEST_CASE("Keys: base64 encoding and strict decoding") {
     CHECK(base64Encode(std::string("\0\0\0", 3)) == "AAAA");
     CHECK(base64Decode("AAAA") == std::string("\0\0\0", 3));
 
-    for (const char* bad : {"Zg", "Zg=", "Zm9", "Z===", "====", "=Zg=", "Zg==Zg==", "Z=g=", "Zh==", "Zm9=", "Zm8 ",
-                            " Zm8=", "Zm8=\n", "Zm9v\nYmFy", "Zm9v YmFy", "Zm9vYmFy\r\n", "Zg-_", "Zm9v_w==", "Zm8=====",
-                            "Zm\x80=", "\t\t\t\t"}) {
+    for (const char* bad :
+         {"Zg",        "Zg=",          "Zm9",  "Z===",     "====",     "=Zg=",    "Zg==Zg==",
+          "Z=g=",      "Zh==",         "Zm9=", "Zm8 ",     " Zm8=",    "Zm8=\n",  "Zm9v\nYmFy",
+          "Zm9v YmFy", "Zm9vYmFy\r\n", "Zg-_", "Zm9v_w==", "Zm8=====", "Zm\x80=", "\t\t\t\t"}) {
         CAPTURE(bad);
         CHECK_THROWS_AS(base64Decode(bad), KeyError);
     }
@@ -346,7 +355,8 @@ TEST_CASE("Keys: one ES256 and one SM2 key sign and verify from many threads at 
                 const PublicKey& pub = (i % 2 == 0) ? esPub : smPub;
                 const PublicKey& other = (i % 2 == 0) ? smPub : esPub;
                 const std::string sig = key.sign(data);
-                if (!pub.verify(data, sig) || pub.verify(data + "x", sig) || other.verify(data, sig)) ++failures;
+                if (!pub.verify(data, sig) || pub.verify(data + "x", sig) || other.verify(data, sig))
+                    ++failures;
             }
         });
     }
