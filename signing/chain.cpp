@@ -24,7 +24,7 @@ using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
 using StoreCtx = std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)>;
 
 struct CertStack {
-    STACK_OF(X509)* stack = sk_X509_new_null();
+    STACK_OF(X509) * stack = sk_X509_new_null();
     CertStack() = default;
     CertStack(const CertStack&) = delete;
     CertStack& operator=(const CertStack&) = delete;
@@ -168,7 +168,8 @@ ChainResult TrustStore::verify(const std::string& leafPem, const std::vector<std
         if (untrustedCerts.stack == nullptr) return untrusted("out of memory", license);
         for (std::size_t i = 0; i < chainPems.size(); ++i) {
             Cert c = readCert(chainPems[i]);
-            if (!c) return untrusted("chain entry " + std::to_string(i) + " is not a PEM certificate", license);
+            if (!c)
+                return untrusted("chain entry " + std::to_string(i) + " is not a PEM certificate", license);
             if (sk_X509_push(untrustedCerts.stack, c.get()) <= 0) return untrusted("out of memory", license);
             c.release();
         }

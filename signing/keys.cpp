@@ -2,8 +2,8 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
-#include <openssl/ec.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
@@ -60,8 +60,9 @@ std::string groupName(const EVP_PKEY* key) {
 // "EC"; its default signature would then be ECDSA. Rebuild it as an "SM2" key.
 Pkey rebuildAsSm2(EVP_PKEY* ecKey) {
     BIGNUM* priv = nullptr;
-    const int selection =
-        EVP_PKEY_get_bn_param(ecKey, OSSL_PKEY_PARAM_PRIV_KEY, &priv) == 1 ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY;
+    const int selection = EVP_PKEY_get_bn_param(ecKey, OSSL_PKEY_PARAM_PRIV_KEY, &priv) == 1
+                              ? EVP_PKEY_KEYPAIR
+                              : EVP_PKEY_PUBLIC_KEY;
     BN_clear_free(priv);
     OSSL_PARAM* params = nullptr;
     if (EVP_PKEY_todata(ecKey, selection, &params) != 1) throw KeyError("cannot export SM2-curve key");
@@ -86,7 +87,8 @@ bool isP256(const std::string& group) {
 std::pair<std::shared_ptr<EVP_PKEY>, Alg> adopt(EVP_PKEY* raw) {
     Pkey key(raw, &EVP_PKEY_free);
     if (!key) throw KeyError("no key");
-    if (EVP_PKEY_is_a(key.get(), "SM2")) return {std::shared_ptr<EVP_PKEY>(key.release(), &EVP_PKEY_free), Alg::SM2};
+    if (EVP_PKEY_is_a(key.get(), "SM2"))
+        return {std::shared_ptr<EVP_PKEY>(key.release(), &EVP_PKEY_free), Alg::SM2};
     if (!EVP_PKEY_is_a(key.get(), "EC")) throw KeyError("unsupported key type (need EC P-256 or SM2)");
     const std::string group = groupName(key.get());
     if (group == "SM2") {
@@ -100,15 +102,17 @@ std::pair<std::shared_ptr<EVP_PKEY>, Alg> adopt(EVP_PKEY* raw) {
 // One fresh digest context per operation; for SM2 the distinguishing id is set on a fresh
 // EVP_PKEY_CTX before the init so it is really used (OpenSSL 3's default id is empty).
 class SignatureContext {
-public:
-    SignatureContext(EVP_PKEY* key, Alg alg, bool forSigning) : md_(EVP_MD_CTX_new(), &EVP_MD_CTX_free), pctx_(nullptr, &EVP_PKEY_CTX_free) {
+  public:
+    SignatureContext(EVP_PKEY* key, Alg alg, bool forSigning)
+        : md_(EVP_MD_CTX_new(), &EVP_MD_CTX_free), pctx_(nullptr, &EVP_PKEY_CTX_free) {
         if (!md_) return;
         const EVP_MD* digest = EVP_sha256();
         if (alg == Alg::SM2) {
             digest = EVP_sm3();
             pctx_.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
             if (!pctx_) return;
-            if (EVP_PKEY_CTX_set1_id(pctx_.get(), kSm2DistinguishingId, std::strlen(kSm2DistinguishingId)) <= 0)
+            if (EVP_PKEY_CTX_set1_id(pctx_.get(), kSm2DistinguishingId, std::strlen(kSm2DistinguishingId)) <=
+                0)
                 return;
             EVP_MD_CTX_set_pkey_ctx(md_.get(), pctx_.get());  // md_ does not take ownership
         }
@@ -125,7 +129,7 @@ public:
     bool ready() const { return ready_; }
     EVP_MD_CTX* get() const { return md_.get(); }
 
-private:
+  private:
     MdCtx md_;
     PkeyCtx pctx_;
     bool ready_ = false;
@@ -166,8 +170,8 @@ PublicKey PublicKey::fromPem(const std::string& pem) {
 PublicKey PublicKey::fromCertificatePem(const std::string& pem) {
     ErrorQueueGuard guard;
     Bio in = memBio(pem);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(in.get(), nullptr, &noPassword, nullptr),
-                                                     &X509_free);
+    std::unique_ptr<X509, decltype(&X509_free)> cert(
+        PEM_read_bio_X509(in.get(), nullptr, &noPassword, nullptr), &X509_free);
     if (!cert) throw KeyError("not a PEM certificate");
     EVP_PKEY* raw = X509_get_pubkey(cert.get());  // a new reference, independent of the cert
     if (raw == nullptr) throw KeyError("certificate has an unreadable public key");
@@ -202,7 +206,8 @@ std::string PublicKey::spkiDer() const {
 std::string PublicKey::pem() const {
     ErrorQueueGuard guard;
     Bio out(BIO_new(BIO_s_mem()), &BIO_free);
-    if (!out || PEM_write_bio_PUBKEY(out.get(), key_.get()) != 1) throw KeyError("cannot write public key PEM");
+    if (!out || PEM_write_bio_PUBKEY(out.get(), key_.get()) != 1)
+        throw KeyError("cannot write public key PEM");
     return bioText(out.get());
 }
 
@@ -234,7 +239,8 @@ std::string PrivateKey::sign(const std::string& data) const {
     if (!ctx.ready()) throw KeyError(std::string("cannot start ") + algName(alg_) + " signature");
     const auto* in = reinterpret_cast<const unsigned char*>(data.data());
     std::size_t len = 0;
-    if (EVP_DigestSign(ctx.get(), nullptr, &len, in, data.size()) != 1) throw KeyError("signature size unknown");
+    if (EVP_DigestSign(ctx.get(), nullptr, &len, in, data.size()) != 1)
+        throw KeyError("signature size unknown");
     std::string sig(len, '\0');
     if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, in, data.size()) != 1)
         throw KeyError(std::string(algName(alg_)) + " signature failed");
@@ -268,10 +274,12 @@ PublicKey PrivateKey::publicKey() const {
 
 std::string base64Encode(const std::string& bytes) {
     if (bytes.empty()) return {};
-    if (bytes.size() > static_cast<std::size_t>(INT_MAX / 4 * 3 - 3)) throw KeyError("base64 input too large");
+    if (bytes.size() > static_cast<std::size_t>(INT_MAX / 4 * 3 - 3))
+        throw KeyError("base64 input too large");
     std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+    const int n =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
     out.resize(static_cast<std::size_t>(n));
     return out;
 }
@@ -290,8 +298,9 @@ std::string base64Decode(const std::string& text) {
     if (padding == 2 && (base64Value(static_cast<unsigned char>(text[text.size() - 3])) & 0xf) != 0)
         throw KeyError("base64: non-canonical encoding");
     std::string out(text.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+    const int n =
+        EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                        reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
     if (n < 0 || static_cast<std::size_t>(n) != out.size()) throw KeyError("base64: invalid encoding");
     out.resize(out.size() - padding);  // EVP_DecodeBlock counts the padding as zero bytes
     return out;

@@ -13,6 +13,7 @@
 
 #include "server/app/Server.h"
 #include "server/app/Settings.h"
+#include "server/app/VerifyCommand.h"
 
 namespace rxflow {
 namespace {
@@ -97,7 +98,7 @@ void RxflowApp::setupLogging() {
 int RxflowApp::usage(int code) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("serve [OPTIONS]");
+    help.setUsage("serve [OPTIONS] | verify FILE --platform-key PEM --trust-ca PEM");
     help.setHeader("rxflow carries signed electronic prescriptions from online clinics to chain pharmacies.");
     help.format(code == EXIT_OK ? std::cout : std::cerr);
     return code;
@@ -106,7 +107,16 @@ int RxflowApp::usage(int code) {
 int RxflowApp::main(const std::vector<std::string>& args) {
     if (helpRequested_) return usage(EXIT_OK);
     if (args.empty() || args[0] == "serve") return serve();
-    std::cerr << "rxflow: unknown command '" << args[0] << "'; this build offers: serve\n";
+    if (args[0] == "verify" && args.size() == 2) {
+        const std::string key = config().getString("rxflow.verify.platform_key", "");
+        const std::string ca = config().getString("rxflow.trust.ca_file", "");
+        if (key.empty() || ca.empty()) {
+            std::cerr << "usage: rxflow verify FILE --platform-key PEM --trust-ca PEM\n";
+            return EXIT_USAGE;
+        }
+        return verifySignedDocument(args[1], key, ca, std::cout, std::cerr);
+    }
+    std::cerr << "rxflow: unknown command '" << args[0] << "'; this build offers: serve, verify\n";
     return usage(EXIT_USAGE);
 }
 

@@ -36,8 +36,10 @@ double wallSeconds() {
 // A canonical (RFC 8785) prescription of about 1.5 KB, as a clinic would sign it.
 std::string realisticMessage() {
     std::string items;
-    const char* drugs[][2] = {{"XC08CAA001", "苯磺酸氨氯地平片"}, {"XA10BAA001", "盐酸二甲双胍片"},
-                              {"XC10AAA005", "阿托伐他汀钙片"}, {"XB01ACA001", "阿司匹林肠溶片"},
+    const char* drugs[][2] = {{"XC08CAA001", "苯磺酸氨氯地平片"},
+                              {"XA10BAA001", "盐酸二甲双胍片"},
+                              {"XC10AAA005", "阿托伐他汀钙片"},
+                              {"XB01ACA001", "阿司匹林肠溶片"},
                               {"XC09CAA001", "氯沙坦钾片"}};
     for (int i = 0; i < 5; ++i) {
         if (i) items += ",";
@@ -128,7 +130,8 @@ std::string fixed(double v, int prec) {
 int main() {
     const std::string message = realisticMessage();
     const double seconds = 2.0;
-    std::cout << "message: " << message.size() << " bytes; " << seconds << " s CPU per measurement, one thread\n";
+    std::cout << "message: " << message.size() << " bytes; " << seconds
+              << " s CPU per measurement, one thread\n";
 
     struct Row {
         std::string alg, op;
@@ -163,15 +166,18 @@ int main() {
     }
 
     std::cout << "\n"
-              << std::left << std::setw(7) << "alg" << std::setw(8) << "op" << std::right << std::setw(12) << "rxsign/s"
-              << std::setw(12) << "openssl/s" << std::setw(8) << "ratio" << "\n";
+              << std::left << std::setw(7) << "alg" << std::setw(8) << "op" << std::right << std::setw(12)
+              << "rxsign/s" << std::setw(12) << "openssl/s" << std::setw(8) << "ratio"
+              << "\n";
     for (const Row& r : rows) {
         std::cout << std::left << std::setw(7) << r.alg << std::setw(8) << r.op << std::right << std::setw(12)
-                  << fixed(r.rxsign.perCpuSecond, 0) << std::setw(12) << (r.haveOpenssl ? fixed(r.openssl, 0) : "n/a")
-                  << std::setw(8) << (r.haveOpenssl ? fixed(r.rxsign.perCpuSecond / r.openssl, 2) : "n/a") << "\n";
+                  << fixed(r.rxsign.perCpuSecond, 0) << std::setw(12)
+                  << (r.haveOpenssl ? fixed(r.openssl, 0) : "n/a") << std::setw(8)
+                  << (r.haveOpenssl ? fixed(r.rxsign.perCpuSecond / r.openssl, 2) : "n/a") << "\n";
     }
     std::cout << "\nrxsign per wall-clock second:";
-    for (const Row& r : rows) std::cout << " " << r.alg << " " << r.op << " " << fixed(r.rxsign.perWallSecond, 0) << ";";
+    for (const Row& r : rows)
+        std::cout << " " << r.alg << " " << r.op << " " << fixed(r.rxsign.perWallSecond, 0) << ";";
     std::cout << "\n(ratio = rxsign / openssl speed; openssl speed figures are per user-CPU second)\n";
     return failed ? 1 : 0;
 }

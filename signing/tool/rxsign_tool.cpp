@@ -28,7 +28,6 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -100,7 +99,8 @@ std::string optional(const Args& args, const std::string& name, const std::strin
 // --- files ---------------------------------------------------------------------------------
 
 std::string readInput(const std::string& path) {
-    if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (path == "-")
+        return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ToolError("cannot read " + path + ": " + std::strerror(errno));
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -167,8 +167,8 @@ void addExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
 }
 
 void addName(X509_NAME* name, const char* field, const std::string& value) {
-    check(X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.c_str()),
-                                     -1, -1, 0) == 1,
+    check(X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                                     reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1, 0) == 1,
           std::string("subject ") + field);
 }
 
@@ -190,7 +190,8 @@ Party issue(const Spec& spec, const Party* issuer) {
     check(bn != nullptr && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != nullptr, "serial");
     BN_free(bn);
     check(X509_gmtime_adj(X509_getm_notBefore(cert), -86400L) != nullptr, "notBefore");
-    check(X509_time_adj_ex(X509_getm_notAfter(cert), static_cast<int>(spec.days), 0, nullptr) != nullptr, "notAfter");
+    check(X509_time_adj_ex(X509_getm_notAfter(cert), static_cast<int>(spec.days), 0, nullptr) != nullptr,
+          "notAfter");
 
     X509_NAME* name = X509_get_subject_name(cert);
     addName(name, "C", "CN");
@@ -221,7 +222,8 @@ Party issue(const Spec& spec, const Party* issuer) {
               "SM2 distinguishing id");
     }
     EVP_MD_CTX_set_pkey_ctx(mctx.get(), pctx.get());
-    check(EVP_DigestSignInit(mctx.get(), nullptr, sm2Signer ? EVP_sm3() : EVP_sha256(), nullptr, signerKey) == 1,
+    check(EVP_DigestSignInit(mctx.get(), nullptr, sm2Signer ? EVP_sm3() : EVP_sha256(), nullptr, signerKey) ==
+              1,
           "sign init");
     check(X509_sign_ctx(cert, mctx.get()) > 0, "signing " + spec.commonName);
     return out;
@@ -266,7 +268,8 @@ int cmdPki(const Args& args) {
     writeParty(dir, "root-ca-sm2", sm2Root);
     writeParty(dir, "doctor-sm2", sm2Doctor);
     writeFile(dir / "chain.pem", certPem(intermediate), false);
-    std::cout << "wrote root-ca, intermediate-ca, doctor-es256 (license " << license << "), chain.pem, root-ca-sm2, "
+    std::cout << "wrote root-ca, intermediate-ca, doctor-es256 (license " << license
+              << "), chain.pem, root-ca-sm2, "
               << "doctor-sm2 (license " << sm2License << ") to " << dir.string() << "\n";
     return 0;
 }

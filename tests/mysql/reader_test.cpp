@@ -7,11 +7,13 @@
 #include <doctest/doctest.h>
 #include <mysql_driver.h>
 
+#include <cstdio>
 #include <memory>
 #include <regex>
 #include <thread>
 
 #include "signing/digest.h"
+#include "tests/support/Prescriptions.h"
 #include "tests/support/TestEnv.h"
 #include "tests/support/TestServer.h"
 
@@ -109,4 +111,28 @@ TEST_CASE("readyz is 503 when the MariaDB database is gone") {
     st->execute("DROP DATABASE " + s.db().name());
     Reply r = s.get("/readyz", "");
     CHECK_PROBLEM(r, 503, "unavailable");
+}
+
+TEST_CASE("a mariadb-dump of the database holds no patient name, id number or phone in plain text") {
+    TestServer s;
+    Prescriber doctor(s);
+    REQUIRE(doctor.issue(RxSpec{}).status == 201);
+    auto field = [&](const std::string& k) {
+        std::smatch m;
+        const std::string url = s.db().url();
+        REQUIRE(std::regex_search(url, m, std::regex(k + "=([^ ]+)")));
+        return m[1].str();
+    };
+    const std::string cmd = "mariadb-dump --skip-extended-insert -h " + field("host") + " -P " + field("port") +
+                            " -u " + field("user") + " -p" + field("password") + " " + field("db") + " 2>&1";
+    std::string dump;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buf[65536];
+    std::size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) dump.append(buf, n);
+    CHECK(pclose(pipe) == 0);
+    CHECK(dump.find("INSERT INTO `prescriptions`") != std::string::npos);
+    for (const char* secret : {"朱明勇", "330203196001011232", "13800000000"})
+        CHECK_MESSAGE(dump.find(secret) == std::string::npos, secret);
 }

@@ -1,0 +1,17 @@
+#pragma once
+// rxflow verify FILE --platform-key PEM --trust-ca PEM (API.md §10): checks a saved
+// /v1/prescriptions/{id}/signed document offline, with nothing but the platform's public key
+// and the trust anchors: the prescriber's signature over the canonical prescription, the
+// certificate's path (at issuedAt and at the countersignature's signedAt), the license, and
+// the platform's countersignature.
+#include <ostream>
+#include <string>
+
+namespace rxflow {
+
+// 0 when everything holds (one summary line on `out`); 1 naming the first failure on `err`;
+// 2 when an input file cannot be read.
+int verifySignedDocument(const std::string& documentPath, const std::string& platformKeyPath,
+                         const std::string& trustCaPath, std::ostream& out, std::ostream& err);
+
+}  // namespace rxflow
