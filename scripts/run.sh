@@ -20,28 +20,21 @@ if [[ "${1:-}" == "stop" ]]; then stop_server; echo "rxflow stopped"; exit 0; fi
 
 ./scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j2 --target rxflow | grep -E "error|warning:|Built target rxflow$" || true
+cmake --build build -j2 --target rxflow rxsign-tool | grep -E "error|warning:|Built target rxflow$" || true
 stop_server
 rm -rf "$demo" && mkdir -p "$demo/pki"
 
-# --- development PKI: a CA and a doctor's ES256 certificate (license in serialNumber) ------
+# --- development PKI: ES256 root -> intermediate -> doctor, and an SM2 root -> doctor -------
 pki="$demo/pki"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
-  -subj "/C=CN/O=rxflow demo/CN=rxflow demo CA" -keyout "$pki/ca.key" -out "$pki/ca.pem" \
-  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-  -subj "/C=CN/O=rxflow demo/CN=谢道奋/serialNumber=110330200000001" -utf8 \
-  -keyout "$pki/doctor.key" -out "$pki/doctor.csr" 2>/dev/null
-openssl x509 -req -in "$pki/doctor.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial -days 365 \
-  -extfile <(printf "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n") \
-  -out "$pki/doctor.pem" 2>/dev/null
-echo "pki: $pki/ca.pem (trust anchor), $pki/doctor.pem + doctor.key (doctor 110330200000001)"
+./build/rxsign-tool pki "$pki" --license 110330200000001 --sm2-license 110330200000002 >/dev/null
+cat "$pki/root-ca.pem" "$pki/root-ca-sm2.pem" >"$pki/trust-anchors.pem"
+echo "pki: $pki (trust anchors: root-ca.pem, root-ca-sm2.pem; doctors: doctor-es256, doctor-sm2)"
 
 # --- the server -------------------------------------------------------------------------------
 port="${RXFLOW_PORT:-8080}"
 admin="${RXFLOW_ADMIN_TOKEN:-adm_$(openssl rand -hex 16)}"
 echo "$admin" >"$demo/admin.token"
-RXFLOW_ADMIN_TOKEN="$admin" RXFLOW_TRUST_CA="$pki/ca.pem" \
+RXFLOW_ADMIN_TOKEN="$admin" RXFLOW_TRUST_CA="$pki/trust-anchors.pem" \
   nohup ./build/rxflow serve --port "$port" --data-dir "$demo/data" >"$demo/rxflow.log" 2>&1 &
 echo $! >"$pidfile"
 for _ in $(seq 100); do
@@ -51,9 +44,9 @@ for _ in $(seq 100); do
 done
 echo "rxflow: http://127.0.0.1:$port (pid $(cat "$pidfile"), log $demo/rxflow.log, data $demo/data)"
 
-call() {  # call METHOD PATH BODY: prints the step and the answer, returns the body
+call() {  # call METHOD PATH BODY [TOKEN]: prints the step and its status, returns the body
   local out status
-  out=$(curl -s -w '\n%{http_code}' -X "$1" "127.0.0.1:$port$2" -H "Authorization: Bearer $admin" \
+  out=$(curl -s -w '\n%{http_code}' -X "$1" "127.0.0.1:$port$2" -H "Authorization: Bearer ${4:-$admin}" \
         -H 'Content-Type: application/json' ${3:+-d "$3"})
   status=${out##*$'\n'}
   printf '%-6s %-40s -> %s\n' "$1" "$2" "$status" >&2
@@ -65,6 +58,7 @@ token_of() { sed -E 's/.*"token":"([^"]+)".*/\1/'; }
 echo "--- seeding the registries"
 call POST /v1/admin/clinics '{"id":"C001","name":"宁波云医院","region":"330200"}' >/dev/null
 call POST /v1/admin/doctors '{"license":"110330200000001","name":"谢道奋","clinics":["C001"],"active":true}' >/dev/null
+call POST /v1/admin/doctors '{"license":"110330200000002","name":"林晓红","clinics":["C001"],"active":true}' >/dev/null
 call POST /v1/admin/pharmacies '{"id":"S001","chain":"CH1","name":"老百姓大药房(中山东路店)","region":"330200","district":"330203","lat":"29.8713","lon":"121.5569","delivery":true,"adapter":{"type":"pull"}}' >/dev/null
 call POST /v1/admin/pharmacies '{"id":"S002","chain":"CH1","name":"老百姓大药房(天一广场店)","region":"330200","district":"330203","lat":"29.8665","lon":"121.5504","delivery":false,"adapter":{"type":"pull"}}' >/dev/null
 call POST /v1/admin/pharmacies '{"id":"T001","chain":"CH2","name":"海王星辰(鄞州店)","region":"330200","district":"330212","lat":"29.8200","lon":"121.5480","delivery":true,"adapter":{"type":"pull"}}' >/dev/null
@@ -85,7 +79,32 @@ CHAIN2=$ch2
 COURIER=$courier
 BUREAU=$bureau
 TOKENS
+
+echo "--- a follow-up visit: the doctor signs an e-prescription (ES256), the clinic issues it"
+json_pem() { sed ':a;N;$!ba;s/\n/\\n/g' "$1"; }  # a PEM file as a JSON string body
+issued_at=$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)
+cat >"$demo/prescription.json" <<RX
+{"prescription":{"rxNo":"DEMO-$(date +%s)","clinicId":"C001","doctor":{"license":"110330200000001","name":"谢道奋"},
+"issuedAt":"$issued_at","validDays":1,"visit":{"kind":"follow_up","initialVisit":{"institution":"李惠利医院","date":"2026-10-02"},
+"diagnoses":[{"code":"I10","name":"原发性高血压"}]},"patient":{"name":"朱明勇","idType":"resident_id","idNumber":"330203196001011232",
+"gender":"M","birthDate":"1960-01-01","phone":"13800000000","insurance":{"region":"330200","psnNo":"33020000000000000001"}},
+"longTerm":false,"items":[{"drugCode":"XC08CAA001","name":"苯磺酸氨氯地平片","quantity":2,"unit":"box",
+"dose":{"amount":"5","unit":"mg"},"frequency":"qd","route":"oral","days":7}]}}
+RX
+sig=$(./build/rxsign-tool sign --key "$pki/doctor-es256.key" --member prescription "$demo/prescription.json")
+body=$(sed '$ s/}$//' "$demo/prescription.json" | tr -d '\n')
+body="$body,\"signature\":{\"alg\":\"ES256\",\"certificate\":\"$(json_pem "$pki/doctor-es256.pem")\",\"chain\":[\"$(json_pem "$pki/chain.pem")\"],\"value\":\"$sig\"},\"fulfillment\":{\"mode\":\"pickup\",\"pharmacy\":\"S001\"}}"
+issued=$(call POST /v1/prescriptions "$body" "$clinic")
+rx=$(sed -E 's/^\{"id":"([^"]+)".*/\1/' <<<"$issued")
+echo "  issued $rx: status $(sed -E 's/.*"status":"([^"]+)".*/\1/' <<<"$issued"), pickup code $(sed -E 's/.*"pickupCode":"([0-9]+)".*/\1/' <<<"$issued")"
+call GET "/v1/prescriptions/$rx" "" "$clinic" >/dev/null
+call GET "/v1/prescriptions/$rx/signed" "" "$clinic" >"$demo/signed.json"
+curl -s "127.0.0.1:$port/v1/platform/keys" -H "Authorization: Bearer $clinic" \
+  | sed -E 's/.*"pem":"([^"]+)".*/\1/; s/\\n/\n/g' >"$demo/platform-key.pem"
+echo "--- offline check, as a pharmacy would: ./build/rxflow verify $demo/signed.json --platform-key $demo/platform-key.pem --trust-ca $pki/trust-anchors.pem"
+./build/rxflow verify "$demo/signed.json" --platform-key "$demo/platform-key.pem" --trust-ca "$pki/trust-anchors.pem"
+echo "(routing, review, payment and hand-over arrive with the lifecycle issue)"
+
 echo "--- ready"
 echo "tokens: $demo/tokens.env   try: curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""
-echo "(the prescription walk-through arrives with prescription intake and the lifecycle)"
 echo "stop: ./scripts/run.sh stop"
