@@ -12,6 +12,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <map>
+
 #include <climits>
 #include <cstring>
 
@@ -233,8 +235,39 @@ PrivateKey PrivateKey::fromPem(const std::string& pem) {
     return PrivateKey(std::move(key), alg);
 }
 
+namespace {
+
+// ES256 signing without OpenSSL 3.0's per-call algorithm fetches: SHA-256 fetched once, and
+// one sign-initialised EVP_PKEY_CTX per key and thread (a context is not shared between
+// threads; it holds a reference to its key, so the key outlives it).
+std::string signEs256(EVP_PKEY* key, const std::string& data) {
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+    thread_local std::map<EVP_PKEY*, PkeyCtx> contexts;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digestLen = 0;
+    if (!sha256 || EVP_Digest(data.data(), data.size(), digest, &digestLen, sha256, nullptr) != 1)
+        throw KeyError("SHA-256 failed");
+    auto it = contexts.find(key);
+    if (it == contexts.end()) {
+        PkeyCtx ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr), &EVP_PKEY_CTX_free);
+        if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), sha256) != 1)
+            throw KeyError("cannot start ES256 signature");
+        it = contexts.emplace(key, std::move(ctx)).first;
+    }
+    std::size_t len = 0;
+    if (EVP_PKEY_sign(it->second.get(), nullptr, &len, digest, digestLen) != 1) throw KeyError("signature size unknown");
+    std::string sig(len, '\0');
+    if (EVP_PKEY_sign(it->second.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, digest, digestLen) != 1)
+        throw KeyError("ES256 signature failed");
+    sig.resize(len);
+    return sig;
+}
+
+}  // namespace
+
 std::string PrivateKey::sign(const std::string& data) const {
     ErrorQueueGuard guard;
+    if (alg_ == Alg::ES256) return signEs256(key_.get(), data);
     SignatureContext ctx(key_.get(), alg_, true);
     if (!ctx.ready()) throw KeyError(std::string("cannot start ") + algName(alg_) + " signature");
     const auto* in = reinterpret_cast<const unsigned char*>(data.data());
