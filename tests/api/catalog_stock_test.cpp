@@ -7,7 +7,7 @@
 
 using namespace rxtest;
 
-TEST_CASE("any role reads a drug by code; an unknown code is 404") {
+TEST_CASE("any role reads a drug by code, an unknown code is 404") {
     TestServer s;
     s.addCourier("SF");
     const std::string courier = s.token("courier", "SF");
@@ -61,7 +61,7 @@ TEST_CASE("drug list refusals: unknown class, bad limit, foreign cursor") {
     CHECK(s.get("/v1/drugs?cursor=%25%25%25", s.admin).status == 400);
 }
 
-TEST_CASE("a chain publishes its store's stock; unlisted drugs drop out of the snapshot") {
+TEST_CASE("a chain publishes its store's stock, unlisted drugs drop out of the snapshot") {
     TestServer s;
     s.addStore("S001", "CH1");
     const std::string chain = s.token("pharmacy", "CH1");

@@ -90,7 +90,7 @@ TEST_CASE("an insurer principal's org is its region code") {
     CHECK(s.get("/v1/drugs/XC08CAA001", token).status == 200);
 }
 
-TEST_CASE("a clinic is registered once; the same id again is 409 already_exists") {
+TEST_CASE("a clinic is registered once, the same id again is 409 already_exists") {
     TestServer s;
     Reply first = s.post("/v1/admin/clinics", s.admin, "{\"id\":\"C001\",\"name\":\"微医互联网医院\",\"region\":\"330200\"}");
     CHECK(first.status == 201);
@@ -146,7 +146,7 @@ TEST_CASE("doctor refusals: duplicate 409, unknown clinic 422, unknown license o
     CHECK(hasErrorAt(noClinics, "/clinics"));
 }
 
-TEST_CASE("a CA certificate becomes a trust anchor; non-CA, garbage and duplicates are refused") {
+TEST_CASE("a CA certificate becomes a trust anchor, non-CA, garbage and duplicates are refused") {
     TestServer s;
     Issued ca = issue({"rxflow test root CA", "", -1, 3650, true});
     Issued leaf = issue({"谢道奋", "110330200000001", -1, 365, false}, &ca);
@@ -182,7 +182,7 @@ TEST_CASE("trust anchors load from RXFLOW_TRUST_CA at start") {
     rmdir(dir.c_str());
 }
 
-TEST_CASE("a pharmacy store is registered with its adapter; the secret is never shown") {
+TEST_CASE("a pharmacy store is registered with its adapter, the secret is never shown") {
     TestServer s;
     Reply r = s.post("/v1/admin/pharmacies", s.admin,
                      pharmacyBody("S001", ",\"adapter\":{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:9/hook\","

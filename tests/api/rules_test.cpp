@@ -152,7 +152,7 @@ TEST_CASE("rule too_many_items: six items is 422, none is 400") {
     CHECK(hasPath(r, "/prescription/items"));
 }
 
-TEST_CASE("rule days_supply_exceeded: 8 days without longTerm; 85 with it; 84 long-term is fine") {
+TEST_CASE("rule days_supply_exceeded: 8 days without longTerm, 85 with it, 84 long-term is fine") {
     TestServer s;
     Prescriber doctor(s);
     RxSpec eight;
@@ -280,7 +280,7 @@ TEST_CASE("schema: guardian sits in patient and longTermReason in prescription")
     CHECK(hasPath(r, "/prescription/patient/longTermReason"));
 }
 
-TEST_CASE("schema: a non-integer number inside prescription is 400; decimals are strings") {
+TEST_CASE("schema: a non-integer number inside prescription is 400, decimals are strings") {
     TestServer s;
     Prescriber doctor(s);
     std::string text = prescriptionJson(RxSpec{});

@@ -185,7 +185,7 @@ TEST_CASE("Chain: a not-yet-valid leaf is Expired") {
     CHECK(store.verify(leaf.certPem, {pki.intermediate.certPem}, {t + 2 * kDay}).status == Status::Ok);
 }
 
-TEST_CASE("Chain: an expired intermediate makes the path Expired; Untrusted wins over Expired") {
+TEST_CASE("Chain: an expired intermediate makes the path Expired, Untrusted wins over Expired") {
     const long long t = now();
     const rxtest::Issued root = makeCa("rxflow Chain Root");
     rxtest::CertSpec spec;
@@ -295,7 +295,7 @@ TEST_CASE("Chain: a CA certificate as the leaf is Untrusted") {
     CHECK(store.verify(pki.root.certPem, {}, {now()}).status == Status::Untrusted);
 }
 
-TEST_CASE("Chain: TrustStore refuses a bad anchor and counts its anchors; it can be moved") {
+TEST_CASE("Chain: TrustStore refuses a bad anchor and counts its anchors, it can be moved") {
     const Pki pki;
     CHECK_THROWS_AS(TrustStore({pki.root.certPem, "garbage"}), rxsign::CertificateError);
     CHECK_THROWS_AS(TrustStore({""}), rxsign::CertificateError);

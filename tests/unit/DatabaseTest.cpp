@@ -117,7 +117,7 @@ TEST_CASE("a write transaction commits and an exception thrown inside it rolls e
     CHECK(s.rows(4) == 0);
 }
 
-TEST_CASE("RetryTransaction rolls back and reruns the transaction; retried every time it ends as 503") {
+TEST_CASE("RetryTransaction rolls back and reruns the transaction, retried every time it ends as 503") {
     ScratchDb s;
     int attempts = 0;
     const std::string result = s.db->write([&](Tx& tx) {

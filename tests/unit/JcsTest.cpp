@@ -152,7 +152,7 @@ TEST_CASE("RFC 8785 Appendix B: IEEE 754 bit patterns format as the RFC lists") 
     }
 }
 
-TEST_CASE("integers print as plain digits; an int64 beyond 2^53 prints as the double ES would make of it") {
+TEST_CASE("integers print as plain digits, an int64 beyond 2^53 prints as the double ES would make of it") {
     CHECK(canonicalize(Json::integer(0)) == "0");
     CHECK(canonicalize(Json::integer(-42)) == "-42");
     CHECK(canonicalize(Json::integer(9007199254740992LL)) == "9007199254740992");
@@ -168,7 +168,7 @@ TEST_CASE("integers print as plain digits; an int64 beyond 2^53 prints as the do
     CHECK(jcs("18446744073709551616") == "18446744073709552000");
 }
 
-TEST_CASE("NaN and Infinity cannot be canonicalized; the error names where they are") {
+TEST_CASE("NaN and Infinity cannot be canonicalized, the error names where they are") {
     CHECK_THROWS_AS(canonicalize(Json::number(std::nan(""))), JsonError);
     CHECK_THROWS_AS(canonicalize(Json::number(std::numeric_limits<double>::infinity())), JsonError);
     CHECK_THROWS_AS(canonicalize(Json::number(-std::numeric_limits<double>::infinity())), JsonError);

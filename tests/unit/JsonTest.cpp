@@ -62,7 +62,7 @@ TEST_CASE("parseJson reads scalars, arrays and objects, keeping member order") {
     CHECK(doc.find("nope") == nullptr);
 }
 
-TEST_CASE("Json accessors throw JsonError on a type mismatch; find is nullptr on absent key or non-object") {
+TEST_CASE("Json accessors throw JsonError on a type mismatch, find is nullptr on absent key or non-object") {
     const Json s = Json::string("x");
     CHECK_THROWS_AS(s.asBool(), JsonError);
     CHECK_THROWS_AS(s.asInteger(), JsonError);
@@ -88,7 +88,7 @@ TEST_CASE("Json accessors throw JsonError on a type mismatch; find is nullptr on
     CHECK(s.isString());
 }
 
-TEST_CASE("set replaces an existing key in place and appends new ones; push appends; both need the right type") {
+TEST_CASE("set replaces an existing key in place and appends new ones, push appends, both need the right type") {
     Json obj = Json::object();
     obj.set("b", Json::integer(1)).set("a", Json::integer(2)).set("b", Json::string("replaced"));
     REQUIRE(obj.members().size() == 2);
@@ -108,7 +108,7 @@ TEST_CASE("set replaces an existing key in place and appends new ones; push appe
     CHECK_THROWS_AS(null.push(Json()), JsonError);
 }
 
-TEST_CASE("numbers: integer literals within int64 stay integers; fractions, exponents and int64 overflow are doubles") {
+TEST_CASE("numbers: integer literals within int64 stay integers, fractions, exponents and int64 overflow are doubles") {
     CHECK(parseJson("0").asInteger() == 0);
     CHECK(parseJson("-0").asInteger() == 0);
     CHECK(parseJson("42").asInteger() == 42);
@@ -134,7 +134,7 @@ TEST_CASE("numbers: integer literals within int64 stay integers; fractions, expo
     CHECK(parseJson("5e-324").asDouble() == 5e-324);
 }
 
-TEST_CASE("numbers that overflow a double are refused; ones that underflow round to zero") {
+TEST_CASE("numbers that overflow a double are refused, ones that underflow round to zero") {
     const std::string tooBig = "1" + std::string(309, '0');  // an integer literal, too
     for (const std::string& text : {std::string("1e309"), std::string("-1e309"), std::string("1.8e308"),
                                     std::string("1e99999999999999999999"), tooBig, "-" + tooBig + ".5"}) {
@@ -165,7 +165,7 @@ TEST_CASE("leading zeros, trailing commas, NaN/Infinity, comments and other non-
     CHECK(contains(parseError("NaN").what(), "at byte 0"));
 }
 
-TEST_CASE("strings: the standard escapes and \\u escapes decode to UTF-8; surrogate pairs combine") {
+TEST_CASE("strings: the standard escapes and \\u escapes decode to UTF-8, surrogate pairs combine") {
     CHECK(parseJson(R"("\" \\ \/ \b \f \n \r \t")").asString() == "\" \\ / \b \f \n \r \t");
     CHECK(parseJson(R"("\u0041\u00e9\u20AC")").asString() == "A\xc3\xa9\xe2\x82\xac");
     CHECK(parseJson(R"("\ud83d\ude00")").asString() == "\xf0\x9f\x98\x80");
@@ -231,7 +231,7 @@ TEST_CASE("strings: invalid UTF-8 is refused (overlong, encoded surrogates, abov
     }
 }
 
-TEST_CASE("duplicate member names are refused, also when written with an escape; the pointer is the duplicate's") {
+TEST_CASE("duplicate member names are refused, also when written with an escape, the pointer is the duplicate's") {
     JsonError e = parseError(R"({"a":1,"a":2})");
     CHECK(e.pointer() == "/a");
     CHECK(contains(e.what(), "duplicate"));
@@ -271,7 +271,7 @@ TEST_CASE("nesting up to maxDepth is accepted, one level deeper is refused") {
     CHECK(parseError("[]", rxsign::ParseOptions{0}).pointer().empty());
 }
 
-TEST_CASE("a megabyte of '[' or '{\"a\":' is refused with JsonError, never a stack overflow") {
+TEST_CASE("a megabyte of an open bracket or an open member is refused with JsonError, never a stack overflow") {
     const std::string brackets(1 << 20, '[');
     CHECK(contains(parseError(brackets).what(), "nested deeper"));
 

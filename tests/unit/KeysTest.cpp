@@ -138,11 +138,11 @@ TEST_CASE("Keys: parseAlg and algName") {
     CHECK(std::string(rxsign::algName(Alg::SM2)) == "SM2");
 }
 
-TEST_CASE("Keys: ES256 sign and verify round trip; a flipped byte or garbage does not verify") {
+TEST_CASE("Keys: ES256 sign and verify round trip, a flipped byte or garbage does not verify") {
     roundTripAndTamper(Alg::ES256);
 }
 
-TEST_CASE("Keys: SM2 sign and verify round trip; a flipped byte or garbage does not verify") {
+TEST_CASE("Keys: SM2 sign and verify round trip, a flipped byte or garbage does not verify") {
     roundTripAndTamper(Alg::SM2);
 }
 
@@ -153,7 +153,7 @@ TEST_CASE("Keys: an ES256 signature does not verify under an SM2 key and vice ve
     CHECK_FALSE(es.publicKey().verify(kMessage, sm.sign(kMessage)));
 }
 
-TEST_CASE("Keys: SM2 uses the distinguishing id 1234567812345678; another id does not verify") {
+TEST_CASE("Keys: SM2 uses the distinguishing id 1234567812345678, another id does not verify") {
     const PrivateKey key = PrivateKey::generate(Alg::SM2);
     const PublicKey pub = key.publicKey();
     RawKey raw = readRawPrivate(key.pem());

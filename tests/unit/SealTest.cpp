@@ -34,7 +34,7 @@ TEST_CASE("seal and unseal round-trip, and every seal of the same plaintext diff
     CHECK(nonces.size() == 50);
 }
 
-TEST_CASE("unseal refuses any altered byte, truncation, another aad or key; keys must be 32 bytes") {
+TEST_CASE("unseal refuses any altered byte, truncation, another aad or key, keys must be 32 bytes") {
     const std::string sealed = rxsign::seal(kKey, kPlain, "aad");
     for (std::size_t i = 0; i < sealed.size(); ++i) {
         std::string tampered = sealed;
@@ -58,7 +58,7 @@ TEST_CASE("unseal refuses any altered byte, truncation, another aad or key; keys
     CHECK_THROWS_AS(rxsign::unseal(std::string(16, 'k'), sealed, "aad"), rxsign::SealError);
 }
 
-TEST_CASE("sha256Hex and hmacSha256Hex match FIPS 180-2 and RFC 4231 vectors; equalConstantTime compares exactly") {
+TEST_CASE("sha256Hex and hmacSha256Hex match FIPS 180-2 and RFC 4231 vectors, equalConstantTime compares exactly") {
     CHECK(rxsign::sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(rxsign::sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     CHECK(rxsign::sha256("abc").size() == 32);
