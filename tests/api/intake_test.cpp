@@ -137,3 +137,32 @@ TEST_CASE("an Idempotency-Key replay of an issue returns the same pickup code an
     CHECK(b.str("pickupCode") == a.str("pickupCode"));
     CHECK(b.str("id") == a.str("id"));
 }
+
+TEST_CASE("with RXFLOW_PLATFORM_ALG=SM2 the platform countersigns with SM2 and lists that key") {
+    TestServer s({{{"RXFLOW_PLATFORM_ALG", "SM2"}}, {}, nullptr});
+    Prescriber doctor(s);
+    Reply r = doctor.issue(RxSpec{});
+    REQUIRE(r.status == 201);
+    auto ps = r.json()->getObject("platformSignature");
+    CHECK(ps->getValue<std::string>("alg") == "SM2");
+    const rxsign::PublicKey key = platformKey(s, doctor.clinicToken, ps->getValue<std::string>("keyId"));
+    CHECK(key.alg() == rxsign::Alg::SM2);
+    auto keys = s.get("/v1/platform/keys", doctor.clinicToken).json()->getArray("keys");
+    CHECK(keys->getObject(0)->getValue<std::string>("alg") == "SM2");
+    CHECK(keys->getObject(0)->getValue<bool>("active"));
+}
+
+TEST_CASE("intermediates come only from the request: with the chain the path holds, without it it does not") {
+    TestServer s;
+    Prescriber doctor(s);
+    CertSpec intermediateSpec{"rxflow test intermediate", "", -30, 1000, true};
+    const Issued intermediate = issue(intermediateSpec, &doctor.ca);
+    doctor.doctor = issue({"谢道奋", "110330200000001", -30, 365, false}, &intermediate);
+    const std::string rx = prescriptionJson(RxSpec{});
+    const std::string sig = doctor.signature(rx);
+    std::string withChain = doctor.bodyWith(rx, sig);
+    withChain.replace(withChain.find("\"chain\":[]"), 10, "\"chain\":[" + q(intermediate.certPem) + "]");
+    CHECK_PROBLEM(s.post("/v1/prescriptions", doctor.clinicToken, doctor.bodyWith(rx, sig)), 422,
+                  "certificate_untrusted");
+    CHECK(s.post("/v1/prescriptions", doctor.clinicToken, withChain).status == 201);
+}

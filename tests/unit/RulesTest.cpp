@@ -423,8 +423,9 @@ TEST_CASE("prescribing rules: the guardian age is taken on the issue day in Asia
     c.draft.issuedAtMs = at("2026-11-21T16:30:00Z");
     c.draft.birthDate = "2020-11-22";
     expectNone(c.check());
-    // 2026-11-21T15:30:00Z is still the 21st in Shanghai: five years old.
+    // 2026-11-21T15:30:00Z is still the 21st in Shanghai: five years old (valid through the 22nd).
     c.draft.issuedAtMs = at("2026-11-21T15:30:00Z");
+    c.draft.validDays = 2;
     expectOnly(c.check(), "guardian_required", "/prescription/patient/guardian");
 }
 
