@@ -1,4 +1,5 @@
 #include "signing/chain.h"
+#include "signing/ossl.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -31,14 +32,8 @@ struct CertStack {
     ~CertStack() { sk_X509_pop_free(stack, X509_free); }
 };
 
-struct ErrorQueueGuard {
-    ErrorQueueGuard() = default;
-    ErrorQueueGuard(const ErrorQueueGuard&) = delete;
-    ErrorQueueGuard& operator=(const ErrorQueueGuard&) = delete;
-    ~ErrorQueueGuard() { ERR_clear_error(); }
-};
-
-int noPassword(char*, int, int, void*) { return -1; }
+using ossl::ErrorQueueGuard;
+using ossl::noPassword;
 
 // A certificate signed with SM2 is verified with the SM2 distinguishing id, which OpenSSL 3
 // takes from the certificate object (its own default is the empty id, not GM/T 0009's

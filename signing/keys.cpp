@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "signing/digest.h"
+#include "signing/ossl.h"
 
 namespace rxsign {
 namespace {
@@ -27,16 +28,8 @@ using Pkey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)>;
 
-// Leaves no OpenSSL errors behind for unrelated code to trip over.
-struct ErrorQueueGuard {
-    ErrorQueueGuard() = default;
-    ErrorQueueGuard(const ErrorQueueGuard&) = delete;
-    ErrorQueueGuard& operator=(const ErrorQueueGuard&) = delete;
-    ~ErrorQueueGuard() { ERR_clear_error(); }
-};
-
-// Never prompts on a terminal for an encrypted PEM: encrypted keys are simply refused.
-int noPassword(char*, int, int, void*) { return -1; }
+using ossl::ErrorQueueGuard;
+using ossl::noPassword;
 
 Bio memBio(const std::string& text) {
     if (text.size() > static_cast<std::size_t>(INT_MAX)) throw KeyError("key input too large");

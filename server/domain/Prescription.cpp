@@ -34,7 +34,7 @@ long long expiresAtMs(long long issuedAtMs, long long validDays) {
 
 std::optional<long long> parseTimestampMs(const std::string& text) {
     static const std::regex rfc3339(
-        R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))");
+        R"(\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))");
     if (!std::regex_match(text, rfc3339)) return std::nullopt;
     int tzd = 0;
     Poco::DateTime dt;

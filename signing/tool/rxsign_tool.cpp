@@ -44,6 +44,7 @@
 
 #include "signing/json.h"
 #include "signing/keys.h"
+#include "signing/ossl.h"
 
 namespace {
 
@@ -117,15 +118,11 @@ void writeFile(const std::filesystem::path& path, const std::string& text, bool 
 
 // --- pki -----------------------------------------------------------------------------------
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-    void operator()(T* p) const { F(p); }
-};
-using Key = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
+using rxsign::ossl::Bio;
+using rxsign::ossl::Cert;
+using rxsign::ossl::Key;
+using rxsign::ossl::MdCtx;
+using rxsign::ossl::PkeyCtx;
 
 void check(bool ok, const std::string& what) {
     if (ok) return;

@@ -1,5 +1,7 @@
 #include "tests/support/TestPki.h"
 
+#include "signing/ossl.h"
+
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -12,13 +14,10 @@
 namespace rxtest {
 namespace {
 
-template <class T, void (*F)(T*)>
-struct Deleter {
-    void operator()(T* p) const { F(p); }
-};
-using Key = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+using rxsign::ossl::Bio;
+using rxsign::ossl::Cert;
+using rxsign::ossl::Key;
+using rxsign::ossl::MdCtx;
 
 void check(bool ok, const char* what) {
     if (!ok) throw std::runtime_error(std::string("test PKI: ") + what);
@@ -95,9 +94,9 @@ Issued issue(const CertSpec& spec, const Issued* issuer) {
     if (EVP_PKEY_is_a(signer, "SM2")) {
         // X509_sign would use OpenSSL 3's default (empty) SM2 id; SM2 CAs sign with 1234567812345678.
         // pctx is declared first so it outlives mctx, which only borrows it.
-        std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>> pctx(
+        rxsign::ossl::PkeyCtx pctx(
             EVP_PKEY_CTX_new_from_pkey(nullptr, signer, nullptr));
-        std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>> mctx(EVP_MD_CTX_new());
+        MdCtx mctx(EVP_MD_CTX_new());
         check(mctx && pctx, "SM2 signing context");
         check(EVP_PKEY_CTX_set1_id(pctx.get(), "1234567812345678", 16) > 0, "SM2 id");
         EVP_MD_CTX_set_pkey_ctx(mctx.get(), pctx.get());

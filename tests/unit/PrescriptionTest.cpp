@@ -226,3 +226,10 @@ TEST_CASE("ageInYears uses the date in Asia/Shanghai when UTC is still on the pr
     // And a -05:00 evening that is already the next morning in Shanghai.
     CHECK(rxflow::ageInYears("1990-05-10", at("2026-05-09T11:00:00-05:00")) == 36);
 }
+
+TEST_CASE("parseTimestampMs refuses offsets outside -23:59..+23:59") {
+    CHECK_FALSE(rxflow::parseTimestampMs("2026-11-22T10:05:00+24:00").has_value());
+    CHECK_FALSE(rxflow::parseTimestampMs("2026-11-22T10:05:00+08:60").has_value());
+    CHECK_FALSE(rxflow::parseTimestampMs("2026-11-22T10:05:00+99:00").has_value());
+    CHECK(rxflow::parseTimestampMs("2026-11-22T10:05:00+23:59").has_value());
+}
