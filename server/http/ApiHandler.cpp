@@ -104,7 +104,7 @@ Response ApiHandler::dispatch(Poco::Net::HTTPServerRequest& req, State& state) {
         }
     }
     RequestContext ctx(services_, std::move(match.params), std::move(query), std::move(body), std::move(principal),
-                       std::move(idem));
+                       std::move(idem), req.get("If-Match", ""));
     return match.route->handler(ctx);
 }
 

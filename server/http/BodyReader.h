@@ -30,6 +30,7 @@ public:
     std::optional<BodyReader> element(const Poco::JSON::Array::Ptr& arr, std::size_t index,
                                       const std::string& arrayKey);
 
+    const Poco::JSON::Object::Ptr& object() const { return obj_; }
     bool has(const std::string& key) const { return obj_->has(key) && !obj_->isNull(key); }
     void fail(const std::string& key, const std::string& message, const std::string& code = {});
     std::string pathOf(const std::string& key) const { return path_ + "/" + key; }

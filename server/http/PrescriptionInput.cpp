@@ -179,8 +179,10 @@ IntakeRequest readIntake(const std::string& body) {
         readItems(*rx, d);
     }
     in.signature = readSignature(top);
-    if (auto f = top.child("fulfillment", false)) checkFulfillment(*f);
-    in.fulfillment = top.optObject("fulfillment");
+    if (auto f = top.child("fulfillment", false)) {
+        checkFulfillment(*f);
+        in.fulfillment = f->object();
+    }
     top.done();
     in.canonical = rxsign::canonicalize(in.prescription);
     return in;

@@ -20,9 +20,9 @@ class RequestContext {
 public:
     RequestContext(Services& services, std::map<std::string, std::string> params,
                    std::map<std::string, std::string> query, std::string body, std::optional<Principal> principal,
-                   std::optional<IdempotencyScope> idempotency)
+                   std::optional<IdempotencyScope> idempotency, std::string ifMatch = "")
         : services(services), params_(std::move(params)), query_(std::move(query)), body_(std::move(body)),
-          principal_(std::move(principal)), idempotency_(std::move(idempotency)) {}
+          principal_(std::move(principal)), idempotency_(std::move(idempotency)), ifMatch_(std::move(ifMatch)) {}
 
     Services& services;
 
@@ -32,6 +32,7 @@ public:
     const std::string& param(const std::string& name) const { return params_.at(name); }
     std::string query(const std::string& name, const std::string& fallback = "") const;
     const std::string& body() const { return body_; }
+    const std::string& ifMatch() const { return ifMatch_; }  // the If-Match header, or empty
     // The body as a JSON object (parsed once); 400 when it is not one.
     Poco::JSON::Object::Ptr json();
 
@@ -53,6 +54,7 @@ private:
     std::string body_;
     std::optional<Principal> principal_;
     std::optional<IdempotencyScope> idempotency_;
+    std::string ifMatch_;
     Poco::JSON::Object::Ptr json_;
 };
 

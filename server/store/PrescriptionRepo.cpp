@@ -29,6 +29,21 @@ void PrescriptionRepo::insert(Tx& tx, const DataCipher& cipher, const Prescripti
     }
 }
 
+void PrescriptionRepo::update(Tx& tx, const DataCipher& cipher, PrescriptionRecord& p, long long nowMs) {
+    const std::string fulfillment = p.fulfillment.empty() ? "" : cipher.seal(p.fulfillment, kFulfillmentAad + p.id);
+    soci::indicator storeInd = p.store.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator fulfillmentInd = fulfillment.empty() ? soci::i_null : soci::i_ok;
+    const long long read = p.version, next = p.version + 1;
+    soci::statement st = (tx.sql.prepare << "UPDATE prescriptions SET status = :st, version = :nv, store = :so, "
+                                            "fulfillment = :fu, updated_at = :ua WHERE id = :id AND version = :ov",
+                          soci::use(p.status), soci::use(next), soci::use(p.store, storeInd),
+                          soci::use(fulfillment, fulfillmentInd), soci::use(nowMs), soci::use(p.id), soci::use(read));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) throw RetryTransaction{};
+    p.version = next;
+    p.updatedAt = nowMs;
+}
+
 std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCipher& cipher, const std::string& id,
                                                          bool forUpdate) {
     PrescriptionRecord p;

@@ -31,6 +31,9 @@ struct PrescriptionRecord {
 struct PrescriptionRepo {
     // Throws Error 409 duplicate_rx_no when the clinic used this rxNo already.
     static void insert(Tx& tx, const DataCipher& cipher, const PrescriptionRecord& p);
+    // Writes status, store, fulfillment and updatedAt with version + 1 (p.version is the version
+    // read). Throws RetryTransaction when another writer moved the version in between.
+    static void update(Tx& tx, const DataCipher& cipher, PrescriptionRecord& p, long long nowMs);
     // forUpdate: lock the row for a state change in this transaction.
     static std::optional<PrescriptionRecord> find(Tx& tx, const DataCipher& cipher, const std::string& id,
                                                   bool forUpdate = false);

@@ -15,6 +15,7 @@ void addCourierRoutes(Router& r);       // /v1/admin/couriers
 void addDrugRoutes(Router& r);          // /v1/drugs
 void addPlatformKeyRoutes(Router& r);   // /v1/platform/keys
 void addPrescriptionRoutes(Router& r);  // /v1/prescriptions, /{id}, /{id}/signed
+void addLifecycleRoutes(Router& r);     // /v1/prescriptions/{id}/route, /accept, ...
 
 inline void addAllRoutes(Router& r) {
     addHealthRoutes(r);
@@ -28,6 +29,7 @@ inline void addAllRoutes(Router& r) {
     addDrugRoutes(r);
     addPlatformKeyRoutes(r);
     addPrescriptionRoutes(r);
+    addLifecycleRoutes(r);
 }
 
 }  // namespace rxflow::http

@@ -5,6 +5,7 @@
 #include "server/http/PrescriptionView.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/routing/Routing.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/ClinicRepo.h"
 #include "server/store/DoctorRepo.h"
@@ -95,11 +96,28 @@ Response issuePrescription(RequestContext& ctx) {
         auto clinicRow = store::ClinicRepo::find(tx, p.clinicId);
         if (!clinicRow) throw Error::forbidden("the caller's clinic is not registered");
         p.region = in.draft.insuranceRegion.empty() ? clinicRow->region : in.draft.insuranceRegion;
+        // Routing is tried at issue; a prescription no store can take is still issued (active).
+        routing::RouteDecision routed;
+        if (in.fulfillment) {
+            p.fulfillment.clear();
+            routed = routing::routePrescription(tx, s.cipher, p, in.fulfillment);
+            if (routed.store.empty()) p.fulfillment = toJson(in.fulfillment);
+            else p.status = "routed";
+        }
         store::PrescriptionRepo::insert(tx, s.cipher, p);
         audit::AuditEvent e = eventBy(clinic, p.id, "issue", now);
         e.toStatus = "active";
         store::AuditRepo::append(tx, e);
+        if (!routed.store.empty()) {
+            audit::AuditEvent r = eventBy(clinic, p.id, "route", now);
+            r.fromStatus = "active";
+            r.toStatus = "routed";
+            r.detail = "store=" + routed.store;
+            store::AuditRepo::append(tx, r);
+        }
         auto view = wholeView(p, store::AuditRepo::chain(tx, p.id));
+        if (!routed.errorCode.empty())
+            view->set("routingError", object({{"code", routed.errorCode}, {"detail", routed.detail}}));
         view->set("pickupCode", pickupCode);
         view->set("platformSignature", object({{"alg", rxsign::algName(s.platform.alg())},
                                                {"keyId", s.platform.keyId()},

@@ -1,0 +1,98 @@
+#include "server/http/PrescriptionChange.h"
+
+#include "server/http/PrescriptionView.h"
+#include "server/store/AuditRepo.h"
+#include "server/store/PharmacyRepo.h"
+
+namespace rxflow::http {
+namespace {
+
+audit::AuditEvent event(const Principal& p, const store::PrescriptionRecord& rx, Action action, long long at) {
+    audit::AuditEvent e;
+    e.chain = e.prescription = rx.id;
+    e.at = at;
+    e.actorRole = roleName(p.role);
+    e.actorOrg = p.org;
+    e.actorPrincipal = p.id;
+    e.action = actionName(action);
+    e.fromStatus = rx.status;
+    e.outcome = "ok";
+    return e;
+}
+
+std::string chainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx) {
+    if (rx.store.empty()) return "";
+    auto store = store::PharmacyRepo::find(tx, s.cipher, rx.store);
+    return store ? store->chain : "";
+}
+
+void checkIfMatch(const std::string& ifMatch, long long version) {
+    if (ifMatch.empty()) return;
+    if (ifMatch != "\"" + std::to_string(version) + "\"" && ifMatch != std::to_string(version))
+        throw Error(412, "version_mismatch", "the prescription is at version " + std::to_string(version));
+}
+
+}  // namespace
+
+bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain) {
+    switch (p.role) {
+        case Role::Admin: return true;
+        case Role::Clinic: return p.org == rx.clinicId;
+        case Role::Pharmacy: return !rx.store.empty() && storeChain == p.org && (p.store.empty() || p.store == rx.store);
+        default: return false;
+    }
+}
+
+Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int status) {
+    Response r = Response::json(status, wholeView(p, store::AuditRepo::chain(tx, p.id)));
+    r.headers.emplace_back("ETag", "\"" + std::to_string(p.version) + "\"");
+    return r;
+}
+
+Response changePrescription(RequestContext& ctx, Action action, const ApplyChange& apply) {
+    const Principal& caller = ctx.principal();
+    Services& s = ctx.services;
+    const std::string id = ctx.param("id");
+    try {
+        return ctx.write([&](store::Tx& tx) {
+            auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
+            if (!rx || !mayWork(caller, *rx, chainOf(tx, s, *rx))) throw Error::notFound("no such prescription");
+            const long long now = s.clock.nowMs();
+            if (rx->expiresAt < now && !isFinal(rx->status) && rx->status != "in_delivery" &&
+                rx->status != "delivery_failed") {
+                // Seen on a change after its time: it expires now, and the change is refused.
+                audit::AuditEvent e = event(caller, *rx, Action::Expire, now);
+                e.actorRole = "server";
+                e.toStatus = rx->status = "expired";
+                store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
+                store::AuditRepo::append(tx, e);
+                return problem(Error(410, "gone", "the prescription expired at its expiresAt"));
+            }
+            checkIfMatch(ctx.ifMatch(), rx->version);
+            const std::string from = rx->status;
+            rx->status = transition(from, action, caller.role);
+            const ChangeResult result = apply(tx, *rx, from);
+            audit::AuditEvent e = event(caller, *rx, action, now);
+            e.fromStatus = from;
+            e.toStatus = rx->status;
+            e.detail = result.detail;
+            store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
+            store::AuditRepo::append(tx, e);
+            return viewResponse(tx, *rx);
+        });
+    } catch (const Error& refusal) {
+        if (refusal.status() == 404 || refusal.status() >= 500) throw;
+        // The refused change is on the record too, in a transaction of its own.
+        s.db.write([&](store::Tx& tx) {
+            auto rx = store::PrescriptionRepo::find(tx, s.cipher, id);
+            if (!rx) return;
+            audit::AuditEvent e = event(caller, *rx, action, s.clock.nowMs());
+            e.outcome = "refused";
+            e.detail = refusal.code();
+            store::AuditRepo::append(tx, e);
+        });
+        throw;
+    }
+}
+
+}  // namespace rxflow::http

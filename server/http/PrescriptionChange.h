@@ -1,0 +1,32 @@
+#pragma once
+// The one path every state change of a prescription takes (DESIGN.md "How a request flows"):
+// in one write transaction, load the prescription locked, check who may see it, If-Match,
+// and expiry; let the lifecycle table decide; write the state and the audit event. A refused
+// change is written to the audit trail in a transaction of its own, then answered.
+#include <functional>
+#include <string>
+
+#include "server/domain/Lifecycle.h"
+#include "server/http/RequestContext.h"
+#include "server/store/PrescriptionRepo.h"
+
+namespace rxflow::http {
+
+struct ChangeResult {
+    std::string detail;  // for the audit event (no personal data)
+};
+
+// `apply` gets the locked record with `status` already set to the table's next state and may
+// change store and fulfillment or refuse by throwing Error; it runs before the write.
+using ApplyChange = std::function<ChangeResult(store::Tx&, store::PrescriptionRecord&, const std::string& fromStatus)>;
+
+Response changePrescription(RequestContext& ctx, Action action, const ApplyChange& apply);
+
+// Who may see the prescription at all (404 for everyone else): the issuing clinic, admin, and
+// the chain (or the bound store) of the store it is routed to.
+bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain);
+
+// The response of a change: the whole view with its ETag.
+Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int status = 200);
+
+}  // namespace rxflow::http

@@ -1,0 +1,67 @@
+#include "server/store/RoutingRepo.h"
+
+#include <map>
+
+#include "server/store/PharmacyRepo.h"
+
+namespace rxflow::store {
+
+std::vector<routing::Candidate> RoutingRepo::candidates(Tx& tx, const DataCipher& cipher, const std::string& region,
+                                                        const std::string& namedStore,
+                                                        const std::vector<RxItem>& items) {
+    std::vector<std::string> ids;
+    soci::rowset<std::string> rows =
+        (tx.sql.prepare << "SELECT id FROM pharmacies WHERE (region = :r AND active = 1) OR id = :n ORDER BY id",
+         soci::use(region), soci::use(namedStore));
+    for (const std::string& id : rows) ids.push_back(id);
+    std::vector<routing::Candidate> out;
+    for (const std::string& id : ids) {
+        routing::Candidate c;
+        c.store = *PharmacyRepo::find(tx, cipher, id);
+        std::map<std::string, long long> available;
+        for (const StockItem& s : PharmacyRepo::stock(tx, id)) available[s.drugCode] = s.quantity - s.reserved;
+        c.holdsAllItems = true;
+        for (const RxItem& item : items) c.holdsAllItems = c.holdsAllItems && available[item.drugCode] >= item.quantity;
+        tx.sql << "SELECT COUNT(*) FROM prescriptions WHERE store = :s AND status IN ('routed', 'accepted', 'approved')",
+            soci::use(id), soci::into(c.openOrders);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::set<std::string> RoutingRepo::excluded(Tx& tx, const std::string& prescriptionId) {
+    std::set<std::string> out;
+    soci::rowset<std::string> rows =
+        (tx.sql.prepare << "SELECT store FROM route_exclusions WHERE prescription_id = :p", soci::use(prescriptionId));
+    for (const std::string& s : rows) out.insert(s);
+    return out;
+}
+
+void RoutingRepo::exclude(Tx& tx, const std::string& prescriptionId, const std::string& store,
+                          const std::string& reason) {
+    insertUnlessExists([&] {
+        tx.sql << "INSERT INTO route_exclusions (prescription_id, store, reason) VALUES (:p, :s, :r)",
+            soci::use(prescriptionId), soci::use(store), soci::use(reason);
+    });
+}
+
+bool RoutingRepo::reserve(Tx& tx, const std::string& store, const std::vector<RxItem>& items) {
+    for (const RxItem& item : items) {
+        soci::statement st = (tx.sql.prepare << "UPDATE pharmacy_stock SET reserved = reserved + :q WHERE store = :s "
+                                                "AND drug_code = :d AND quantity - reserved >= :q2",
+                              soci::use(item.quantity), soci::use(store), soci::use(item.drugCode),
+                              soci::use(item.quantity));
+        st.execute(true);
+        if (st.get_affected_rows() != 1) return false;  // the caller's refusal rolls back what was reserved
+    }
+    return true;
+}
+
+void RoutingRepo::release(Tx& tx, const std::string& store, const std::vector<RxItem>& items) {
+    for (const RxItem& item : items)
+        tx.sql << "UPDATE pharmacy_stock SET reserved = CASE WHEN reserved >= :q THEN reserved - :q2 ELSE 0 END "
+                  "WHERE store = :s AND drug_code = :d",
+            soci::use(item.quantity), soci::use(item.quantity), soci::use(store), soci::use(item.drugCode);
+}
+
+}  // namespace rxflow::store

@@ -1,0 +1,25 @@
+#pragma once
+#include <set>
+#include <string>
+#include <vector>
+
+#include "server/routing/StoreChoice.h"
+#include "server/store/DataCipher.h"
+#include "server/store/Database.h"
+
+namespace rxflow::store {
+
+struct RoutingRepo {
+    // The active stores of `region`, and `namedStore` wherever it is, with whether their
+    // available stock (quantity - reserved) covers `items`, and their open orders.
+    static std::vector<routing::Candidate> candidates(Tx& tx, const DataCipher& cipher, const std::string& region,
+                                                      const std::string& namedStore, const std::vector<RxItem>& items);
+    static std::set<std::string> excluded(Tx& tx, const std::string& prescriptionId);
+    static void exclude(Tx& tx, const std::string& prescriptionId, const std::string& store, const std::string& reason);
+    // Reserves every item at the store; false when stock no longer covers one of them (the
+    // caller then refuses, and the rollback undoes what was reserved before it).
+    static bool reserve(Tx& tx, const std::string& store, const std::vector<RxItem>& items);
+    static void release(Tx& tx, const std::string& store, const std::vector<RxItem>& items);
+};
+
+}  // namespace rxflow::store
