@@ -1,6 +1,7 @@
 #include "server/http/PrescriptionChange.h"
 
 #include "server/http/PrescriptionView.h"
+#include "server/jobs/Expiry.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/PharmacyRepo.h"
 
@@ -20,12 +21,6 @@ audit::AuditEvent event(const Principal& p, const store::PrescriptionRecord& rx,
     return e;
 }
 
-std::string chainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx) {
-    if (rx.store.empty()) return "";
-    auto store = store::PharmacyRepo::find(tx, s.cipher, rx.store);
-    return store ? store->chain : "";
-}
-
 void checkIfMatch(const std::string& ifMatch, long long version) {
     if (ifMatch.empty()) return;
     if (ifMatch != "\"" + std::to_string(version) + "\"" && ifMatch != std::to_string(version))
@@ -33,6 +28,12 @@ void checkIfMatch(const std::string& ifMatch, long long version) {
 }
 
 }  // namespace
+
+std::string storeChainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx) {
+    if (rx.store.empty()) return "";
+    auto store = store::PharmacyRepo::find(tx, s.cipher, rx.store);
+    return store ? store->chain : "";
+}
 
 bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain) {
     switch (p.role) {
@@ -56,28 +57,31 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
     try {
         return ctx.write([&](store::Tx& tx) {
             auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
-            if (!rx || !mayWork(caller, *rx, chainOf(tx, s, *rx))) throw Error::notFound("no such prescription");
+            if (!rx || !mayWork(caller, *rx, storeChainOf(tx, s, *rx))) throw Error::notFound("no such prescription");
             const long long now = s.clock.nowMs();
-            if (rx->expiresAt < now && !isFinal(rx->status) && rx->status != "in_delivery" &&
-                rx->status != "delivery_failed") {
-                // Seen on a change after its time: it expires now, and the change is refused.
-                audit::AuditEvent e = event(caller, *rx, Action::Expire, now);
-                e.actorRole = "server";
-                e.toStatus = rx->status = "expired";
-                store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
-                store::AuditRepo::append(tx, e);
-                return problem(Error(410, "gone", "the prescription expired at its expiresAt"));
-            }
+            // Seen on a change after its time: it expires now, and the change is refused.
+            if (jobs::expireIfDue(tx, s, *rx, now)) return problem(Error(410, "gone", "the prescription has expired"));
             checkIfMatch(ctx.ifMatch(), rx->version);
             const std::string from = rx->status;
             rx->status = transition(from, action, caller.role);
             const ChangeResult result = apply(tx, *rx, from);
             audit::AuditEvent e = event(caller, *rx, action, now);
             e.fromStatus = from;
-            e.toStatus = rx->status;
+            e.toStatus = result.betweenStatus.empty() ? rx->status : result.betweenStatus;
             e.detail = result.detail;
             store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
             store::AuditRepo::append(tx, e);
+            if (!result.betweenStatus.empty()) {
+                audit::AuditEvent next = e;
+                next.actorRole = "server";
+                next.actorOrg = kPlatformOrg;
+                next.actorPrincipal = "rxflow";
+                next.action = result.followUpAction;
+                next.fromStatus = result.betweenStatus;
+                next.toStatus = rx->status;
+                next.detail = result.followUpDetail;
+                store::AuditRepo::append(tx, next);
+            }
             return viewResponse(tx, *rx);
         });
     } catch (const Error& refusal) {

@@ -13,7 +13,16 @@
 namespace rxflow::http {
 
 struct ChangeResult {
+    explicit ChangeResult(std::string detail, std::string between = {}, std::string action = {},
+                          std::string actionDetail = {})
+        : detail(std::move(detail)), betweenStatus(std::move(between)), followUpAction(std::move(action)),
+          followUpDetail(std::move(actionDetail)) {}
     std::string detail;  // for the audit event (no personal data)
+    // A second step taken by the server right after (e.g. re-routing after a rejection):
+    // the record's status is already the final one; this names the status in between.
+    std::string betweenStatus;
+    std::string followUpAction;
+    std::string followUpDetail;
 };
 
 // `apply` gets the locked record with `status` already set to the table's next state and may
@@ -25,6 +34,8 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
 // Who may see the prescription at all (404 for everyone else): the issuing clinic, admin, and
 // the chain (or the bound store) of the store it is routed to.
 bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain);
+// The chain of the store the prescription is routed to ("" when none).
+std::string storeChainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx);
 
 // The response of a change: the whole view with its ETag.
 Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int status = 200);

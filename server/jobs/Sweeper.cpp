@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "server/jobs/Expiry.h"
 #include "server/store/IdempotencyRepo.h"
 
 namespace rxflow::jobs {
@@ -31,6 +32,10 @@ void Sweeper::sweepOnce() {
         const long long purged =
             services_.db.write([&](store::Tx& tx) { return store::IdempotencyRepo::purge(tx, before); });
         if (purged > 0) log_.information("sweep: forgot %s idempotency key(s)", std::to_string(purged));
+        if (const int expired = sweepExpired(services_))
+            log_.information("sweep: %s prescription(s) expired", std::to_string(expired));
+        if (const int withdrawn = sweepAcceptTimeouts(services_))
+            log_.information("sweep: %s prescription(s) not accepted in time, re-routed", std::to_string(withdrawn));
     } catch (const std::exception& e) {
         log_.warning("sweep failed, will retry: %s", std::string(e.what()));
     }

@@ -2,6 +2,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/PrescriptionChange.h"
 #include "server/http/PrescriptionInput.h"
+#include "server/http/PrescriptionView.h"
 #include "server/http/handlers/Routes.h"
 #include "server/routing/Routing.h"
 #include "server/store/RoutingRepo.h"
@@ -31,11 +32,62 @@ Response accept(RequestContext& ctx) {
     });
 }
 
+// 审方: the accepting pharmacist's review. A rejection for stock or capacity sends the
+// prescription on to another store (never back to this one); a clinical one ends it.
+Response review(RequestContext& ctx) {
+    ctx.require({Role::Pharmacy});
+    BodyReader in(ctx.json());
+    const std::string decision = in.str("decision", 16);
+    if (auto pharmacist = in.child("pharmacist")) {
+        pharmacist->str("name", 100);
+        pharmacist->str("license", 32);
+    }
+    const std::string reasonCode = in.optStr("reasonCode", 32).value_or("");
+    in.optStr("reason", 500);
+    if (!decision.empty() && decision != "approve" && decision != "reject")
+        in.fail("decision", "must be approve or reject");
+    if (decision == "reject" && reasonCode != "out_of_stock" && reasonCode != "cannot_fulfil" && reasonCode != "clinical")
+        in.fail("reasonCode", "a rejection needs reasonCode out_of_stock, cannot_fulfil or clinical");
+    in.done();
+    const Action action = decision == "approve"     ? Action::Approve
+                          : reasonCode == "clinical" ? Action::RejectClinical
+                                                     : Action::RejectReroute;
+    return changePrescription(ctx, action, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
+        if (action == Action::Approve) return ChangeResult{"store=" + rx.store};
+        const std::string store = rx.store;
+        store::RoutingRepo::release(tx, store, rx.items);
+        ChangeResult result{"store=" + store + " reason=" + reasonCode};
+        if (action == Action::RejectClinical) return result;
+        store::RoutingRepo::exclude(tx, rx.id, store, reasonCode);
+        rx.store.clear();
+        auto fulfillment = rx.fulfillment.empty() ? object({{"mode", "pickup"}})
+                                                  : parseStored(rx.fulfillment).extract<Poco::JSON::Object::Ptr>();
+        fulfillment->remove("pharmacy");  // the patient's choice of store is what was just refused
+        const routing::RouteDecision next = routing::routePrescription(tx, ctx.services.cipher, rx, fulfillment);
+        if (next.store.empty()) return result;  // stays active; the clinic may route it again
+        rx.status = "routed";
+        return ChangeResult{result.detail, "active", "route", "store=" + next.store};
+    });
+}
+
+Response cancel(RequestContext& ctx) {
+    ctx.require({Role::Clinic});
+    BodyReader in(ctx.json());
+    in.str("reason", 500);
+    in.done();
+    return changePrescription(ctx, Action::Cancel, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string& from) {
+        if (from == "accepted" || from == "approved") store::RoutingRepo::release(tx, rx.store, rx.items);
+        return ChangeResult{"from=" + from};
+    });
+}
+
 }  // namespace
 
 void addLifecycleRoutes(Router& r) {
     r.add("POST", "/v1/prescriptions/{id}/route", route);
     r.add("POST", "/v1/prescriptions/{id}/accept", accept);
+    r.add("POST", "/v1/prescriptions/{id}/review", review);
+    r.add("POST", "/v1/prescriptions/{id}/cancel", cancel);
 }
 
 }  // namespace rxflow::http

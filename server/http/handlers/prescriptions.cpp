@@ -1,10 +1,12 @@
 // POST /v1/prescriptions (issue), GET /v1/prescriptions/{id}, GET /v1/prescriptions/{id}/signed.
 #include "server/domain/Ids.h"
 #include "server/domain/PrescribingRules.h"
+#include "server/http/PrescriptionChange.h"
 #include "server/http/PrescriptionInput.h"
 #include "server/http/PrescriptionView.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/jobs/Expiry.h"
 #include "server/routing/Routing.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/ClinicRepo.h"
@@ -130,16 +132,18 @@ Response issuePrescription(RequestContext& ctx) {
     });
 }
 
-// The whole prescription for its clinic and admin; everyone else is told it does not exist.
+// The whole prescription for its clinic, its store's chain and admin; everyone else is told it
+// does not exist.
 // Each such read is written to the prescription's audit chain.
 template <class F> Response readWhole(RequestContext& ctx, const std::string& action, F&& render) {
     const Principal& caller = ctx.principal();
     const std::string id = ctx.param("id");
     return ctx.write([&](store::Tx& tx) {
         auto p = store::PrescriptionRepo::find(tx, ctx.services.cipher, id);
-        const bool mayRead = p && (caller.role == Role::Admin || (caller.role == Role::Clinic && caller.org == p->clinicId));
-        if (!mayRead) throw Error::notFound("no such prescription");
-        store::AuditRepo::append(tx, eventBy(caller, id, action, ctx.services.clock.nowMs()));
+        if (!p || !mayWork(caller, *p, storeChainOf(tx, ctx.services, *p))) throw Error::notFound("no such prescription");
+        const long long now = ctx.services.clock.nowMs();
+        jobs::expireIfDue(tx, ctx.services, *p, now);  // expiry is seen on any read
+        store::AuditRepo::append(tx, eventBy(caller, id, action, now));
         Response r = render(tx, *p);
         r.headers.emplace_back("ETag", "\"" + std::to_string(p->version) + "\"");
         return r;

@@ -1,0 +1,100 @@
+#include "server/jobs/Expiry.h"
+
+#include "server/domain/Lifecycle.h"
+#include "server/http/PrescriptionView.h"
+#include "server/http/Response.h"
+#include "server/routing/Routing.h"
+#include "server/store/AuditRepo.h"
+#include "server/store/RoutingRepo.h"
+
+namespace rxflow::jobs {
+namespace {
+
+constexpr int kBatch = 50;
+
+audit::AuditEvent serverEvent(const store::PrescriptionRecord& rx, Action action, const std::string& from,
+                              const std::string& to, long long at, std::string detail = {}) {
+    audit::AuditEvent e;
+    e.chain = e.prescription = rx.id;
+    e.at = at;
+    e.actorRole = "server";
+    e.actorOrg = kPlatformOrg;
+    e.actorPrincipal = "rxflow";
+    e.action = actionName(action);
+    e.fromStatus = from;
+    e.toStatus = to;
+    e.outcome = "ok";
+    e.detail = std::move(detail);
+    return e;
+}
+
+// Claims due prescriptions: rows other processes hold are skipped on MySQL, and SQLite's
+// write transaction already excludes everyone else.
+std::vector<std::string> claim(store::Tx& tx, const std::string& where, long long bound) {
+    std::vector<std::string> ids;
+    const std::string sql = "SELECT id FROM prescriptions WHERE " + where + " ORDER BY id LIMIT " +
+                            std::to_string(kBatch) + (tx.mysql() ? " FOR UPDATE SKIP LOCKED" : "");
+    soci::rowset<std::string> rows = (tx.sql.prepare << sql, soci::use(bound));
+    for (const std::string& id : rows) ids.push_back(id);
+    return ids;
+}
+
+}  // namespace
+
+bool expireIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long long now) {
+    const bool expirable = rx.status == "active" || isOpen(rx.status);
+    if (!expirable || rx.expiresAt >= now) return false;
+    const std::string from = rx.status;
+    if (from == "accepted" || from == "approved") store::RoutingRepo::release(tx, rx.store, rx.items);
+    rx.status = transition(from, Action::Expire, Role::Admin);
+    store::PrescriptionRepo::update(tx, s.cipher, rx, now);
+    store::AuditRepo::append(tx, serverEvent(rx, Action::Expire, from, rx.status, now));
+    return true;
+}
+
+bool timeOutIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long long now) {
+    if (rx.status != "routed" || rx.updatedAt + s.settings.acceptTimeoutSeconds * 1000LL > now) return false;
+    const std::string store = rx.store;
+    rx.status = transition("routed", Action::AcceptTimeout, Role::Admin);
+    store::RoutingRepo::exclude(tx, rx.id, store, "accept_timeout");
+    store::AuditRepo::append(tx, serverEvent(rx, Action::AcceptTimeout, "routed", "active", now, "store=" + store));
+    rx.store.clear();
+    auto fulfillment = rx.fulfillment.empty() ? http::object({{"mode", "pickup"}})
+                                              : http::parseStored(rx.fulfillment).extract<Poco::JSON::Object::Ptr>();
+    fulfillment->remove("pharmacy");
+    const routing::RouteDecision next = routing::routePrescription(tx, s.cipher, rx, fulfillment);
+    if (!next.store.empty()) {
+        rx.status = "routed";
+        store::AuditRepo::append(tx, serverEvent(rx, Action::Route, "active", "routed", now, "store=" + next.store));
+    }
+    store::PrescriptionRepo::update(tx, s.cipher, rx, now);
+    return true;
+}
+
+int sweepExpired(Services& s) {
+    return s.db.write([&](store::Tx& tx) {
+        const long long now = s.clock.nowMs();
+        int changed = 0;
+        for (const std::string& id :
+             claim(tx, "status IN ('active', 'routed', 'accepted', 'approved') AND expires_at < :b", now)) {
+            auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
+            if (rx && expireIfDue(tx, s, *rx, now)) ++changed;
+        }
+        return changed;
+    });
+}
+
+int sweepAcceptTimeouts(Services& s) {
+    return s.db.write([&](store::Tx& tx) {
+        const long long now = s.clock.nowMs();
+        int changed = 0;
+        for (const std::string& id :
+             claim(tx, "status = 'routed' AND updated_at < :b", now - s.settings.acceptTimeoutSeconds * 1000LL)) {
+            auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
+            if (rx && !expireIfDue(tx, s, *rx, now) && timeOutIfDue(tx, s, *rx, now)) ++changed;
+        }
+        return changed;
+    });
+}
+
+}  // namespace rxflow::jobs
