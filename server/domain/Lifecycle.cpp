@@ -1,5 +1,7 @@
 #include "server/domain/Lifecycle.h"
 
+#include <algorithm>
+
 #include "server/domain/Error.h"
 
 namespace rxflow {
@@ -60,6 +62,9 @@ bool isOpen(const std::string& s) { return s == "routed" || s == "accepted" || s
 std::string transition(const std::string& status, Action action, Role role) {
     if (status == "cancelled" || status == "expired")
         throw Error(410, "gone", "the prescription is " + status + "; it can no longer change");
+    const auto& table = lifecycleTable();
+    if (std::none_of(table.begin(), table.end(), [&](const Transition& t) { return t.action == action && t.role == role; }))
+        throw Error::forbidden(std::string("the ") + roleName(role) + " role may not " + actionName(action));
     // Only the routed store's chain can see an accepted prescription to accept it again.
     if (action == Action::Accept && status == "accepted")
         throw Error::conflict("already_accepted", "this prescription is already accepted by your store");

@@ -3,6 +3,7 @@
 #include "server/http/PrescriptionView.h"
 #include "server/jobs/Expiry.h"
 #include "server/store/AuditRepo.h"
+#include "server/store/PaymentRepo.h"
 #include "server/store/PharmacyRepo.h"
 
 namespace rxflow::http {
@@ -40,17 +41,26 @@ bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std:
         case Role::Admin: return true;
         case Role::Clinic: return p.org == rx.clinicId;
         case Role::Pharmacy: return !rx.store.empty() && storeChain == p.org && (p.store.empty() || p.store == rx.store);
+        case Role::Insurer: return p.org == rx.region;
         default: return false;
     }
 }
 
 Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int status) {
-    Response r = Response::json(status, wholeView(p, store::AuditRepo::chain(tx, p.id)));
+    auto view = wholeView(p, store::AuditRepo::chain(tx, p.id));
+    if (auto pay = store::PaymentRepo::settledFor(tx, p.id))
+        view->set("payment", object({{"kind", pay->kind}, {"settlementId", pay->settlementId},
+                                     {"payOrderId", pay->payOrderId}, {"total", pay->total}, {"fund", pay->fund},
+                                     {"account", pay->account}, {"cash", pay->cash}, {"paidAt", pay->paidAtText},
+                                     {"status", pay->status}}));
+    if (auto d = store::DeliveryRepo::latestFor(tx, p.id))
+        view->set("delivery", object({{"id", d->id}, {"courier", d->courier}, {"stage", d->stage}}));
+    Response r = Response::json(status, view);
     r.headers.emplace_back("ETag", "\"" + std::to_string(p.version) + "\"");
     return r;
 }
 
-Response changePrescription(RequestContext& ctx, Action action, const ApplyChange& apply) {
+Response changePrescription(RequestContext& ctx, Action action, const ApplyChange& apply, const Precheck& precheck) {
     const Principal& caller = ctx.principal();
     Services& s = ctx.services;
     const std::string id = ctx.param("id");
@@ -61,10 +71,20 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
             const long long now = s.clock.nowMs();
             // Seen on a change after its time: it expires now, and the change is refused.
             if (jobs::expireIfDue(tx, s, *rx, now)) return problem(Error(410, "gone", "the prescription has expired"));
+            if (precheck)
+                if (auto answer = precheck(tx, *rx)) return *answer;
             checkIfMatch(ctx.ifMatch(), rx->version);
             const std::string from = rx->status;
             rx->status = transition(from, action, caller.role);
             const ChangeResult result = apply(tx, *rx, from);
+            if (result.committedRefusal) {
+                audit::AuditEvent refused = event(caller, *rx, action, now);
+                refused.fromStatus = from;
+                refused.outcome = "refused";
+                refused.detail = result.committedRefusal->code();
+                store::AuditRepo::append(tx, refused);
+                return problem(*result.committedRefusal);
+            }
             audit::AuditEvent e = event(caller, *rx, action, now);
             e.fromStatus = from;
             e.toStatus = result.betweenStatus.empty() ? rx->status : result.betweenStatus;

@@ -4,6 +4,8 @@
 // and expiry; let the lifecycle table decide; write the state and the audit event. A refused
 // change is written to the audit trail in a transaction of its own, then answered.
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "server/domain/Lifecycle.h"
@@ -23,16 +25,24 @@ struct ChangeResult {
     std::string betweenStatus;
     std::string followUpAction;
     std::string followUpDetail;
+    // A refusal whose side effects (e.g. counting a wrong pickup code) must be committed: the
+    // state stays as it was, the refusal is audited and answered.
+    std::shared_ptr<Error> committedRefusal;
 };
 
 // `apply` gets the locked record with `status` already set to the table's next state and may
 // change store and fulfillment or refuse by throwing Error; it runs before the write.
 using ApplyChange = std::function<ChangeResult(store::Tx&, store::PrescriptionRecord&, const std::string& fromStatus)>;
 
-Response changePrescription(RequestContext& ctx, Action action, const ApplyChange& apply);
+// Runs before the lifecycle check; a response it returns is the answer, and nothing changes.
+using Precheck = std::function<std::optional<Response>(store::Tx&, const store::PrescriptionRecord&)>;
 
-// Who may see the prescription at all (404 for everyone else): the issuing clinic, admin, and
-// the chain (or the bound store) of the store it is routed to.
+Response changePrescription(RequestContext& ctx, Action action, const ApplyChange& apply,
+                            const Precheck& precheck = nullptr);
+
+// Who may see the prescription at all (404 for everyone else): the issuing clinic, admin, the
+// chain (or the bound store) of the store it is routed to, and for payments the insurer of
+// the patient's region.
 bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain);
 // The chain of the store the prescription is routed to ("" when none).
 std::string storeChainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx);

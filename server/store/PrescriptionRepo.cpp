@@ -44,19 +44,26 @@ void PrescriptionRepo::update(Tx& tx, const DataCipher& cipher, PrescriptionReco
     p.updatedAt = nowMs;
 }
 
+int PrescriptionRepo::countPickupFailure(Tx& tx, const std::string& id) {
+    tx.sql << "UPDATE prescriptions SET pickup_failures = pickup_failures + 1 WHERE id = :id", soci::use(id);
+    int failures = 0;
+    tx.sql << "SELECT pickup_failures FROM prescriptions WHERE id = :id", soci::use(id), soci::into(failures);
+    return failures;
+}
+
 std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCipher& cipher, const std::string& id,
                                                          bool forUpdate) {
     PrescriptionRecord p;
     std::string document, fulfillment, store;
     soci::indicator storeInd = soci::i_null, fulfillmentInd = soci::i_null;
     tx.sql << std::string("SELECT id, clinic_id, rx_no, status, version, doctor_license, region, patient_key, "
-                          "issued_at, expires_at, created_at, updated_at, pickup_code_hash, store, document, "
-                          "fulfillment FROM prescriptions WHERE id = :id") +
+                          "issued_at, expires_at, created_at, updated_at, pickup_code_hash, pickup_failures, store, "
+                          "document, fulfillment FROM prescriptions WHERE id = :id") +
                   (forUpdate ? tx.forUpdate() : ""),
         soci::use(id), soci::into(p.id), soci::into(p.clinicId), soci::into(p.rxNo), soci::into(p.status),
         soci::into(p.version), soci::into(p.doctorLicense), soci::into(p.region), soci::into(p.patientKey),
         soci::into(p.issuedAt), soci::into(p.expiresAt), soci::into(p.createdAt), soci::into(p.updatedAt),
-        soci::into(p.pickupCodeHash), soci::into(store, storeInd), soci::into(document),
+        soci::into(p.pickupCodeHash), soci::into(p.pickupFailures), soci::into(store, storeInd), soci::into(document),
         soci::into(fulfillment, fulfillmentInd);
     if (!tx.sql.got_data()) return std::nullopt;
     if (storeInd == soci::i_ok) p.store = store;

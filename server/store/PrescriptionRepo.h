@@ -22,6 +22,7 @@ struct PrescriptionRecord {
     std::string patientKey;
     long long issuedAt = 0, expiresAt = 0, createdAt = 0, updatedAt = 0;
     std::string pickupCodeHash;
+    int pickupFailures = 0;
     std::string store;
     std::string document;
     std::string fulfillment;
@@ -34,6 +35,8 @@ struct PrescriptionRepo {
     // Writes status, store, fulfillment and updatedAt with version + 1 (p.version is the version
     // read). Throws RetryTransaction when another writer moved the version in between.
     static void update(Tx& tx, const DataCipher& cipher, PrescriptionRecord& p, long long nowMs);
+    // Counts one wrong pickup code; returns the new count.
+    static int countPickupFailure(Tx& tx, const std::string& id);
     // forUpdate: lock the row for a state change in this transaction.
     static std::optional<PrescriptionRecord> find(Tx& tx, const DataCipher& cipher, const std::string& id,
                                                   bool forUpdate = false);

@@ -57,6 +57,14 @@ bool RoutingRepo::reserve(Tx& tx, const std::string& store, const std::vector<Rx
     return true;
 }
 
+void RoutingRepo::consume(Tx& tx, const std::string& store, const std::vector<RxItem>& items) {
+    for (const RxItem& item : items)
+        tx.sql << "UPDATE pharmacy_stock SET quantity = CASE WHEN quantity >= :q THEN quantity - :q2 ELSE 0 END, "
+                  "reserved = CASE WHEN reserved >= :q3 THEN reserved - :q4 ELSE 0 END WHERE store = :s AND drug_code = :d",
+            soci::use(item.quantity), soci::use(item.quantity), soci::use(item.quantity), soci::use(item.quantity),
+            soci::use(store), soci::use(item.drugCode);
+}
+
 void RoutingRepo::release(Tx& tx, const std::string& store, const std::vector<RxItem>& items) {
     for (const RxItem& item : items)
         tx.sql << "UPDATE pharmacy_stock SET reserved = CASE WHEN reserved >= :q THEN reserved - :q2 ELSE 0 END "

@@ -19,6 +19,8 @@ struct RoutingRepo {
     // Reserves every item at the store; false when stock no longer covers one of them (the
     // caller then refuses, and the rollback undoes what was reserved before it).
     static bool reserve(Tx& tx, const std::string& store, const std::vector<RxItem>& items);
+    // The items leave the store: quantity and reservation both go down.
+    static void consume(Tx& tx, const std::string& store, const std::vector<RxItem>& items);
     static void release(Tx& tx, const std::string& store, const std::vector<RxItem>& items);
 };
 

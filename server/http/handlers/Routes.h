@@ -15,7 +15,10 @@ void addCourierRoutes(Router& r);       // /v1/admin/couriers
 void addDrugRoutes(Router& r);          // /v1/drugs
 void addPlatformKeyRoutes(Router& r);   // /v1/platform/keys
 void addPrescriptionRoutes(Router& r);  // /v1/prescriptions, /{id}, /{id}/signed
-void addLifecycleRoutes(Router& r);     // /v1/prescriptions/{id}/route, /accept, ...
+void addLifecycleRoutes(Router& r);     // /v1/prescriptions/{id}/route, /accept, /review, /cancel
+void addPaymentRoutes(Router& r);       // /v1/prescriptions/{id}/payments
+void addDispensingRoutes(Router& r);    // /v1/prescriptions/{id}/dispense, /handover
+void addDeliveryRoutes(Router& r);      // /v1/deliveries/{deliveryId}/events
 
 inline void addAllRoutes(Router& r) {
     addHealthRoutes(r);
@@ -30,6 +33,9 @@ inline void addAllRoutes(Router& r) {
     addPlatformKeyRoutes(r);
     addPrescriptionRoutes(r);
     addLifecycleRoutes(r);
+    addPaymentRoutes(r);
+    addDispensingRoutes(r);
+    addDeliveryRoutes(r);
 }
 
 }  // namespace rxflow::http

@@ -145,15 +145,14 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
         jobs::expireIfDue(tx, ctx.services, *p, now);  // expiry is seen on any read
         store::AuditRepo::append(tx, eventBy(caller, id, action, now));
         Response r = render(tx, *p);
-        r.headers.emplace_back("ETag", "\"" + std::to_string(p->version) + "\"");
+        if (std::none_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "ETag"; }))
+            r.headers.emplace_back("ETag", "\"" + std::to_string(p->version) + "\"");
         return r;
     });
 }
 
 Response getPrescription(RequestContext& ctx) {
-    return readWhole(ctx, "read", [](store::Tx& tx, const store::PrescriptionRecord& p) {
-        return Response::json(200, wholeView(p, store::AuditRepo::chain(tx, p.id)));
-    });
+    return readWhole(ctx, "read", [](store::Tx& tx, const store::PrescriptionRecord& p) { return viewResponse(tx, p); });
 }
 
 Response getSigned(RequestContext& ctx) {

@@ -1,0 +1,62 @@
+// POST /v1/prescriptions/{id}/payments: the medical-insurance mobile payment (医保移动支付) or
+// self-pay result, posted by the accepting pharmacy or by the insurer of the patient's region.
+#include "server/domain/Prescription.h"
+#include "server/http/BodyReader.h"
+#include "server/http/PrescriptionChange.h"
+#include "server/http/handlers/Routes.h"
+#include "server/store/PaymentRepo.h"
+
+namespace rxflow::http {
+namespace {
+
+store::Payment readPayment(RequestContext& ctx) {
+    BodyReader in(ctx.json());
+    store::Payment p;
+    p.kind = in.str("kind", 16);
+    if (!p.kind.empty() && p.kind != "insurance" && p.kind != "self_pay") in.fail("kind", "must be insurance or self_pay");
+    p.settlementId = in.str("settlementId", 64);
+    p.payOrderId = in.str("payOrderId", 64);
+    constexpr long long kMax = 9007199254740992LL;
+    p.total = in.integer("total", -kMax, kMax);
+    p.fund = in.integer("fund", -kMax, kMax);
+    p.account = in.integer("account", -kMax, kMax);
+    p.cash = in.integer("cash", -kMax, kMax);
+    p.paidAtText = in.str("paidAt", 40);
+    if (auto at = parseTimestampMs(p.paidAtText)) p.paidAt = *at;
+    else if (!p.paidAtText.empty()) in.fail("paidAt", "must be RFC 3339 with an offset");
+    in.done();
+    const bool negative = p.fund < 0 || p.account < 0 || p.cash < 0;
+    if (p.total <= 0 || negative || p.total != p.fund + p.account + p.cash)
+        throw Error(422, "payment_amount_invalid", "total must be positive and equal fund + account + cash (in fen)",
+                    {{"/total", "total must equal fund + account + cash and be positive", "payment_amount_invalid", {}}});
+    return p;
+}
+
+Response pay(RequestContext& ctx) {
+    const Principal& caller = ctx.require({Role::Pharmacy, Role::Insurer});
+    store::Payment payment = readPayment(ctx);
+    payment.postedRole = roleName(caller.role);
+    payment.postedOrg = caller.org;
+    // A repeated callback for a payment already recorded is answered and changes nothing,
+    // whatever has happened to the prescription since.
+    auto repeat = [&](store::Tx& tx, const store::PrescriptionRecord& rx) -> std::optional<Response> {
+        auto same = store::PaymentRepo::find(tx, payment.settlementId);
+        if (!same || same->prescriptionId != rx.id) return std::nullopt;
+        return viewResponse(tx, rx);
+    };
+    return changePrescription(ctx, Action::Pay, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
+        payment.prescriptionId = rx.id;
+        payment.region = rx.region;
+        if (store::PaymentRepo::settledFor(tx, rx.id))
+            throw Error::conflict("already_paid", "another payment is settled for this prescription");
+        if (!store::PaymentRepo::insert(tx, payment, ctx.services.clock.nowMs()))
+            throw Error::conflict("already_paid", "this settlementId belongs to another prescription");
+        return ChangeResult{"settlementId=" + payment.settlementId + " total=" + std::to_string(payment.total)};
+    }, repeat);
+}
+
+}  // namespace
+
+void addPaymentRoutes(Router& r) { r.add("POST", "/v1/prescriptions/{id}/payments", pay); }
+
+}  // namespace rxflow::http

@@ -1,0 +1,157 @@
+// API.md §4 after review: payment, dispensing with the pickup code, hand-over and delivery.
+#include <doctest/doctest.h>
+
+#include "tests/support/Prescriptions.h"
+
+using namespace rxtest;
+
+namespace {
+
+struct Approved {
+    std::string id, chain, pickupCode, path;
+};
+
+// A prescription routed to S1 (chain CH1), accepted and approved, in the given mode.
+Approved approved(const TestServer& s, const Prescriber& doctor, const std::string& mode, const std::string& rxNo = "RX-1") {
+    if (s.get("/v1/admin/pharmacies/S1", s.admin).status == 404) {
+        REQUIRE(s.post("/v1/admin/pharmacies", s.admin,
+                       "{\"id\":\"S1\",\"chain\":\"CH1\",\"name\":\"药房\",\"region\":\"330200\",\"district\":\"330203\","
+                       "\"lat\":\"29.8684\",\"lon\":\"121.5440\",\"delivery\":true}").status == 201);
+        REQUIRE(s.put("/v1/pharmacies/S1/stock", s.admin, "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":10}]}")
+                    .status == 200);
+        s.addCourier("SF");
+    }
+    const std::string fulfillment =
+        mode == "pickup" ? "{\"mode\":\"pickup\",\"pharmacy\":\"S1\"}"
+                         : "{\"mode\":\"delivery\",\"pharmacy\":\"S1\",\"address\":{\"region\":\"330200\",\"district\":"
+                           "\"330203\",\"line\":\"中山东路1号\",\"lat\":\"29.87\",\"lon\":\"121.55\"}}";
+    RxSpec spec;
+    spec.rxNo = rxNo;
+    Reply issued = doctor.issue(spec, fulfillment);
+    REQUIRE_MESSAGE(issued.str("status") == "routed", issued.body);
+    Approved a{issued.str("id"), s.token("pharmacy", "CH1"), issued.str("pickupCode"), "/v1/prescriptions/" + issued.str("id")};
+    REQUIRE(s.post(a.path + "/accept", a.chain, "").status == 200);
+    REQUIRE(s.post(a.path + "/review", a.chain,
+                   "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS001\"}}").status == 200);
+    return a;
+}
+
+std::string payment(const std::string& settlementId, long long total = 5700, long long fund = 3990,
+                    long long account = 1000, long long cash = 710) {
+    return "{\"kind\":\"insurance\",\"settlementId\":\"" + settlementId + "\",\"payOrderId\":\"PO-" + settlementId +
+           "\",\"total\":" + std::to_string(total) + ",\"fund\":" + std::to_string(fund) + ",\"account\":" +
+           std::to_string(account) + ",\"cash\":" + std::to_string(cash) + ",\"paidAt\":\"2026-11-22T10:30:00+08:00\"}";
+}
+
+std::string dispenseBody(const std::string& code) {
+    return "{\"pharmacist\":\"王药师\",\"pickupCode\":\"" + code +
+           "\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}";
+}
+
+}  // namespace
+
+TEST_CASE("payment: the insurer of the region records it once; the same settlementId again is a no-op 200") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "pickup");
+    const std::string insurer = s.token("insurer", "330200");
+    Reply paid = s.post(a.path + "/payments", insurer, payment("ST1"));
+    REQUIRE_MESSAGE(paid.status == 200, paid.body);
+    CHECK(paid.json()->getObject("payment")->getValue<long long>("total") == 5700);
+    const std::string version = paid.header("etag");
+    Reply again = s.post(a.path + "/payments", insurer, payment("ST1"));
+    CHECK(again.status == 200);
+    CHECK(again.header("etag") == version);
+    CHECK_PROBLEM(s.post(a.path + "/payments", a.chain, payment("ST2")), 409, "already_paid");
+    CHECK_PROBLEM(s.post(a.path + "/payments", s.token("insurer", "310000"), payment("ST3")), 404, "not_found");
+}
+
+TEST_CASE("payment refusals: amounts that do not add up, or zero, are 422 payment_amount_invalid; not approved is 409") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "pickup");
+    CHECK_PROBLEM(s.post(a.path + "/payments", a.chain, payment("ST1", 5700, 3990, 1000, 700)), 422,
+                  "payment_amount_invalid");
+    CHECK_PROBLEM(s.post(a.path + "/payments", a.chain, payment("ST1", 0, 0, 0, 0)), 422, "payment_amount_invalid");
+    RxSpec other;
+    other.rxNo = "RX-2";
+    Reply routed = doctor.issue(other, "{\"mode\":\"pickup\",\"pharmacy\":\"S1\"}");
+    CHECK_PROBLEM(s.post("/v1/prescriptions/" + routed.str("id") + "/payments", a.chain, payment("ST9")), 409,
+                  "invalid_state");
+}
+
+TEST_CASE("dispense: payment first, then the right pickup code; stock leaves the store") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "pickup");
+    CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)), 409, "payment_required");
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    Reply r = s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode));
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    CHECK(r.str("status") == "dispensed");
+    auto stock = s.get("/v1/pharmacies/S1/stock", a.chain).json()->getArray("items")->getObject(0);
+    CHECK(stock->getValue<long long>("quantity") == 8);
+    CHECK(stock->getValue<long long>("reserved") == 0);
+    CHECK_PROBLEM(s.post(a.path + "/cancel", doctor.clinicToken, "{\"reason\":\"x\"}"), 409, "invalid_state");
+}
+
+TEST_CASE("dispense: a wrong code is 403 pickup_code_mismatch; after 5 wrong codes even the right one is 423") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "pickup");
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    const std::string wrong = a.pickupCode == "000000" ? "000001" : "000000";
+    for (int i = 0; i < 4; ++i) CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(wrong)), 403, "pickup_code_mismatch");
+    CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(wrong)), 423, "locked");
+    CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)), 423, "locked");
+    CHECK(s.get(a.path, a.chain).str("status") == "approved");
+}
+
+TEST_CASE("delivery: hand-over to a courier, events forward only, delivered with the pickup code as proof") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "delivery");
+    const std::string handover = "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
+                                 "\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}";
+    CHECK_PROBLEM(s.post(a.path + "/handover", a.chain, handover), 409, "payment_required");
+    CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)), 409, "invalid_state");
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    Reply h = s.post(a.path + "/handover", a.chain, handover);
+    REQUIRE_MESSAGE(h.status == 200, h.body);
+    CHECK(h.str("status") == "in_delivery");
+    const std::string delivery = "/v1/deliveries/" + h.json()->getObject("delivery")->getValue<std::string>("id") + "/events";
+    const std::string courier = s.token("courier", "SF");
+    auto ev = [&](const std::string& type, const std::string& extra = "") {
+        return s.post(delivery, courier, "{\"type\":\"" + type + "\",\"at\":\"2026-11-22T11:00:00+08:00\"" + extra + "}");
+    };
+    CHECK(ev("picked_up").status == 200);
+    CHECK(ev("picked_up").status == 200);  // the same event twice: no-op
+    CHECK(ev("in_transit").status == 200);
+    CHECK_PROBLEM(ev("picked_up"), 409, "invalid_state");
+    const std::string wrong = a.pickupCode == "000000" ? "000001" : "000000";
+    CHECK_PROBLEM(ev("delivered", ",\"proofCode\":\"" + wrong + "\""), 403, "proof_code_mismatch");
+    Reply done = ev("delivered", ",\"proofCode\":\"" + a.pickupCode + "\"");
+    CHECK(done.str("status") == "delivered");
+    CHECK_PROBLEM(s.post(delivery, s.token("courier", "SF"), "{\"type\":\"picked_up\",\"at\":\"2026-11-22T11:00:00+08:00\"}"),
+                  409, "invalid_state");
+    s.addCourier("JD");
+    CHECK_PROBLEM(s.post(delivery, s.token("courier", "JD"), "{\"type\":\"failed\",\"at\":\"2026-11-22T11:00:00+08:00\"}"),
+                  404, "not_found");
+}
+
+TEST_CASE("delivery failure: delivery_failed, then a new hand-over") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "delivery");
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    const std::string handover = "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
+                                 "\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}";
+    Reply h = s.post(a.path + "/handover", a.chain, handover);
+    const std::string delivery = "/v1/deliveries/" + h.json()->getObject("delivery")->getValue<std::string>("id") + "/events";
+    Reply failed = s.post(delivery, s.token("courier", "SF"), "{\"type\":\"failed\",\"at\":\"2026-11-22T11:00:00+08:00\"}");
+    CHECK(failed.str("status") == "delivery_failed");
+    Reply again = s.post(a.path + "/handover", a.chain, handover);
+    CHECK(again.str("status") == "in_delivery");
+    auto stock = s.get("/v1/pharmacies/S1/stock", a.chain).json()->getArray("items")->getObject(0);
+    CHECK(stock->getValue<long long>("quantity") == 8);  // taken once, at the first hand-over
+}
