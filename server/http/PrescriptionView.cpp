@@ -34,4 +34,71 @@ Poco::JSON::Object::Ptr wholeView(const store::PrescriptionRecord& p, const std:
     return view;
 }
 
+namespace {
+
+std::vector<std::string> characters(const std::string& utf8) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < utf8.size();) {
+        const unsigned char c = static_cast<unsigned char>(utf8[i]);
+        const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        out.push_back(utf8.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+Poco::JSON::Object::Ptr signedPrescription(const store::PrescriptionRecord& p) {
+    return parseStored(p.document).extract<Poco::JSON::Object::Ptr>()->getObject("prescription");
+}
+
+}  // namespace
+
+std::string maskName(const std::string& name) {
+    const auto chars = characters(name);
+    if (chars.size() <= 1) return name.empty() ? name : "*";
+    std::string out = chars.front();
+    for (std::size_t i = 1; i + 1 < chars.size(); ++i) out += "*";
+    return out + (chars.size() == 2 ? "*" : chars.back());
+}
+
+std::string maskPhone(const std::string& phone) {
+    if (phone.size() < 8) return std::string(phone.size(), '*');
+    return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
+}
+
+Poco::JSON::Object::Ptr courierView(const store::PrescriptionRecord& p) {
+    auto rx = signedPrescription(p);
+    auto patient = rx->getObject("patient");
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    auto signedItems = rx->getArray("items");
+    for (std::size_t i = 0; i < signedItems->size(); ++i) {
+        auto item = signedItems->getObject(static_cast<unsigned>(i));
+        items->add(object({{"name", item->get("name")}, {"quantity", item->get("quantity")}, {"unit", item->get("unit")}}));
+    }
+    Poco::Dynamic::Var address;
+    if (!p.fulfillment.empty()) {
+        auto f = parseStored(p.fulfillment).extract<Poco::JSON::Object::Ptr>();
+        if (f->has("address")) address = f->get("address");
+    }
+    return object({{"id", p.id},
+                   {"status", p.status},
+                   {"address", address},
+                   {"patient", object({{"name", maskName(patient->getValue<std::string>("name"))},
+                                       {"phone", maskPhone(patient->getValue<std::string>("phone"))}})},
+                   {"items", items}});
+}
+
+Poco::JSON::Object::Ptr insurerView(const store::PrescriptionRecord& p, const Catalog& catalog,
+                                    const Poco::Dynamic::Var& payment) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const RxItem& item : p.items) {
+        const Drug* drug = catalog.find(item.drugCode);
+        items->add(object({{"drugCode", item.drugCode},
+                           {"quantity", item.quantity},
+                           {"price", drug ? Poco::Dynamic::Var(drug->price) : Poco::Dynamic::Var()},
+                           {"insuranceCategory", drug ? Poco::Dynamic::Var(drug->insuranceCategory) : Poco::Dynamic::Var()}}));
+    }
+    return object({{"id", p.id}, {"status", p.status}, {"region", p.region}, {"payment", payment}, {"items", items}});
+}
+
 }  // namespace rxflow::http

@@ -6,11 +6,24 @@
 #include <vector>
 
 #include "server/audit/AuditEvent.h"
+#include "server/domain/Catalog.h"
 #include "server/store/PrescriptionRepo.h"
 
 namespace rxflow::http {
 
 Poco::JSON::Object::Ptr wholeView(const store::PrescriptionRecord& p, const std::vector<audit::AuditEvent>& events);
+
+// What a courier carrying it may see: id, status, the delivery address, the patient's name and
+// phone masked, and the item names and quantities.
+Poco::JSON::Object::Ptr courierView(const store::PrescriptionRecord& p);
+// What the insurer of the patient's region may see: payment fields, item codes, quantities, prices.
+Poco::JSON::Object::Ptr insurerView(const store::PrescriptionRecord& p, const Catalog& catalog,
+                                    const Poco::Dynamic::Var& payment);
+
+// 朱明勇 -> 朱*勇, 王五 -> 王*; by characters (code points), not bytes.
+std::string maskName(const std::string& name);
+// 13800000000 -> 138****0000
+std::string maskPhone(const std::string& phone);
 
 // A stored JSON text as a Poco value, keeping member order.
 Poco::Dynamic::Var parseStored(const std::string& json);

@@ -155,3 +155,35 @@ TEST_CASE("delivery failure: delivery_failed, then a new hand-over") {
     auto stock = s.get("/v1/pharmacies/S1/stock", a.chain).json()->getArray("items")->getObject(0);
     CHECK(stock->getValue<long long>("quantity") == 8);  // taken once, at the first hand-over
 }
+
+TEST_CASE("the courier's view is masked and holds no id number; the insurer sees payment and prices; others 404") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "delivery");
+    const std::string courier = s.token("courier", "SF");
+    CHECK_PROBLEM(s.get(a.path, courier), 404, "not_found");  // not handed to it yet
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    REQUIRE(s.post(a.path + "/handover", a.chain, "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\","
+                                                   "\"quantity\":2,\"batchNo\":\"B1\",\"expiryDate\":\"2028-01-31\"}]}")
+                .status == 200);
+    Reply seen = s.get(a.path, courier);
+    REQUIRE(seen.status == 200);
+    auto v = seen.json();
+    CHECK(v->getObject("patient")->getValue<std::string>("name") == "朱*勇");
+    CHECK(v->getObject("patient")->getValue<std::string>("phone") == "138****0000");
+    CHECK(v->getObject("address")->getValue<std::string>("line") == "中山东路1号");
+    CHECK(v->getArray("items")->getObject(0)->getValue<int>("quantity") == 2);
+    CHECK(seen.body.find("330203196001011232") == std::string::npos);
+    CHECK(seen.body.find("朱明勇") == std::string::npos);
+    CHECK(seen.body.find("13800000000") == std::string::npos);
+    CHECK_FALSE(v->has("prescription"));
+
+    Reply insurer = s.get(a.path, s.token("insurer", "330200"));
+    REQUIRE(insurer.status == 200);
+    auto iv = insurer.json();
+    CHECK(iv->getObject("payment")->getValue<long long>("fund") == 3990);
+    CHECK(iv->getArray("items")->getObject(0)->getValue<long long>("price") > 0);
+    CHECK(insurer.body.find("朱明勇") == std::string::npos);
+    s.addCourier("JD");
+    CHECK_PROBLEM(s.get(a.path, s.token("courier", "JD")), 404, "not_found");
+}

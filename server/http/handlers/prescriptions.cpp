@@ -11,6 +11,7 @@
 #include "server/store/AuditRepo.h"
 #include "server/store/ClinicRepo.h"
 #include "server/store/DoctorRepo.h"
+#include "server/store/PaymentRepo.h"
 #include "signing/seal.h"
 
 namespace rxflow::http {
@@ -151,7 +152,35 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
     });
 }
 
+// A courier carrying it and the insurer of the patient's region see a part, masked (API.md §5).
+std::optional<Response> partialView(RequestContext& ctx, const Principal& caller) {
+    if (caller.role != Role::Courier && caller.role != Role::Insurer) return std::nullopt;
+    return ctx.write([&](store::Tx& tx) {
+        auto p = store::PrescriptionRepo::find(tx, ctx.services.cipher, ctx.param("id"));
+        if (!p) throw Error::notFound("no such prescription");
+        Poco::JSON::Object::Ptr view;
+        if (caller.role == Role::Courier) {
+            auto delivery = store::DeliveryRepo::latestFor(tx, p->id);
+            if (!delivery || delivery->courier != caller.org) throw Error::notFound("no such prescription");
+            view = courierView(*p);
+        } else {
+            if (p->region != caller.org) throw Error::notFound("no such prescription");
+            auto pay = store::PaymentRepo::settledFor(tx, p->id);
+            view = insurerView(*p, ctx.services.catalog,
+                               pay ? Poco::Dynamic::Var(object({{"settlementId", pay->settlementId},
+                                                                 {"payOrderId", pay->payOrderId}, {"kind", pay->kind},
+                                                                 {"total", pay->total}, {"fund", pay->fund},
+                                                                 {"account", pay->account}, {"cash", pay->cash},
+                                                                 {"paidAt", pay->paidAtText}, {"status", pay->status}}))
+                                   : Poco::Dynamic::Var());
+        }
+        store::AuditRepo::append(tx, eventBy(caller, p->id, "read_part", ctx.services.clock.nowMs()));
+        return Response::json(200, view);
+    });
+}
+
 Response getPrescription(RequestContext& ctx) {
+    if (auto partial = partialView(ctx, ctx.principal())) return *partial;
     return readWhole(ctx, "read", [](store::Tx& tx, const store::PrescriptionRecord& p) { return viewResponse(tx, p); });
 }
 
