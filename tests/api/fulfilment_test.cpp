@@ -124,8 +124,12 @@ TEST_CASE("delivery: hand-over to a courier, events forward only, delivered with
     auto ev = [&](const std::string& type, const std::string& extra = "") {
         return s.post(delivery, courier, "{\"type\":\"" + type + "\",\"at\":\"2026-11-22T11:00:00+08:00\"" + extra + "}");
     };
+    auto mine = s.get("/v1/courier/deliveries?status=handed_over", courier).json()->getArray("deliveries");
+    REQUIRE(mine->size() == 1);
+    CHECK(mine->getObject(0)->getValue<std::string>("prescription") == a.id);
     CHECK(ev("picked_up").status == 200);
     CHECK(ev("picked_up").status == 200);  // the same event twice: no-op
+    CHECK(s.get("/v1/courier/deliveries?status=handed_over", courier).json()->getArray("deliveries")->size() == 0);
     CHECK(ev("in_transit").status == 200);
     CHECK_PROBLEM(ev("picked_up"), 409, "invalid_state");
     const std::string wrong = a.pickupCode == "000000" ? "000001" : "000000";

@@ -1,9 +1,5 @@
 // GET /v1/drugs/{code} and GET /v1/drugs?class=&q=&cursor=&limit=: the drug catalog, any role.
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
-
-#include <sstream>
-
+#include "server/http/Cursor.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 
@@ -13,27 +9,6 @@ namespace {
 Poco::JSON::Object::Ptr view(const Drug& d) {
     return object({{"code", d.code}, {"name", d.name}, {"form", d.form}, {"strength", d.strength},
                    {"class", d.drugClass}, {"insuranceCategory", d.insuranceCategory}, {"price", d.price}});
-}
-
-// Cursors are opaque to clients: base64url of the last code returned.
-std::string encodeCursor(const std::string& code) {
-    std::ostringstream out;
-    Poco::Base64Encoder enc(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-    enc << code;
-    enc.close();
-    return out.str();
-}
-
-std::string decodeCursor(const std::string& cursor) {
-    if (cursor.empty()) return {};
-    try {
-        std::istringstream in(cursor);
-        Poco::Base64Decoder dec(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-        std::string code((std::istreambuf_iterator<char>(dec)), std::istreambuf_iterator<char>());
-        if (!code.empty()) return code;
-    } catch (const Poco::Exception&) {
-    }
-    throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
 }
 
 Response getDrug(RequestContext& ctx) {

@@ -1,0 +1,33 @@
+#include "server/http/Cursor.h"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/Exception.h>
+
+#include <sstream>
+
+#include "server/domain/Error.h"
+
+namespace rxflow::http {
+
+std::string encodeCursor(const std::string& key) {
+    std::ostringstream out;
+    Poco::Base64Encoder enc(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    enc << key;
+    enc.close();
+    return out.str();
+}
+
+std::string decodeCursor(const std::string& cursor) {
+    if (cursor.empty()) return {};
+    try {
+        std::istringstream in(cursor);
+        Poco::Base64Decoder dec(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+        std::string key((std::istreambuf_iterator<char>(dec)), std::istreambuf_iterator<char>());
+        if (!key.empty()) return key;
+    } catch (const Poco::Exception&) {
+    }
+    throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
+}
+
+}  // namespace rxflow::http

@@ -1,0 +1,58 @@
+#include "server/store/ListRepo.h"
+
+namespace rxflow::store {
+
+std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilter& f) {
+    std::vector<PrescriptionSummary> out;
+    const std::string sql =
+        "SELECT id, clinic_id, rx_no, status, store, version, created_at, expires_at FROM prescriptions WHERE "
+        "(:c1 = '' OR clinic_id = :c2) AND (:s1 = '' OR status = :s2) AND (:st1 = '' OR store = :st2) AND "
+        "(:ch1 = '' OR store IN (SELECT id FROM pharmacies WHERE chain = :ch2)) AND created_at >= :since AND "
+        "(created_at > :a1 OR (created_at = :a2 AND id > :aid)) ORDER BY created_at, id LIMIT " +
+        std::to_string(f.limit);
+    soci::rowset<soci::row> rows =
+        (tx.sql.prepare << sql, soci::use(f.clinicId, "c1"), soci::use(f.clinicId, "c2"), soci::use(f.status, "s1"),
+         soci::use(f.status, "s2"), soci::use(f.store, "st1"), soci::use(f.store, "st2"), soci::use(f.chain, "ch1"),
+         soci::use(f.chain, "ch2"), soci::use(f.since, "since"), soci::use(f.afterCreatedAt, "a1"),
+         soci::use(f.afterCreatedAt, "a2"), soci::use(f.afterId, "aid"));
+    for (const soci::row& r : rows) {
+        PrescriptionSummary p;
+        p.id = r.get<std::string>(0);
+        p.clinicId = r.get<std::string>(1);
+        p.rxNo = r.get<std::string>(2);
+        p.status = r.get<std::string>(3);
+        p.store = r.get_indicator(4) == soci::i_null ? "" : r.get<std::string>(4);
+        p.version = integerAt(r, 5);
+        p.createdAt = integerAt(r, 6);
+        p.expiresAt = integerAt(r, 7);
+        out.push_back(std::move(p));
+    }
+    for (PrescriptionSummary& p : out) {
+        soci::rowset<soci::row> items = (tx.sql.prepare << "SELECT drug_code, quantity FROM prescription_items "
+                                                           "WHERE prescription_id = :p ORDER BY line",
+                                         soci::use(p.id));
+        for (const soci::row& r : items) p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0});
+    }
+    return out;
+}
+
+std::vector<DeliverySummary> ListRepo::deliveries(Tx& tx, const std::string& courier, const std::string& stage,
+                                                  long long afterCreatedAt, const std::string& afterId,
+                                                  std::size_t limit) {
+    std::vector<DeliverySummary> out;
+    const std::string sql =
+        "SELECT d.id, d.prescription_id, d.courier, d.stage, d.created_at, p.status FROM deliveries d JOIN "
+        "prescriptions p ON p.id = d.prescription_id WHERE d.courier = :c AND (:s1 = '' OR d.stage = :s2) AND "
+        "(d.created_at > :a1 OR (d.created_at = :a2 AND d.id > :aid)) ORDER BY d.created_at, d.id LIMIT " +
+        std::to_string(limit);
+    soci::rowset<soci::row> rows =
+        (tx.sql.prepare << sql, soci::use(courier, "c"), soci::use(stage, "s1"), soci::use(stage, "s2"),
+         soci::use(afterCreatedAt, "a1"), soci::use(afterCreatedAt, "a2"), soci::use(afterId, "aid"));
+    for (const soci::row& r : rows)
+        out.push_back({{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3)},
+                       integerAt(r, 4),
+                       r.get<std::string>(5)});
+    return out;
+}
+
+}  // namespace rxflow::store

@@ -1,0 +1,43 @@
+#pragma once
+// Lists for clinics, admins, pharmacies and couriers (API.md §5): oldest first by
+// (created_at, id), which never change, so keyset cursors stay stable while rows change.
+#include <string>
+#include <vector>
+
+#include "server/domain/Prescription.h"
+#include "server/store/Database.h"
+#include "server/store/PaymentRepo.h"
+
+namespace rxflow::store {
+
+struct PrescriptionSummary {
+    std::string id, clinicId, rxNo, status, store;
+    long long version = 0, createdAt = 0, expiresAt = 0;
+    std::vector<RxItem> items;
+};
+
+struct ListFilter {
+    std::string clinicId;  // "" for any
+    std::string chain;     // stores of this chain only ("" for any)
+    std::string store;     // this store only ("" for any)
+    std::string status;    // "" for any
+    long long since = 0;   // created at or after (epoch ms)
+    long long afterCreatedAt = -1;  // keyset cursor: rows after (afterCreatedAt, afterId)
+    std::string afterId;
+    std::size_t limit = 50;
+};
+
+struct DeliverySummary {
+    Delivery delivery;
+    long long createdAt = 0;
+    std::string prescriptionStatus;
+};
+
+struct ListRepo {
+    static std::vector<PrescriptionSummary> prescriptions(Tx& tx, const ListFilter& f);
+    static std::vector<DeliverySummary> deliveries(Tx& tx, const std::string& courier, const std::string& stage,
+                                                   long long afterCreatedAt, const std::string& afterId,
+                                                   std::size_t limit);
+};
+
+}  // namespace rxflow::store
