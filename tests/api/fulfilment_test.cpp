@@ -1,6 +1,8 @@
 // API.md §4 after review: payment, dispensing with the pickup code, hand-over and delivery.
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "tests/support/Prescriptions.h"
 
 using namespace rxtest;
@@ -190,4 +192,30 @@ TEST_CASE("the courier's view is masked and holds no id number; the insurer sees
     CHECK(insurer.body.find("朱明勇") == std::string::npos);
     s.addCourier("JD");
     CHECK_PROBLEM(s.get(a.path, s.token("courier", "JD")), 404, "not_found");
+}
+
+TEST_CASE("a cancel racing a dispense: exactly one wins, and state and history agree") {
+    TestServer s;
+    Prescriber doctor(s);
+    for (int round = 0; round < 5; ++round) {
+        Approved a = approved(s, doctor, "pickup", "RX-race-" + std::to_string(round));
+        REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST-" + std::to_string(round))).status == 200);
+        Reply cancel, dispense;
+        std::thread t1([&] { cancel = s.post(a.path + "/cancel", doctor.clinicToken, "{\"reason\":\"患者取消\"}"); });
+        std::thread t2([&] { dispense = s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)); });
+        t1.join();
+        t2.join();
+        CHECK((cancel.status == 200) != (dispense.status == 200));
+        const std::string winner = cancel.status == 200 ? "cancelled" : "dispensed";
+        auto view = s.get(a.path, doctor.clinicToken).json();
+        CHECK(view->getValue<std::string>("status") == winner);
+        auto history = view->getArray("history");
+        CHECK(history->getObject(history->size() - 1)->getValue<std::string>("status") == winner);
+        int finals = 0;
+        for (std::size_t i = 0; i < history->size(); ++i) {
+            const std::string st = history->getObject(static_cast<unsigned>(i))->getValue<std::string>("status");
+            finals += st == "cancelled" || st == "dispensed";
+        }
+        CHECK(finals == 1);
+    }
 }

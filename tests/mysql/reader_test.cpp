@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <memory>
 #include <regex>
+#include <algorithm>
 #include <thread>
+#include <vector>
 
 #include "signing/digest.h"
 #include "tests/support/Prescriptions.h"
@@ -135,4 +137,38 @@ TEST_CASE("a mariadb-dump of the database holds no patient name, id number or ph
     CHECK(dump.find("INSERT INTO `prescriptions`") != std::string::npos);
     for (const char* secret : {"朱明勇", "330203196001011232", "13800000000"})
         CHECK_MESSAGE(dump.find(secret) == std::string::npos, secret);
+}
+
+TEST_CASE("two server processes on one MariaDB: of 16 racing accepts (8 to each) exactly one succeeds") {
+    // Processes sharing a database share the data key (sealed documents must open on both).
+    ServerOptions one;
+    one.env = {{"RXFLOW_DATA_KEY", randomHex(32)}};
+    TestServer first(one);
+    ServerOptions same = one;
+    same.database = first.sharedDb();
+    TestServer second(same);
+    Prescriber doctor(first);
+    first.addStore("S1", "CH1");
+    REQUIRE(first.put("/v1/pharmacies/S1/stock", first.admin, "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":10}]}")
+                .status == 200);
+    Reply issued = doctor.issue(RxSpec{}, "{\"mode\":\"pickup\",\"pharmacy\":\"S1\"}");
+    REQUIRE(issued.str("status") == "routed");
+    const std::string chain = first.token("pharmacy", "CH1");
+    const std::string path = "/v1/prescriptions/" + issued.str("id") + "/accept";
+    std::vector<int> statuses(16);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 16; ++i)
+        threads.emplace_back([&, i] { statuses[i] = (i % 2 ? second : first).post(path, chain, "").status; });
+    for (auto& t : threads) t.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+    std::string all;
+    for (int st : statuses) all += std::to_string(st) + " ";
+    CHECK_MESSAGE(std::count(statuses.begin(), statuses.end(), 409) == 15, all);
+    auto c = reader(first.db());
+    auto reservedNow = query(*c, "SELECT reserved FROM pharmacy_stock WHERE store = 'S1'");
+    REQUIRE(reservedNow->next());
+    CHECK(reservedNow->getInt(1) == 2);
+    auto accepts = query(*c, "SELECT COUNT(*) FROM audit_events WHERE action = 'accept' AND outcome = 'ok'");
+    REQUIRE(accepts->next());
+    CHECK(accepts->getInt(1) == 1);
 }
