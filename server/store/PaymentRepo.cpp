@@ -46,6 +46,10 @@ bool PaymentRepo::insert(Tx& tx, const Payment& p, long long nowMs) {
     });
 }
 
+void PaymentRepo::setStatus(Tx& tx, const std::string& settlementId, const std::string& status) {
+    tx.sql << "UPDATE payments SET status = :s WHERE settlement_id = :i", soci::use(status), soci::use(settlementId);
+}
+
 std::optional<Delivery> DeliveryRepo::find(Tx& tx, const std::string& id, bool forUpdate) {
     return oneDelivery(tx,
                        std::string("SELECT id, prescription_id, courier, stage FROM deliveries WHERE id = :i") +

@@ -25,6 +25,7 @@ struct PaymentRepo {
     static std::optional<Payment> settledFor(Tx& tx, const std::string& prescriptionId);
     // False when the settlement id exists already.
     static bool insert(Tx& tx, const Payment& p, long long nowMs);
+    static void setStatus(Tx& tx, const std::string& settlementId, const std::string& status);
 };
 
 struct Delivery {

@@ -219,3 +219,23 @@ TEST_CASE("a cancel racing a dispense: exactly one wins, and state and history a
         CHECK(finals == 1);
     }
 }
+
+TEST_CASE("reversal (冲正): the posting chain before dispense, the insurer also after; a new payment may follow") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "pickup");
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    const std::string body = "{\"reason\":\"患者退款\",\"at\":\"2026-11-22T10:40:00+08:00\"}";
+    s.addStore("T1", "CH2");
+    CHECK_PROBLEM(s.post("/v1/payments/ST1/reverse", s.token("pharmacy", "CH2"), body), 404, "not_found");
+    Reply reversed = s.post("/v1/payments/ST1/reverse", a.chain, body);
+    REQUIRE_MESSAGE(reversed.status == 200, reversed.body);
+    CHECK_FALSE(reversed.json()->has("payment"));  // no settled payment any more
+    CHECK(s.post("/v1/payments/ST1/reverse", a.chain, body).status == 200);  // again: no-op
+    CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)), 409, "payment_required");
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST2")).status == 200);
+    REQUIRE(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)).status == 200);
+    CHECK_PROBLEM(s.post("/v1/payments/ST2/reverse", a.chain, body), 409, "invalid_state");
+    CHECK(s.post("/v1/payments/ST2/reverse", s.token("insurer", "330200"), body).status == 200);
+    CHECK_PROBLEM(s.post("/v1/payments/NOPE/reverse", s.token("insurer", "330200"), body), 404, "not_found");
+}

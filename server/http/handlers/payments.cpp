@@ -4,6 +4,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/PrescriptionChange.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
 #include "server/store/PaymentRepo.h"
 
 namespace rxflow::http {
@@ -55,8 +56,52 @@ Response pay(RequestContext& ctx) {
     }, repeat);
 }
 
+// 冲正: a settled payment reversed, by the insurer of its region at any time, or by the
+// pharmacy chain that posted it before the drugs left the store. The same reversal twice is a
+// no-op; the prescription's version moves, its state does not.
+Response reverse(RequestContext& ctx) {
+    const Principal& caller = ctx.require({Role::Insurer, Role::Pharmacy});
+    BodyReader in(ctx.json());
+    in.str("reason", 500);
+    const std::string at = in.str("at", 40);
+    if (!at.empty() && !parseTimestampMs(at)) in.fail("at", "must be RFC 3339 with an offset");
+    in.done();
+    Services& s = ctx.services;
+    const std::string settlementId = ctx.param("settlementId");
+    return ctx.write([&](store::Tx& tx) {
+        auto payment = store::PaymentRepo::find(tx, settlementId);
+        const bool mine = payment && (caller.role == Role::Insurer ? payment->region == caller.org
+                                                                   : payment->postedRole == "pharmacy" &&
+                                                                         payment->postedOrg == caller.org);
+        if (!mine) throw Error::notFound("no such settlement");
+        auto rx = store::PrescriptionRepo::find(tx, s.cipher, payment->prescriptionId, true);
+        if (payment->status == "reversed") return viewResponse(tx, *rx);
+        const bool handedOut = rx->status == "dispensed" || rx->status == "in_delivery" ||
+                               rx->status == "delivered" || rx->status == "delivery_failed";
+        if (handedOut && caller.role != Role::Insurer)
+            throw Error::conflict("invalid_state", "the drugs have left the store; only the insurer may reverse now");
+        store::PaymentRepo::setStatus(tx, settlementId, "reversed");
+        const long long now = s.clock.nowMs();
+        store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
+        audit::AuditEvent e;
+        e.chain = e.prescription = rx->id;
+        e.at = now;
+        e.actorRole = roleName(caller.role);
+        e.actorOrg = caller.org;
+        e.actorPrincipal = caller.id;
+        e.action = "reverse_payment";
+        e.outcome = "ok";
+        e.detail = "settlementId=" + settlementId;
+        store::AuditRepo::append(tx, e);
+        return viewResponse(tx, *rx);
+    });
+}
+
 }  // namespace
 
-void addPaymentRoutes(Router& r) { r.add("POST", "/v1/prescriptions/{id}/payments", pay); }
+void addPaymentRoutes(Router& r) {
+    r.add("POST", "/v1/prescriptions/{id}/payments", pay);
+    r.add("POST", "/v1/payments/{settlementId}/reverse", reverse);
+}
 
 }  // namespace rxflow::http
