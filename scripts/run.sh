@@ -2,7 +2,10 @@
 # Builds rxflow, starts it on the embedded SQLite default at 127.0.0.1:${RXFLOW_PORT:-8080}
 # with a fresh demo data dir, makes a development PKI, and seeds the registries: a clinic
 # with a doctor and his development certificate, two pharmacy chains, a courier company and
-# the insurance bureau. The server keeps running in the background; stop it with
+# the insurance bureau. Then it walks one prescription along the pickup path (issue, route,
+# accept, review, payment, dispense, offline verification) and one along the delivery path
+# (... hand-over, courier events, delivered), printing each step and the resulting state.
+# The server keeps running in the background; stop it with
 #   ./scripts/run.sh stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +52,8 @@ call() {  # call METHOD PATH BODY [TOKEN]: prints the step and its status, retur
   out=$(curl -s -w '\n%{http_code}' -X "$1" "127.0.0.1:$port$2" -H "Authorization: Bearer ${4:-$admin}" \
         -H 'Content-Type: application/json' ${3:+-d "$3"})
   status=${out##*$'\n'}
-  printf '%-6s %-40s -> %s\n' "$1" "$2" "$status" >&2
+  state=$(sed -nE 's/^\{("id":"[^"]*",)?"status":"([a-z_]+)".*/ (\2)/p' <<<"${out%$'\n'*}" | head -1)
+  printf '%-6s %-58s -> %s%s\n' "$1" "$2" "$status" "$state" >&2
   [[ "$status" == 2* ]] || { echo "${out%$'\n'*}" >&2; exit 1; }
   echo "${out%$'\n'*}"
 }
@@ -80,30 +84,57 @@ COURIER=$courier
 BUREAU=$bureau
 TOKENS
 
-echo "--- a follow-up visit: the doctor signs an e-prescription (ES256), the clinic issues it"
 json_pem() { sed ':a;N;$!ba;s/\n/\\n/g' "$1"; }  # a PEM file as a JSON string body
-issued_at=$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)
-cat >"$demo/prescription.json" <<RX
-{"prescription":{"rxNo":"DEMO-$(date +%s)","clinicId":"C001","doctor":{"license":"110330200000001","name":"谢道奋"},
+field() { sed -nE "s/.*\"$1\":\"([^\"]+)\".*/\1/p" <<<"$2" | head -1; }
+# issue RXNO FULFILLMENT: the doctor signs (ES256, certificate under the intermediate), the clinic issues.
+issue() {
+  local issued_at file sig body
+  issued_at=$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)
+  file="$demo/$1.json"
+  cat >"$file" <<RX
+{"prescription":{"rxNo":"$1","clinicId":"C001","doctor":{"license":"110330200000001","name":"谢道奋"},
 "issuedAt":"$issued_at","validDays":1,"visit":{"kind":"follow_up","initialVisit":{"institution":"李惠利医院","date":"2026-10-02"},
 "diagnoses":[{"code":"I10","name":"原发性高血压"}]},"patient":{"name":"朱明勇","idType":"resident_id","idNumber":"330203196001011232",
 "gender":"M","birthDate":"1960-01-01","phone":"13800000000","insurance":{"region":"330200","psnNo":"33020000000000000001"}},
 "longTerm":false,"items":[{"drugCode":"XC08CAA001","name":"苯磺酸氨氯地平片","quantity":2,"unit":"box",
 "dose":{"amount":"5","unit":"mg"},"frequency":"qd","route":"oral","days":7}]}}
 RX
-sig=$(./build/rxsign-tool sign --key "$pki/doctor-es256.key" --member prescription "$demo/prescription.json")
-body=$(sed '$ s/}$//' "$demo/prescription.json" | tr -d '\n')
-body="$body,\"signature\":{\"alg\":\"ES256\",\"certificate\":\"$(json_pem "$pki/doctor-es256.pem")\",\"chain\":[\"$(json_pem "$pki/chain.pem")\"],\"value\":\"$sig\"},\"fulfillment\":{\"mode\":\"pickup\",\"pharmacy\":\"S001\"}}"
-issued=$(call POST /v1/prescriptions "$body" "$clinic")
-rx=$(sed -E 's/^\{"id":"([^"]+)".*/\1/' <<<"$issued")
-echo "  issued $rx: status $(sed -E 's/.*"status":"([^"]+)".*/\1/' <<<"$issued"), pickup code $(sed -E 's/.*"pickupCode":"([0-9]+)".*/\1/' <<<"$issued")"
-call GET "/v1/prescriptions/$rx" "" "$clinic" >/dev/null
+  sig=$(./build/rxsign-tool sign --key "$pki/doctor-es256.key" --member prescription "$file")
+  body=$(sed '$ s/}$//' "$file" | tr -d '\n')
+  body="$body,\"signature\":{\"alg\":\"ES256\",\"certificate\":\"$(json_pem "$pki/doctor-es256.pem")\",\"chain\":[\"$(json_pem "$pki/chain.pem")\"],\"value\":\"$sig\"},\"fulfillment\":$2}"
+  call POST /v1/prescriptions "$body" "$clinic"
+}
+review='{"decision":"approve","pharmacist":{"name":"王药师","license":"YS33020001"}}'
+pay() { echo "{\"kind\":\"insurance\",\"settlementId\":\"$1\",\"payOrderId\":\"PO-$1\",\"total\":5700,\"fund\":3990,\"account\":1000,\"cash\":710,\"paidAt\":\"$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)\"}"; }
+handed='"items":[{"drugCode":"XC08CAA001","quantity":2,"batchNo":"B20260918","expiryDate":"2028-08-31"}]'
+
+echo "--- pickup: a follow-up visit, the prescription goes to the nearest store, the patient collects it"
+issued=$(issue "DEMO-P-$(date +%s)" '{"mode":"pickup","near":{"lat":"29.8710","lon":"121.5560"}}')
+rx=$(sed -nE 's/^\{"id":"([^"]+)".*/\1/p' <<<"$issued"); code=$(field pickupCode "$issued")
+echo "  $rx at store $(sed -nE 's/.*"pharmacy":\{"id":"([^"]+)".*/\1/p' <<<"$issued"), pickup code $code (given to the patient)"
+call POST "/v1/prescriptions/$rx/accept" "" "$ch1" >/dev/null
+call POST "/v1/prescriptions/$rx/review" "$review" "$ch1" >/dev/null
+call POST "/v1/prescriptions/$rx/payments" "$(pay "ST-P-$(date +%s)")" "$bureau" >/dev/null
+call POST "/v1/prescriptions/$rx/dispense" "{\"pharmacist\":\"王药师\",\"pickupCode\":\"$code\",$handed}" "$ch1" >/dev/null
 call GET "/v1/prescriptions/$rx/signed" "" "$clinic" >"$demo/signed.json"
 curl -s "127.0.0.1:$port/v1/platform/keys" -H "Authorization: Bearer $clinic" \
   | sed -E 's/.*"pem":"([^"]+)".*/\1/; s/\\n/\n/g' >"$demo/platform-key.pem"
-echo "--- offline check, as a pharmacy would: ./build/rxflow verify $demo/signed.json --platform-key $demo/platform-key.pem --trust-ca $pki/trust-anchors.pem"
+echo "  offline check, as anyone holding the document can: rxflow verify"
 ./build/rxflow verify "$demo/signed.json" --platform-key "$demo/platform-key.pem" --trust-ca "$pki/trust-anchors.pem"
-echo "(routing, review, payment and hand-over arrive with the lifecycle issue)"
+
+echo "--- delivery: the patient asks for home delivery from 海王星辰; a courier brings it"
+issued=$(issue "DEMO-D-$(date +%s)" '{"mode":"delivery","pharmacy":"T001","address":{"region":"330200","district":"330212","line":"鄞州区天童南路1号","lat":"29.8210","lon":"121.5470"}}')
+rx=$(sed -nE 's/^\{"id":"([^"]+)".*/\1/p' <<<"$issued"); code=$(field pickupCode "$issued")
+call POST "/v1/prescriptions/$rx/accept" "" "$ch2" >/dev/null
+call POST "/v1/prescriptions/$rx/review" "$review" "$ch2" >/dev/null
+call POST "/v1/prescriptions/$rx/payments" "$(pay "ST-D-$(date +%s)")" "$bureau" >/dev/null
+handover=$(call POST "/v1/prescriptions/$rx/handover" "{\"courier\":\"SF\",$handed}" "$ch2")
+delivery=$(sed -nE 's/.*"delivery":\{"id":"([^"]+)".*/\1/p' <<<"$handover")
+now() { TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00; }
+call POST "/v1/deliveries/$delivery/events" "{\"type\":\"picked_up\",\"at\":\"$(now)\"}" "$courier" >/dev/null
+call POST "/v1/deliveries/$delivery/events" "{\"type\":\"in_transit\",\"at\":\"$(now)\"}" "$courier" >/dev/null
+call POST "/v1/deliveries/$delivery/events" "{\"type\":\"delivered\",\"at\":\"$(now)\",\"proofCode\":\"$code\"}" "$courier" >/dev/null
+echo "  what the courier sees of it (masked): $(call GET "/v1/prescriptions/$rx" "" "$courier" 2>/dev/null | sed -E 's/.*"patient":(\{[^}]*\}).*/\1/')"
 
 echo "--- ready"
 echo "tokens: $demo/tokens.env   try: curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""

@@ -39,8 +39,8 @@ Response event(RequestContext& ctx) {
         auto rx = store::PrescriptionRepo::find(tx, s.cipher, delivery->prescriptionId, true);
         const long long now = s.clock.nowMs();
         auto answer = [&](int status) {
-            auto o = object({{"id", delivery->id}, {"prescription", rx->id}, {"status", rx->status},
-                             {"stage", delivery->stage}});
+            auto o = object({{"id", delivery->id}, {"status", rx->status}, {"stage", delivery->stage},
+                             {"prescription", rx->id}});
             return Response::json(status, o);
         };
         if (delivery->stage == type) return answer(200);  // the same event twice: nothing changes
