@@ -155,3 +155,18 @@ TEST_CASE("16 concurrent accepts of one routed prescription: exactly one succeed
     CHECK(accepts == 1);
     CHECK(refused == 15);
 }
+
+TEST_CASE("Idempotency-Key on a state change: the replayed accept returns the first 200, not 409") {
+    TestServer s;
+    Prescriber doctor(s);
+    threeStores(s);
+    Reply issued = doctor.issue(RxSpec{}, kNear);
+    const std::string chain = s.token("pharmacy", "CH1");
+    const std::string path = "/v1/prescriptions/" + issued.str("id") + "/accept";
+    Reply first = s.post(path, chain, "", {{"Idempotency-Key", "acc-1"}});
+    Reply again = s.post(path, chain, "", {{"Idempotency-Key", "acc-1"}});
+    CHECK(first.status == 200);
+    CHECK(again.status == 200);
+    CHECK(again.body == first.body);
+    CHECK_PROBLEM(s.post(path, chain, ""), 409, "already_accepted");
+}
