@@ -4,6 +4,24 @@
 
 namespace rxflow::audit {
 
+AuditEvent eventBy(const Principal& actor, const std::string& prescription, const std::string& action, long long at) {
+    AuditEvent e;
+    e.chain = e.prescription = prescription;
+    e.at = at;
+    e.actorRole = roleName(actor.role);
+    e.actorOrg = actor.org;
+    e.actorPrincipal = actor.id;
+    e.action = action;
+    e.outcome = "ok";
+    return e;
+}
+
+AuditEvent serverEvent(const std::string& prescription, const std::string& action, long long at) {
+    AuditEvent e = eventBy(Principal{"rxflow", Role::Admin, kPlatformOrg, "", "server"}, prescription, action, at);
+    e.actorRole = "server";
+    return e;
+}
+
 std::string eventHash(const AuditEvent& e) {
     std::string material;
     auto field = [&material](const std::string& v) { material += std::to_string(v.size()) + ":" + v + ";"; };

@@ -4,6 +4,8 @@
 // inside a chain breaks the links. (Signed checkpoints over all chain heads are the next step.)
 #include <string>
 
+#include "server/domain/Principal.h"
+
 namespace rxflow::audit {
 
 inline const std::string kGenesisHash(64, '0');
@@ -22,6 +24,10 @@ struct AuditEvent {
     std::string prevHash;
     std::string hash;
 };
+
+// An event about a prescription (its chain), outcome "ok", by a caller or by the server itself.
+AuditEvent eventBy(const Principal& actor, const std::string& prescription, const std::string& action, long long at);
+AuditEvent serverEvent(const std::string& prescription, const std::string& action, long long at);
 
 // SHA-256 hex over the event's fields (length-prefixed, so no two events collide by
 // shifting bytes between fields) and its prevHash.

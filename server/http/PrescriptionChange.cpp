@@ -10,15 +10,8 @@ namespace rxflow::http {
 namespace {
 
 audit::AuditEvent event(const Principal& p, const store::PrescriptionRecord& rx, Action action, long long at) {
-    audit::AuditEvent e;
-    e.chain = e.prescription = rx.id;
-    e.at = at;
-    e.actorRole = roleName(p.role);
-    e.actorOrg = p.org;
-    e.actorPrincipal = p.id;
-    e.action = actionName(action);
+    audit::AuditEvent e = audit::eventBy(p, rx.id, actionName(action), at);
     e.fromStatus = rx.status;
-    e.outcome = "ok";
     return e;
 }
 
@@ -92,11 +85,7 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
             store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
             store::AuditRepo::append(tx, e);
             if (!result.betweenStatus.empty()) {
-                audit::AuditEvent next = e;
-                next.actorRole = "server";
-                next.actorOrg = kPlatformOrg;
-                next.actorPrincipal = "rxflow";
-                next.action = result.followUpAction;
+                audit::AuditEvent next = audit::serverEvent(rx->id, result.followUpAction, now);
                 next.fromStatus = result.betweenStatus;
                 next.toStatus = rx->status;
                 next.detail = result.followUpDetail;

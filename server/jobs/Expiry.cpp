@@ -12,18 +12,11 @@ namespace {
 
 constexpr int kBatch = 50;
 
-audit::AuditEvent serverEvent(const store::PrescriptionRecord& rx, Action action, const std::string& from,
-                              const std::string& to, long long at, std::string detail = {}) {
-    audit::AuditEvent e;
-    e.chain = e.prescription = rx.id;
-    e.at = at;
-    e.actorRole = "server";
-    e.actorOrg = kPlatformOrg;
-    e.actorPrincipal = "rxflow";
-    e.action = actionName(action);
+audit::AuditEvent step(const store::PrescriptionRecord& rx, Action action, const std::string& from,
+                       const std::string& to, long long at, std::string detail = {}) {
+    audit::AuditEvent e = audit::serverEvent(rx.id, actionName(action), at);
     e.fromStatus = from;
     e.toStatus = to;
-    e.outcome = "ok";
     e.detail = std::move(detail);
     return e;
 }
@@ -48,7 +41,7 @@ bool expireIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long
     if (from == "accepted" || from == "approved") store::RoutingRepo::release(tx, rx.store, rx.items);
     rx.status = transition(from, Action::Expire, Role::Admin);
     store::PrescriptionRepo::update(tx, s.cipher, rx, now);
-    store::AuditRepo::append(tx, serverEvent(rx, Action::Expire, from, rx.status, now));
+    store::AuditRepo::append(tx, step(rx, Action::Expire, from, rx.status, now));
     return true;
 }
 
@@ -57,7 +50,7 @@ bool timeOutIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, lon
     const std::string store = rx.store;
     rx.status = transition("routed", Action::AcceptTimeout, Role::Admin);
     store::RoutingRepo::exclude(tx, rx.id, store, "accept_timeout");
-    store::AuditRepo::append(tx, serverEvent(rx, Action::AcceptTimeout, "routed", "active", now, "store=" + store));
+    store::AuditRepo::append(tx, step(rx, Action::AcceptTimeout, "routed", "active", now, "store=" + store));
     rx.store.clear();
     auto fulfillment = rx.fulfillment.empty() ? http::object({{"mode", "pickup"}})
                                               : http::parseStored(rx.fulfillment).extract<Poco::JSON::Object::Ptr>();
@@ -65,7 +58,7 @@ bool timeOutIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, lon
     const routing::RouteDecision next = routing::routePrescription(tx, s.cipher, rx, fulfillment);
     if (!next.store.empty()) {
         rx.status = "routed";
-        store::AuditRepo::append(tx, serverEvent(rx, Action::Route, "active", "routed", now, "store=" + next.store));
+        store::AuditRepo::append(tx, step(rx, Action::Route, "active", "routed", now, "store=" + next.store));
     }
     store::PrescriptionRepo::update(tx, s.cipher, rx, now);
     return true;

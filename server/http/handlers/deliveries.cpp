@@ -46,15 +46,8 @@ Response event(RequestContext& ctx) {
         if (delivery->stage == type) return answer(200);  // the same event twice: nothing changes
         if (rank(type) <= rank(delivery->stage) || rx->status != "in_delivery")
             throw Error::conflict("invalid_state", "the delivery is " + delivery->stage + "; events only move forward");
-        audit::AuditEvent e;
-        e.chain = e.prescription = rx->id;
-        e.at = now;
-        e.actorRole = roleName(courier.role);
-        e.actorOrg = courier.org;
-        e.actorPrincipal = courier.id;
-        e.action = "delivery_" + type;
+        audit::AuditEvent e = audit::eventBy(courier, rx->id, "delivery_" + type, now);
         e.fromStatus = rx->status;
-        e.outcome = "ok";
         e.detail = "delivery=" + delivery->id;
         if (type == "delivered" &&
             !rxsign::equalConstantTime(s.cipher.keyedHash(proof, "pickup:" + rx->id), rx->pickupCodeHash))

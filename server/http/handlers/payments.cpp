@@ -83,14 +83,7 @@ Response reverse(RequestContext& ctx) {
         store::PaymentRepo::setStatus(tx, settlementId, "reversed");
         const long long now = s.clock.nowMs();
         store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
-        audit::AuditEvent e;
-        e.chain = e.prescription = rx->id;
-        e.at = now;
-        e.actorRole = roleName(caller.role);
-        e.actorOrg = caller.org;
-        e.actorPrincipal = caller.id;
-        e.action = "reverse_payment";
-        e.outcome = "ok";
+        audit::AuditEvent e = audit::eventBy(caller, rx->id, "reverse_payment", now);
         e.detail = "settlementId=" + settlementId;
         store::AuditRepo::append(tx, e);
         return viewResponse(tx, *rx);

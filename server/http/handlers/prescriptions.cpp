@@ -29,20 +29,6 @@ std::string newPickupCode() {
     }
 }
 
-audit::AuditEvent eventBy(const Principal& p, const std::string& prescription, const std::string& action,
-                          long long at) {
-    audit::AuditEvent e;
-    e.chain = prescription;
-    e.prescription = prescription;
-    e.at = at;
-    e.actorRole = roleName(p.role);
-    e.actorOrg = p.org;
-    e.actorPrincipal = p.id;
-    e.action = action;
-    e.outcome = "ok";
-    return e;
-}
-
 // The document /signed returns, with the platform's countersignature (API.md §3).
 rxsign::Json signedDocument(const std::string& id, const IntakeRequest& in, const PlatformSigner& platform,
                             const std::string& signedAt, std::string& platformValue) {
@@ -108,11 +94,11 @@ Response issuePrescription(RequestContext& ctx) {
             else p.status = "routed";
         }
         store::PrescriptionRepo::insert(tx, s.cipher, p);
-        audit::AuditEvent e = eventBy(clinic, p.id, "issue", now);
+        audit::AuditEvent e = audit::eventBy(clinic, p.id, "issue", now);
         e.toStatus = "active";
         store::AuditRepo::append(tx, e);
         if (!routed.store.empty()) {
-            audit::AuditEvent r = eventBy(clinic, p.id, "route", now);
+            audit::AuditEvent r = audit::eventBy(clinic, p.id, "route", now);
             r.fromStatus = "active";
             r.toStatus = "routed";
             r.detail = "store=" + routed.store;
@@ -144,7 +130,7 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
         if (!p || !mayWork(caller, *p, storeChainOf(tx, ctx.services, *p))) throw Error::notFound("no such prescription");
         const long long now = ctx.services.clock.nowMs();
         jobs::expireIfDue(tx, ctx.services, *p, now);  // expiry is seen on any read
-        store::AuditRepo::append(tx, eventBy(caller, id, action, now));
+        store::AuditRepo::append(tx, audit::eventBy(caller, id, action, now));
         Response r = render(tx, *p);
         if (std::none_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "ETag"; }))
             r.headers.emplace_back("ETag", "\"" + std::to_string(p->version) + "\"");
@@ -174,7 +160,7 @@ std::optional<Response> partialView(RequestContext& ctx, const Principal& caller
                                                                  {"paidAt", pay->paidAtText}, {"status", pay->status}}))
                                    : Poco::Dynamic::Var());
         }
-        store::AuditRepo::append(tx, eventBy(caller, p->id, "read_part", ctx.services.clock.nowMs()));
+        store::AuditRepo::append(tx, audit::eventBy(caller, p->id, "read_part", ctx.services.clock.nowMs()));
         return Response::json(200, view);
     });
 }
