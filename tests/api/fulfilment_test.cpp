@@ -97,13 +97,13 @@ TEST_CASE("dispense: payment first, then the right pickup code; stock leaves the
     CHECK_PROBLEM(s.post(a.path + "/cancel", doctor.clinicToken, "{\"reason\":\"x\"}"), 409, "invalid_state");
 }
 
-TEST_CASE("dispense: a wrong code is 403 pickup_code_mismatch; after 5 wrong codes even the right one is 423") {
+TEST_CASE("dispense: each of 5 wrong codes is 403 pickup_code_mismatch; after them even the right one is 423") {
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "pickup");
     REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
     const std::string wrong = a.pickupCode == "000000" ? "000001" : "000000";
-    for (int i = 0; i < 4; ++i) CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(wrong)), 403, "pickup_code_mismatch");
+    for (int i = 0; i < 5; ++i) CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(wrong)), 403, "pickup_code_mismatch");
     CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(wrong)), 423, "locked");
     CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)), 423, "locked");
     CHECK(s.get(a.path, a.chain).str("status") == "approved");

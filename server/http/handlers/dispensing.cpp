@@ -1,5 +1,7 @@
 // POST /v1/prescriptions/{id}/dispense (at the counter, with the patient's pickup code) and
 // /handover (to a courier), by the accepting pharmacy, after payment.
+#include <algorithm>
+
 #include "server/domain/Ids.h"
 #include "server/http/BodyReader.h"
 #include "server/http/PrescriptionChange.h"
@@ -51,12 +53,10 @@ Response dispense(RequestContext& ctx) {
         if (!rxsign::equalConstantTime(ctx.services.cipher.keyedHash(code, "pickup:" + rx.id), rx.pickupCodeHash)) {
             const int failures = store::PrescriptionRepo::countPickupFailure(tx, rx.id);
             ChangeResult refused{"wrong pickup code"};
-            refused.committedRefusal = failures >= kPickupAttempts
-                                           ? std::make_shared<Error>(423, "locked", "too many wrong pickup codes")
-                                           : std::make_shared<Error>(403, "pickup_code_mismatch",
-                                                                     "the pickup code is wrong; " +
-                                                                         std::to_string(kPickupAttempts - failures) +
-                                                                         " attempt(s) left");
+            refused.committedRefusal = std::make_shared<Error>(
+                403, "pickup_code_mismatch",
+                "the pickup code is wrong; " + std::to_string(std::max(0, kPickupAttempts - failures)) +
+                    " attempt(s) left before dispensing is locked");
             return refused;
         }
         store::RoutingRepo::consume(tx, rx.store, rx.items);
