@@ -52,7 +52,7 @@ std::string dispenseBody(const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("payment: the insurer of the region records it once; the same settlementId again is a no-op 200") {
+TEST_CASE("payment: the insurer of the region records it once, the same settlementId again is a no-op 200") {
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "pickup");
@@ -68,7 +68,7 @@ TEST_CASE("payment: the insurer of the region records it once; the same settleme
     CHECK_PROBLEM(s.post(a.path + "/payments", s.token("insurer", "310000"), payment("ST3")), 404, "not_found");
 }
 
-TEST_CASE("payment refusals: amounts that do not add up, or zero, are 422 payment_amount_invalid; not approved is 409") {
+TEST_CASE("payment refusals: amounts that do not add up, or zero, are 422 payment_amount_invalid, not approved is 409") {
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "pickup");
@@ -82,7 +82,7 @@ TEST_CASE("payment refusals: amounts that do not add up, or zero, are 422 paymen
                   "invalid_state");
 }
 
-TEST_CASE("dispense: payment first, then the right pickup code; stock leaves the store") {
+TEST_CASE("dispense: payment first, then the right pickup code, stock leaves the store") {
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "pickup");
@@ -97,7 +97,7 @@ TEST_CASE("dispense: payment first, then the right pickup code; stock leaves the
     CHECK_PROBLEM(s.post(a.path + "/cancel", doctor.clinicToken, "{\"reason\":\"x\"}"), 409, "invalid_state");
 }
 
-TEST_CASE("dispense: each of 5 wrong codes is 403 pickup_code_mismatch; after them even the right one is 423") {
+TEST_CASE("dispense: each of 5 wrong codes is 403 pickup_code_mismatch, after them even the right one is 423") {
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "pickup");
@@ -162,7 +162,7 @@ TEST_CASE("delivery failure: delivery_failed, then a new hand-over") {
     CHECK(stock->getValue<long long>("quantity") == 8);  // taken once, at the first hand-over
 }
 
-TEST_CASE("the courier's view is masked and holds no id number; the insurer sees payment and prices; others 404") {
+TEST_CASE("the courier's view is masked and holds no id number, the insurer sees payment and prices, others 404") {
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "delivery");
@@ -220,7 +220,7 @@ TEST_CASE("a cancel racing a dispense: exactly one wins, and state and history a
     }
 }
 
-TEST_CASE("reversal (冲正): the posting chain before dispense, the insurer also after; a new payment may follow") {
+TEST_CASE("reversal (冲正): the posting chain before dispense, the insurer also after, a new payment may follow") {
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "pickup");

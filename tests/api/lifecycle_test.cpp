@@ -48,7 +48,7 @@ Accepted issueAndAccept(const TestServer& s, const Prescriber& doctor, const RxS
 
 }  // namespace
 
-TEST_CASE("review approve: accepted -> approved; approving again is 409 invalid_state") {
+TEST_CASE("review approve: accepted -> approved, approving again is 409 invalid_state") {
     TestServer s;
     Prescriber doctor(s);
     twoStores(s);
@@ -59,7 +59,7 @@ TEST_CASE("review approve: accepted -> approved; approving again is 409 invalid_
     CHECK_PROBLEM(s.post("/v1/prescriptions/" + a.id + "/review", a.chain, reviewBody("approve")), 409, "invalid_state");
 }
 
-TEST_CASE("review reject out_of_stock: re-routed to the next store, never back; stock released") {
+TEST_CASE("review reject out_of_stock: re-routed to the next store, never back, stock released") {
     TestServer s;
     Prescriber doctor(s);
     twoStores(s);
@@ -82,7 +82,7 @@ TEST_CASE("review reject out_of_stock: re-routed to the next store, never back; 
                   409, "pharmacy_not_eligible");
 }
 
-TEST_CASE("review reject clinical: rejected, final; review refusals need a reason code") {
+TEST_CASE("review reject clinical: rejected, final, review refusals need a reason code") {
     TestServer s;
     Prescriber doctor(s);
     twoStores(s);
@@ -95,7 +95,7 @@ TEST_CASE("review reject clinical: rejected, final; review refusals need a reaso
                   "invalid_state");
 }
 
-TEST_CASE("cancel by the issuing clinic from active and from accepted; afterwards every change is 410") {
+TEST_CASE("cancel by the issuing clinic from active and from accepted, afterwards every change is 410") {
     TestServer s;
     Prescriber doctor(s);
     twoStores(s);

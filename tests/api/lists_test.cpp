@@ -30,7 +30,7 @@ std::vector<std::string> pageAll(const TestServer& s, const std::string& path, c
 
 }  // namespace
 
-TEST_CASE("a clinic lists its own prescriptions oldest first, page by page, none twice; admin sees all") {
+TEST_CASE("a clinic lists its own prescriptions oldest first, page by page, none twice, admin sees all") {
     TestServer s;
     Prescriber doctor(s);
     std::vector<std::string> issued;
@@ -48,7 +48,7 @@ TEST_CASE("a clinic lists its own prescriptions oldest first, page by page, none
     CHECK_PROBLEM(s.get("/v1/prescriptions", s.token("insurer", "330200")), 403, "forbidden");
 }
 
-TEST_CASE("a pharmacy lists the orders of its chain's stores; a store-bound token only its store's") {
+TEST_CASE("a pharmacy lists the orders of its chain's stores, a store-bound token only its store's") {
     TestServer s;
     Prescriber doctor(s);
     for (const char* store : {"S1", "S2"}) {

@@ -35,7 +35,7 @@ std::string storeOf(const Reply& r) {
 
 }  // namespace
 
-TEST_CASE("routing at issue picks the nearest store holding every item; version stays 1") {
+TEST_CASE("routing at issue picks the nearest store holding every item, version stays 1") {
     TestServer s;
     Prescriber doctor(s);
     threeStores(s);
@@ -70,7 +70,7 @@ TEST_CASE("with no eligible store the prescription is still issued, active, with
     CHECK(named.json()->getObject("routingError")->getValue<std::string>("code") == "pharmacy_not_eligible");
 }
 
-TEST_CASE("POST /route routes an active prescription; with no eligible store it is 409 and stays active") {
+TEST_CASE("POST /route routes an active prescription, with no eligible store it is 409 and stays active") {
     TestServer s;
     Prescriber doctor(s);
     Reply issued = doctor.issue(RxSpec{});
@@ -90,7 +90,7 @@ TEST_CASE("POST /route routes an active prescription; with no eligible store it 
     CHECK_PROBLEM(s.post(path, s.token("pharmacy", "CH1"), kNear), 403, "forbidden");
 }
 
-TEST_CASE("POST /accept by the routed store's chain accepts and reserves stock; a second accept is already_accepted") {
+TEST_CASE("POST /accept by the routed store's chain accepts and reserves stock, a second accept is already_accepted") {
     TestServer s;
     Prescriber doctor(s);
     threeStores(s);
