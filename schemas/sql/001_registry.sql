@@ -1,5 +1,5 @@
 -- Principals and the registries of API.md §2, and the idempotency records of §1.
--- Placeholders filled by server/store/Migrations.cpp per backend:
+-- Markers filled in by server/store/Migrations.cpp per backend:
 --   {{TABLE_OPTIONS}}  InnoDB / utf8mb4_bin on MySQL, nothing on SQLite
 --   {{LONGTEXT}}       LONGTEXT on MySQL, TEXT on SQLite
 --   {{AUTOINC_PK}}     an auto-increment BIGINT / INTEGER primary key

@@ -8,7 +8,7 @@ namespace rxflow::store {
 // once: SQLite serialises on BEGIN IMMEDIATE, MySQL on a named lock. Returns how many it applied.
 int migrate(Database& db);
 
-// The statements of one migration file for a backend, placeholders filled.
+// The statements of one migration file for a backend, its {{...}} markers filled in.
 std::vector<std::string> migrationStatements(const std::string& sql, Backend backend);
 
 }  // namespace rxflow::store

@@ -28,7 +28,7 @@ const std::string kSql =
 
 }  // namespace
 
-TEST_CASE("migrationStatements splits at a line-ending semicolon, skips comments, fills placeholders per backend") {
+TEST_CASE("migrationStatements splits at a line-ending semicolon, skips comments, fills the {{...}} markers per backend") {
     const std::vector<std::string> s = migrationStatements(kSql, Backend::Sqlite);
     REQUIRE(s.size() == 4);
     CHECK(s[0] ==
