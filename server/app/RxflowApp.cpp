@@ -98,7 +98,7 @@ void RxflowApp::setupLogging() {
 int RxflowApp::usage(int code) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("serve [OPTIONS] | verify FILE --platform-key PEM --trust-ca PEM");
+    help.setUsage("serve [OPTIONS] | verify FILE --platform-key PEM --trust-ca PEM | audit verify [--db URL]");
     help.setHeader("rxflow carries signed electronic prescriptions from online clinics to chain pharmacies.");
     help.format(code == EXIT_OK ? std::cout : std::cerr);
     return code;
@@ -116,7 +116,9 @@ int RxflowApp::main(const std::vector<std::string>& args) {
         }
         return verifySignedDocument(args[1], key, ca, std::cout, std::cerr);
     }
-    std::cerr << "rxflow: unknown command '" << args[0] << "'; this build offers: serve, verify\n";
+    if (args[0] == "audit" && args.size() == 2 && args[1] == "verify")
+        return verifyAuditTrail(Settings::from(config()).dbUrl, std::cout, std::cerr);
+    std::cerr << "rxflow: unknown command '" << args[0] << "'; this build offers: serve, verify, audit verify\n";
     return usage(EXIT_USAGE);
 }
 

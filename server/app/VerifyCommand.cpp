@@ -3,7 +3,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/audit/Verifier.h"
 #include "server/domain/Prescription.h"
+#include "server/store/AuditRepo.h"
 #include "server/domain/TrustAnchors.h"
 #include "signing/chain.h"
 #include "signing/json.h"
@@ -87,6 +89,26 @@ std::string check(const rxsign::Json& doc, const rxsign::PublicKey& platformKey,
 }
 
 }  // namespace
+
+int verifyAuditTrail(const std::string& dbUrl, std::ostream& out, std::ostream& err) {
+    std::vector<audit::AuditEvent> events;
+    try {
+        store::PoolOptions one;
+        one.size = 1;
+        store::Database db(store::DbUrl::parse(dbUrl), one);
+        events = db.read([](store::Tx& tx) { return store::AuditRepo::all(tx); });
+    } catch (const std::exception& e) {
+        err << "rxflow audit verify: cannot read the audit trail: " << e.what() << "\n";
+        return 2;
+    }
+    const audit::VerifyResult r = audit::verifyChains(std::move(events));
+    if (!r.ok) {
+        err << "BROKEN at " << r.detail << "\n";
+        return 1;
+    }
+    out << "OK " << r.events << " audit events, every chain intact\n";
+    return 0;
+}
 
 int verifySignedDocument(const std::string& documentPath, const std::string& platformKeyPath,
                          const std::string& trustCaPath, std::ostream& out, std::ostream& err) {

@@ -14,4 +14,9 @@ namespace rxflow {
 int verifySignedDocument(const std::string& documentPath, const std::string& platformKeyPath,
                          const std::string& trustCaPath, std::ostream& out, std::ostream& err);
 
+// rxflow audit verify [--db URL] (API.md §7): checks every audit chain in the database
+// offline. 0 and a summary when all links hold; 1 naming the first bad event; 2 when the
+// database cannot be read.
+int verifyAuditTrail(const std::string& dbUrl, std::ostream& out, std::ostream& err);
+
 }  // namespace rxflow

@@ -22,6 +22,13 @@ AuditEvent serverEvent(const std::string& prescription, const std::string& actio
     return e;
 }
 
+AuditEvent registryEvent(const Principal& actor, const std::string& action, const std::string& detail, long long at) {
+    AuditEvent e = eventBy(actor, "", action, at);
+    e.chain = "registry";
+    e.detail = detail;
+    return e;
+}
+
 std::string eventHash(const AuditEvent& e) {
     std::string material;
     auto field = [&material](const std::string& v) { material += std::to_string(v.size()) + ":" + v + ";"; };

@@ -28,6 +28,8 @@ struct AuditEvent {
 // An event about a prescription (its chain), outcome "ok", by a caller or by the server itself.
 AuditEvent eventBy(const Principal& actor, const std::string& prescription, const std::string& action, long long at);
 AuditEvent serverEvent(const std::string& prescription, const std::string& action, long long at);
+// A change to the registries (chain "registry"); `detail` names what changed, never personal data.
+AuditEvent registryEvent(const Principal& actor, const std::string& action, const std::string& detail, long long at);
 
 // SHA-256 hex over the event's fields (length-prefixed, so no two events collide by
 // shifting bytes between fields) and its prevHash.

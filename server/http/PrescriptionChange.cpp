@@ -29,6 +29,23 @@ std::string storeChainOf(store::Tx& tx, const Services& s, const store::Prescrip
     return store ? store->chain : "";
 }
 
+bool mayReadWhole(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain) {
+    return p.role != Role::Insurer && mayWork(p, rx, storeChain);
+}
+
+void auditRefusal(Services& s, const Principal& caller, const std::string& prescriptionId, const std::string& action,
+                  const Error& refusal) {
+    s.db.write([&](store::Tx& tx) {
+        auto rx = store::PrescriptionRepo::find(tx, s.cipher, prescriptionId);
+        if (!rx) return;
+        audit::AuditEvent e = audit::eventBy(caller, rx->id, action, s.clock.nowMs());
+        e.fromStatus = rx->status;
+        e.outcome = "refused";
+        e.detail = refusal.code();
+        store::AuditRepo::append(tx, e);
+    });
+}
+
 bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain) {
     switch (p.role) {
         case Role::Admin: return true;
@@ -63,7 +80,13 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
             if (!rx || !mayWork(caller, *rx, storeChainOf(tx, s, *rx))) throw Error::notFound("no such prescription");
             const long long now = s.clock.nowMs();
             // Seen on a change after its time: it expires now, and the change is refused.
-            if (jobs::expireIfDue(tx, s, *rx, now)) return problem(Error(410, "gone", "the prescription has expired"));
+            if (jobs::expireIfDue(tx, s, *rx, now)) {
+                audit::AuditEvent refused = event(caller, *rx, action, now);
+                refused.outcome = "refused";
+                refused.detail = "gone";
+                store::AuditRepo::append(tx, refused);
+                return problem(Error(410, "gone", "the prescription has expired"));
+            }
             if (precheck)
                 if (auto answer = precheck(tx, *rx)) return *answer;
             checkIfMatch(ctx.ifMatch(), rx->version);
@@ -96,14 +119,7 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
     } catch (const Error& refusal) {
         if (refusal.status() == 404 || refusal.status() >= 500) throw;
         // The refused change is on the record too, in a transaction of its own.
-        s.db.write([&](store::Tx& tx) {
-            auto rx = store::PrescriptionRepo::find(tx, s.cipher, id);
-            if (!rx) return;
-            audit::AuditEvent e = event(caller, *rx, action, s.clock.nowMs());
-            e.outcome = "refused";
-            e.detail = refusal.code();
-            store::AuditRepo::append(tx, e);
-        });
+        auditRefusal(s, caller, id, actionName(action), refusal);
         throw;
     }
 }

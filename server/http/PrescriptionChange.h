@@ -44,10 +44,18 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
 // chain (or the bound store) of the store it is routed to, and for payments the insurer of
 // the patient's region.
 bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain);
+// Who may read the whole prescription, /signed and its audit (API.md §5): the clinic, the
+// routed store's chain and admin. The insurer works payments but never sees the whole.
+bool mayReadWhole(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain);
 // The chain of the store the prescription is routed to ("" when none).
 std::string storeChainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx);
 
 // The response of a change: the whole view with its ETag.
 Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int status = 200);
+
+// Writes a refused action on `prescriptionId` to its audit chain in a transaction of its own
+// (the refused one rolled back); quietly does nothing for an unknown prescription.
+void auditRefusal(Services& s, const Principal& caller, const std::string& prescriptionId, const std::string& action,
+                  const Error& refusal);
 
 }  // namespace rxflow::http

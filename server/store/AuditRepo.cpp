@@ -40,10 +40,27 @@ audit::AuditEvent AuditRepo::append(Tx& tx, audit::AuditEvent e) {
 }
 
 std::vector<audit::AuditEvent> AuditRepo::chain(Tx& tx, const std::string& chain) {
-    std::vector<audit::AuditEvent> out;
     soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT " << kColumns
                                                     << " FROM audit_events WHERE chain = :c ORDER BY chain_seq",
                                     soci::use(chain));
+    return read(rows);
+}
+
+std::vector<audit::AuditEvent> AuditRepo::page(Tx& tx, long long afterSeq, long long sinceMs, std::size_t limit) {
+    soci::rowset<soci::row> rows =
+        (tx.sql.prepare << "SELECT " << kColumns << " FROM audit_events WHERE seq > :a AND at >= :s ORDER BY seq LIMIT "
+                        << limit,
+         soci::use(afterSeq), soci::use(sinceMs));
+    return read(rows);
+}
+
+std::vector<audit::AuditEvent> AuditRepo::all(Tx& tx) {
+    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT " << kColumns << " FROM audit_events ORDER BY seq");
+    return read(rows);
+}
+
+std::vector<audit::AuditEvent> AuditRepo::read(soci::rowset<soci::row>& rows) {
+    std::vector<audit::AuditEvent> out;
     for (const soci::row& r : rows) {
         audit::AuditEvent e;
         e.seq = integerAt(r, 0);

@@ -190,6 +190,11 @@ TEST_CASE("the courier's view is masked and holds no id number, the insurer sees
     CHECK(iv->getObject("payment")->getValue<long long>("fund") == 3990);
     CHECK(iv->getArray("items")->getObject(0)->getValue<long long>("price") > 0);
     CHECK(insurer.body.find("朱明勇") == std::string::npos);
+    // Neither of them gets the whole document or its audit: those carry the patient's id number.
+    CHECK_PROBLEM(s.get(a.path + "/signed", s.token("insurer", "330200")), 404, "not_found");
+    CHECK_PROBLEM(s.get(a.path + "/audit", s.token("insurer", "330200")), 404, "not_found");
+    CHECK_PROBLEM(s.get(a.path + "/signed", courier), 404, "not_found");
+    CHECK_PROBLEM(s.get(a.path + "/audit", courier), 404, "not_found");
     s.addCourier("JD");
     CHECK_PROBLEM(s.get(a.path, s.token("courier", "JD")), 404, "not_found");
 }

@@ -19,6 +19,7 @@ void addLifecycleRoutes(Router& r);     // /v1/prescriptions/{id}/route, /accept
 void addPaymentRoutes(Router& r);       // /v1/prescriptions/{id}/payments
 void addDispensingRoutes(Router& r);    // /v1/prescriptions/{id}/dispense, /handover
 void addDeliveryRoutes(Router& r);      // /v1/deliveries/{deliveryId}/events
+void addAuditRoutes(Router& r);         // /v1/prescriptions/{id}/audit, /v1/audit, /v1/audit/verify
 void addListRoutes(Router& r);          // GET /v1/prescriptions, /v1/pharmacy/orders, /v1/courier/deliveries
 
 inline void addAllRoutes(Router& r) {
@@ -38,6 +39,7 @@ inline void addAllRoutes(Router& r) {
     addDispensingRoutes(r);
     addDeliveryRoutes(r);
     addListRoutes(r);
+    addAuditRoutes(r);
 }
 
 }  // namespace rxflow::http

@@ -2,6 +2,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
 #include "server/store/ClinicRepo.h"
 
 namespace rxflow::http {
@@ -21,6 +22,7 @@ Response createClinic(RequestContext& ctx) {
     return ctx.write([&](store::Tx& tx) {
         if (!store::ClinicRepo::insert(tx, c, ctx.services.clock.nowMs()))
             throw Error::conflict("already_exists", "clinic " + c.id + " is registered already");
+        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "clinic.create", "id=" + c.id, ctx.services.clock.nowMs()));
         return Response::json(201, view(c));
     });
 }

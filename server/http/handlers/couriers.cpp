@@ -2,6 +2,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
 #include "server/store/CourierRepo.h"
 
 namespace rxflow::http {
@@ -20,6 +21,7 @@ Response createCourier(RequestContext& ctx) {
     return ctx.write([&](store::Tx& tx) {
         if (!store::CourierRepo::insert(tx, c, ctx.services.clock.nowMs()))
             throw Error::conflict("already_exists", "courier company " + c.id + " is registered already");
+        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "courier.create", "id=" + c.id, ctx.services.clock.nowMs()));
         return Response::json(201, view(c));
     });
 }

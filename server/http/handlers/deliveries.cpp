@@ -27,42 +27,55 @@ Response event(RequestContext& ctx) {
     in.optStr("location", 200);
     in.optStr("note", 500);
     const std::string proof = in.optStr("proofCode", 6).value_or("");
-    if (!type.empty() && type != "picked_up" && type != "in_transit" && type != "delivered" && type != "failed")
+    if (!type.empty() && type != "picked_up" && type != "in_transit" && type != "delivered" &&
+        type != "failed")
         in.fail("type", "must be picked_up, in_transit, delivered or failed");
     if (!at.empty() && !parseTimestampMs(at)) in.fail("at", "must be RFC 3339 with an offset");
     in.done();
     Services& s = ctx.services;
     const std::string deliveryId = ctx.param("deliveryId");
-    return ctx.write([&](store::Tx& tx) -> Response {
-        auto delivery = store::DeliveryRepo::find(tx, deliveryId, true);
-        if (!delivery || delivery->courier != courier.org) throw Error::notFound("no such delivery");
-        auto rx = store::PrescriptionRepo::find(tx, s.cipher, delivery->prescriptionId, true);
-        const long long now = s.clock.nowMs();
-        auto answer = [&](int status) {
-            auto o = object({{"id", delivery->id}, {"status", rx->status}, {"stage", delivery->stage},
-                             {"prescription", rx->id}});
-            return Response::json(status, o);
-        };
-        if (delivery->stage == type) return answer(200);  // the same event twice: nothing changes
-        if (rank(type) <= rank(delivery->stage) || rx->status != "in_delivery")
-            throw Error::conflict("invalid_state", "the delivery is " + delivery->stage + "; events only move forward");
-        audit::AuditEvent e = audit::eventBy(courier, rx->id, "delivery_" + type, now);
-        e.fromStatus = rx->status;
-        e.detail = "delivery=" + delivery->id;
-        if (type == "delivered" &&
-            !rxsign::equalConstantTime(s.cipher.keyedHash(proof, "pickup:" + rx->id), rx->pickupCodeHash))
-            throw Error(403, "proof_code_mismatch", "the proof code is not the patient's pickup code");
-        if (type == "delivered" || type == "failed") {
-            rx->status = transition(rx->status, type == "delivered" ? Action::Delivered : Action::DeliveryFailed,
-                                    Role::Courier);
-            store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
-        }
-        e.toStatus = rx->status == e.fromStatus ? "" : rx->status;
-        delivery->stage = type;
-        store::DeliveryRepo::setStage(tx, delivery->id, type, now);
-        store::AuditRepo::append(tx, e);
-        return answer(200);
-    });
+    std::string prescriptionId;
+    try {
+        return ctx.write([&](store::Tx& tx) -> Response {
+            auto delivery = store::DeliveryRepo::find(tx, deliveryId, true);
+            if (!delivery || delivery->courier != courier.org) throw Error::notFound("no such delivery");
+            auto rx = store::PrescriptionRepo::find(tx, s.cipher, delivery->prescriptionId, true);
+            prescriptionId = rx->id;
+            const long long now = s.clock.nowMs();
+            auto answer = [&](int status) {
+                auto o = object({{"id", delivery->id},
+                                 {"status", rx->status},
+                                 {"stage", delivery->stage},
+                                 {"prescription", rx->id}});
+                return Response::json(status, o);
+            };
+            if (delivery->stage == type) return answer(200);  // the same event twice: nothing changes
+            if (rank(type) <= rank(delivery->stage) || rx->status != "in_delivery")
+                throw Error::conflict("invalid_state",
+                                      "the delivery is " + delivery->stage + "; events only move forward");
+            audit::AuditEvent e = audit::eventBy(courier, rx->id, "delivery_" + type, now);
+            e.fromStatus = rx->status;
+            e.detail = "delivery=" + delivery->id;
+            if (type == "delivered" &&
+                !rxsign::equalConstantTime(s.cipher.keyedHash(proof, "pickup:" + rx->id), rx->pickupCodeHash))
+                throw Error(403, "proof_code_mismatch", "the proof code is not the patient's pickup code");
+            if (type == "delivered" || type == "failed") {
+                rx->status =
+                    transition(rx->status, type == "delivered" ? Action::Delivered : Action::DeliveryFailed,
+                               Role::Courier);
+                store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
+            }
+            e.toStatus = rx->status == e.fromStatus ? "" : rx->status;
+            delivery->stage = type;
+            store::DeliveryRepo::setStage(tx, delivery->id, type, now);
+            store::AuditRepo::append(tx, e);
+            return answer(200);
+        });
+    } catch (const Error& refusal) {
+        if (!prescriptionId.empty() && refusal.status() != 404)
+            auditRefusal(s, courier, prescriptionId, "delivery_" + type, refusal);
+        throw;
+    }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
 #include "server/store/ClinicRepo.h"
 #include "server/store/DoctorRepo.h"
 
@@ -62,6 +63,7 @@ Response createDoctor(RequestContext& ctx) {
         requireClinics(tx, d);
         if (!store::DoctorRepo::insert(tx, d, ctx.services.clock.nowMs()))
             throw Error::conflict("already_exists", "doctor " + d.license + " is registered already");
+        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "doctor.create", "license=" + d.license, ctx.services.clock.nowMs()));
         return Response::json(201, view(d));
     });
 }
@@ -73,6 +75,7 @@ Response replaceDoctor(RequestContext& ctx) {
         requireClinics(tx, d);
         if (!store::DoctorRepo::replace(tx, d, ctx.services.clock.nowMs()))
             throw Error::notFound("no doctor " + d.license + " is registered; POST /v1/admin/doctors first");
+        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "doctor.replace", "license=" + d.license + (d.active ? "" : " suspended"), ctx.services.clock.nowMs()));
         return Response::json(200, view(d));
     });
 }

@@ -25,6 +25,7 @@ Response route(RequestContext& ctx) {
 
 Response accept(RequestContext& ctx) {
     const Principal& pharmacy = ctx.require({Role::Pharmacy});
+    ctx.json();  // takes no fields, but a body that is sent must be JSON
     return changePrescription(ctx, Action::Accept, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
         if (!store::RoutingRepo::reserve(tx, rx.store, rx.items))
             throw Error::conflict("insufficient_stock", "store " + rx.store + " no longer holds every item");

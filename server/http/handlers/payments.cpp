@@ -14,7 +14,8 @@ store::Payment readPayment(RequestContext& ctx) {
     BodyReader in(ctx.json());
     store::Payment p;
     p.kind = in.str("kind", 16);
-    if (!p.kind.empty() && p.kind != "insurance" && p.kind != "self_pay") in.fail("kind", "must be insurance or self_pay");
+    if (!p.kind.empty() && p.kind != "insurance" && p.kind != "self_pay")
+        in.fail("kind", "must be insurance or self_pay");
     p.settlementId = in.str("settlementId", 64);
     p.payOrderId = in.str("payOrderId", 64);
     constexpr long long kMax = 9007199254740992LL;
@@ -23,13 +24,19 @@ store::Payment readPayment(RequestContext& ctx) {
     p.account = in.integer("account", -kMax, kMax);
     p.cash = in.integer("cash", -kMax, kMax);
     p.paidAtText = in.str("paidAt", 40);
-    if (auto at = parseTimestampMs(p.paidAtText)) p.paidAt = *at;
-    else if (!p.paidAtText.empty()) in.fail("paidAt", "must be RFC 3339 with an offset");
+    if (auto at = parseTimestampMs(p.paidAtText))
+        p.paidAt = *at;
+    else if (!p.paidAtText.empty())
+        in.fail("paidAt", "must be RFC 3339 with an offset");
     in.done();
     const bool negative = p.fund < 0 || p.account < 0 || p.cash < 0;
     if (p.total <= 0 || negative || p.total != p.fund + p.account + p.cash)
-        throw Error(422, "payment_amount_invalid", "total must be positive and equal fund + account + cash (in fen)",
-                    {{"/total", "total must equal fund + account + cash and be positive", "payment_amount_invalid", {}}});
+        throw Error(422, "payment_amount_invalid",
+                    "total must be positive and equal fund + account + cash (in fen)",
+                    {{"/total",
+                      "total must equal fund + account + cash and be positive",
+                      "payment_amount_invalid",
+                      {}}});
     return p;
 }
 
@@ -45,15 +52,19 @@ Response pay(RequestContext& ctx) {
         if (!same || same->prescriptionId != rx.id) return std::nullopt;
         return viewResponse(tx, rx);
     };
-    return changePrescription(ctx, Action::Pay, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
-        payment.prescriptionId = rx.id;
-        payment.region = rx.region;
-        if (store::PaymentRepo::settledFor(tx, rx.id))
-            throw Error::conflict("already_paid", "another payment is settled for this prescription");
-        if (!store::PaymentRepo::insert(tx, payment, ctx.services.clock.nowMs()))
-            throw Error::conflict("already_paid", "this settlementId belongs to another prescription");
-        return ChangeResult{"settlementId=" + payment.settlementId + " total=" + std::to_string(payment.total)};
-    }, repeat);
+    return changePrescription(
+        ctx, Action::Pay,
+        [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
+            payment.prescriptionId = rx.id;
+            payment.region = rx.region;
+            if (store::PaymentRepo::settledFor(tx, rx.id))
+                throw Error::conflict("already_paid", "another payment is settled for this prescription");
+            if (!store::PaymentRepo::insert(tx, payment, ctx.services.clock.nowMs()))
+                throw Error::conflict("already_paid", "this settlementId belongs to another prescription");
+            return ChangeResult{"settlementId=" + payment.settlementId +
+                                " total=" + std::to_string(payment.total)};
+        },
+        repeat);
 }
 
 // 冲正: a settled payment reversed, by the insurer of its region at any time, or by the
@@ -68,26 +79,38 @@ Response reverse(RequestContext& ctx) {
     in.done();
     Services& s = ctx.services;
     const std::string settlementId = ctx.param("settlementId");
-    return ctx.write([&](store::Tx& tx) {
-        auto payment = store::PaymentRepo::find(tx, settlementId);
-        const bool mine = payment && (caller.role == Role::Insurer ? payment->region == caller.org
-                                                                   : payment->postedRole == "pharmacy" &&
-                                                                         payment->postedOrg == caller.org);
-        if (!mine) throw Error::notFound("no such settlement");
-        auto rx = store::PrescriptionRepo::find(tx, s.cipher, payment->prescriptionId, true);
-        if (payment->status == "reversed") return viewResponse(tx, *rx);
-        const bool handedOut = rx->status == "dispensed" || rx->status == "in_delivery" ||
-                               rx->status == "delivered" || rx->status == "delivery_failed";
-        if (handedOut && caller.role != Role::Insurer)
-            throw Error::conflict("invalid_state", "the drugs have left the store; only the insurer may reverse now");
-        store::PaymentRepo::setStatus(tx, settlementId, "reversed");
-        const long long now = s.clock.nowMs();
-        store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
-        audit::AuditEvent e = audit::eventBy(caller, rx->id, "reverse_payment", now);
-        e.detail = "settlementId=" + settlementId;
-        store::AuditRepo::append(tx, e);
-        return viewResponse(tx, *rx);
-    });
+    std::string prescriptionId;
+    try {
+        return ctx.write([&](store::Tx& tx) {
+            auto payment = store::PaymentRepo::find(tx, settlementId);
+            const bool mine =
+                payment && (caller.role == Role::Insurer
+                                ? payment->region == caller.org
+                                : payment->postedRole == "pharmacy" && payment->postedOrg == caller.org);
+            if (!mine) throw Error::notFound("no such settlement");
+            auto rx = store::PrescriptionRepo::find(tx, s.cipher, payment->prescriptionId, true);
+            if (!caller.store.empty() && rx->store != caller.store)
+                throw Error::notFound("no such settlement");
+            prescriptionId = rx->id;
+            if (payment->status == "reversed") return viewResponse(tx, *rx);
+            const bool handedOut = rx->status == "dispensed" || rx->status == "in_delivery" ||
+                                   rx->status == "delivered" || rx->status == "delivery_failed";
+            if (handedOut && caller.role != Role::Insurer)
+                throw Error::conflict("invalid_state",
+                                      "the drugs have left the store; only the insurer may reverse now");
+            store::PaymentRepo::setStatus(tx, settlementId, "reversed");
+            const long long now = s.clock.nowMs();
+            store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
+            audit::AuditEvent e = audit::eventBy(caller, rx->id, "reverse_payment", now);
+            e.detail = "settlementId=" + settlementId;
+            store::AuditRepo::append(tx, e);
+            return viewResponse(tx, *rx);
+        });
+    } catch (const Error& refusal) {
+        if (!prescriptionId.empty() && refusal.status() != 404)
+            auditRefusal(s, caller, prescriptionId, "reverse_payment", refusal);
+        throw;
+    }
 }
 
 }  // namespace

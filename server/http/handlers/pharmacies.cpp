@@ -5,6 +5,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
 #include "server/store/PharmacyRepo.h"
 
 namespace rxflow::http {
@@ -70,6 +71,7 @@ Response createPharmacy(RequestContext& ctx) {
     return ctx.write([&](store::Tx& tx) {
         if (!store::PharmacyRepo::insert(tx, ctx.services.cipher, p, ctx.services.clock.nowMs()))
             throw Error::conflict("already_exists", "store " + p.id + " is registered already");
+        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "pharmacy.create", "id=" + p.id + " chain=" + p.chain, ctx.services.clock.nowMs()));
         return Response::json(201, view(p));
     });
 }

@@ -127,7 +127,7 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
     const std::string id = ctx.param("id");
     return ctx.write([&](store::Tx& tx) {
         auto p = store::PrescriptionRepo::find(tx, ctx.services.cipher, id);
-        if (!p || !mayWork(caller, *p, storeChainOf(tx, ctx.services, *p))) throw Error::notFound("no such prescription");
+        if (!p || !mayReadWhole(caller, *p, storeChainOf(tx, ctx.services, *p))) throw Error::notFound("no such prescription");
         const long long now = ctx.services.clock.nowMs();
         jobs::expireIfDue(tx, ctx.services, *p, now);  // expiry is seen on any read
         store::AuditRepo::append(tx, audit::eventBy(caller, id, action, now));
@@ -142,7 +142,7 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
 std::optional<Response> partialView(RequestContext& ctx, const Principal& caller) {
     if (caller.role != Role::Courier && caller.role != Role::Insurer) return std::nullopt;
     return ctx.write([&](store::Tx& tx) {
-        auto p = store::PrescriptionRepo::find(tx, ctx.services.cipher, ctx.param("id"));
+        auto p = store::PrescriptionRepo::find(tx, ctx.services.cipher, ctx.param("id"), true);
         if (!p) throw Error::notFound("no such prescription");
         Poco::JSON::Object::Ptr view;
         if (caller.role == Role::Courier) {
@@ -160,7 +160,9 @@ std::optional<Response> partialView(RequestContext& ctx, const Principal& caller
                                                                  {"paidAt", pay->paidAtText}, {"status", pay->status}}))
                                    : Poco::Dynamic::Var());
         }
-        store::AuditRepo::append(tx, audit::eventBy(caller, p->id, "read_part", ctx.services.clock.nowMs()));
+        const long long now = ctx.services.clock.nowMs();
+        if (jobs::expireIfDue(tx, ctx.services, *p, now)) view->set("status", p->status);  // expiry is seen on any read
+        store::AuditRepo::append(tx, audit::eventBy(caller, p->id, "read_part", now));
         return Response::json(200, view);
     });
 }

@@ -4,6 +4,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
 #include "server/store/ClinicRepo.h"
 #include "server/store/CourierRepo.h"
 #include "server/store/PharmacyRepo.h"
@@ -59,6 +60,7 @@ Response createPrincipal(RequestContext& ctx) {
         p.id = newId("pr", now);
         const std::string token = newToken();
         store::PrincipalRepo::insert(tx, p, tokenHash(token), now);
+        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "principal.create", "id=" + p.id + " role=" + roleName(p.role) + " org=" + p.org, now));
         auto o = object();
         o->set("id", p.id);
         o->set("token", token);

@@ -4,6 +4,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
 #include "server/store/PharmacyRepo.h"
 
 namespace rxflow::http {
@@ -55,6 +56,7 @@ Response replaceStock(RequestContext& ctx) {
     return ctx.write([&](store::Tx& tx) {
         requireStoreAccess(ctx, tx, storeId);
         store::PharmacyRepo::replaceStock(tx, storeId, items);
+        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "stock.replace", "store=" + storeId + " items=" + std::to_string(items.size()), ctx.services.clock.nowMs()));
         return view(storeId, store::PharmacyRepo::stock(tx, storeId));
     });
 }

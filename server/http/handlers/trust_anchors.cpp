@@ -5,6 +5,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/AuditRepo.h"
 #include "server/store/TrustAnchorRepo.h"
 
 namespace rxflow::http {
@@ -25,6 +26,7 @@ Response createTrustAnchor(RequestContext& ctx) {
     return ctx.write([&](store::Tx& tx) {
         if (!store::TrustAnchorRepo::insert(tx, anchor, now))
             throw Error::conflict("already_exists", "this certificate is a trust anchor already");
+        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "trust_anchor.create", "fingerprint=" + anchor.fingerprint, now));
         return Response::json(201, view(anchor));
     });
 }

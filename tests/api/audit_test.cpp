@@ -1,0 +1,159 @@
+// API.md §7: the audit trail, its listings, and verification that notices stored events being
+// changed, deleted, inserted or swapped behind the server's back.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "tests/support/Prescriptions.h"
+
+using namespace rxtest;
+
+namespace {
+
+// An issued, routed and accepted prescription: its chain has issue, route, accept (and reads).
+std::string busyPrescription(const TestServer& s, const Prescriber& doctor) {
+    s.addStore("S1", "CH1");
+    REQUIRE(s.put("/v1/pharmacies/S1/stock", s.admin, "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":5}]}").status == 200);
+    Reply issued = doctor.issue(RxSpec{}, "{\"mode\":\"pickup\",\"pharmacy\":\"S1\"}");
+    REQUIRE(issued.str("status") == "routed");
+    REQUIRE(s.post("/v1/prescriptions/" + issued.str("id") + "/accept", s.token("pharmacy", "CH1"), "").status == 200);
+    return issued.str("id");
+}
+
+long long seqAt(soci::session& db, const std::string& chain, int position) {
+    long long seq = 0;
+    db << "SELECT seq FROM audit_events WHERE chain = :c AND chain_seq = :p", soci::use(chain), soci::use(position),
+        soci::into(seq);
+    return seq;
+}
+
+// POST /v1/audit/verify and `rxflow audit verify --db` must both fail, naming `expectedSeq`.
+void expectBroken(const TestServer& s, long long expectedSeq) {
+    Reply r = s.post("/v1/audit/verify", s.admin, "");
+    REQUIRE(r.status == 200);
+    auto v = r.json();
+    CHECK_FALSE(v->getValue<bool>("ok"));
+    CHECK_MESSAGE(v->getValue<long long>("firstBadSeq") == expectedSeq, r.body);
+    const std::string out = s.dataDir() + "/verify.txt";
+    const std::string cmd = std::string(RXFLOW_BIN) + " audit verify --db \"" + s.db().url() + "\" > " + out + " 2>&1";
+    const int status = std::system(cmd.c_str());
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    std::ifstream in(out);
+    std::stringstream text;
+    text << in.rdbuf();
+    CHECK_MESSAGE(text.str().find("event " + std::to_string(expectedSeq)) != std::string::npos, text.str());
+}
+
+}  // namespace
+
+TEST_CASE("a prescription's audit lists its changes and a read by each role that may read it") {
+    TestServer s;
+    Prescriber doctor(s);
+    const std::string id = busyPrescription(s, doctor);
+    const std::string chain = s.token("pharmacy", "CH1");
+    for (const std::string& reader : {doctor.clinicToken, chain, s.admin})
+        REQUIRE(s.get("/v1/prescriptions/" + id, reader).status == 200);
+    Reply r = s.get("/v1/prescriptions/" + id + "/audit", doctor.clinicToken);
+    REQUIRE(r.status == 200);
+    auto events = r.json()->getArray("events");
+    std::vector<std::string> actions, readers;
+    for (std::size_t i = 0; i < events->size(); ++i) {
+        auto e = events->getObject(static_cast<unsigned>(i));
+        actions.push_back(e->getValue<std::string>("action"));
+        if (e->getValue<std::string>("action") == "read")
+            readers.push_back(e->getObject("actor")->getValue<std::string>("role"));
+        CHECK(e->getValue<std::string>("prevHash") ==
+              (i == 0 ? std::string(64, '0') : events->getObject(static_cast<unsigned>(i - 1))->getValue<std::string>("hash")));
+    }
+    CHECK(std::vector<std::string>(actions.begin(), actions.begin() + 3) == std::vector<std::string>{"issue", "route", "accept"});
+    CHECK(readers == std::vector<std::string>{"clinic", "pharmacy", "admin"});
+    CHECK(r.body.find("朱明勇") == std::string::npos);
+    CHECK_PROBLEM(s.get("/v1/prescriptions/" + id + "/audit", s.token("clinic", "C002")), 404, "not_found");
+}
+
+TEST_CASE("admin pages through every event in writing order, and registry changes have their own chain") {
+    TestServer s;
+    Prescriber doctor(s);
+    busyPrescription(s, doctor);
+    std::set<long long> seen;
+    long long last = 0;
+    std::string cursor;
+    bool registry = false;
+    for (int pages = 0; pages < 100; ++pages) {
+        Reply r = s.get("/v1/audit?limit=4" + (cursor.empty() ? "" : "&cursor=" + cursor), s.admin);
+        REQUIRE(r.status == 200);
+        auto events = r.json()->getArray("events");
+        for (std::size_t i = 0; i < events->size(); ++i) {
+            auto e = events->getObject(static_cast<unsigned>(i));
+            const long long seq = e->getValue<long long>("seq");
+            CHECK(seq > last);
+            last = seq;
+            CHECK(seen.insert(seq).second);
+            registry = registry || e->getValue<std::string>("chain") == "registry";
+        }
+        auto next = r.json()->get("nextCursor");
+        if (next.isEmpty()) break;
+        cursor = next.toString();
+    }
+    CHECK(seen.size() > 10);
+    CHECK(registry);
+    CHECK_PROBLEM(s.get("/v1/audit", doctor.clinicToken), 403, "forbidden");
+    Reply ok = s.post("/v1/audit/verify", s.admin, "");
+    CHECK(ok.json()->getValue<bool>("ok"));
+    CHECK(ok.json()->getValue<long long>("events") == static_cast<long long>(seen.size()));
+}
+
+TEST_CASE("verification notices a changed field") {
+    TestServer s;
+    Prescriber doctor(s);
+    const std::string id = busyPrescription(s, doctor);
+    auto db = s.db().connect();
+    const long long seq = seqAt(*db, id, 2);
+    *db << "UPDATE audit_events SET detail = 'store=S9' WHERE seq = :s", soci::use(seq);
+    expectBroken(s, seq);
+}
+
+TEST_CASE("verification notices a deleted event") {
+    TestServer s;
+    Prescriber doctor(s);
+    const std::string id = busyPrescription(s, doctor);
+    auto db = s.db().connect();
+    const long long deleted = seqAt(*db, id, 2), next = seqAt(*db, id, 3);
+    *db << "DELETE FROM audit_events WHERE seq = :s", soci::use(deleted);
+    expectBroken(s, next);
+}
+
+TEST_CASE("verification notices an inserted, forged event") {
+    TestServer s;
+    Prescriber doctor(s);
+    const std::string id = busyPrescription(s, doctor);
+    auto db = s.db().connect();
+    // Make room at position 2 and put a forged "cancel" there.
+    *db << "UPDATE audit_events SET chain_seq = chain_seq + 100 WHERE chain = :c AND chain_seq >= 2", soci::use(id);
+    *db << "UPDATE audit_events SET chain_seq = chain_seq - 99 WHERE chain = :c AND chain_seq >= 100", soci::use(id);
+    const std::string forgedHash(64, 'f');
+    *db << "INSERT INTO audit_events (chain, chain_seq, at, actor_role, actor_org, actor_principal, action, prescription, "
+           "from_status, to_status, outcome, detail, prev_hash, hash) VALUES (:c, 2, 0, 'clinic', 'C001', 'x', 'cancel', "
+           ":p, 'active', 'cancelled', 'ok', '', :ph, :h)",
+        soci::use(id, "c"), soci::use(id, "p"), soci::use(forgedHash, "ph"), soci::use(forgedHash, "h");
+    long long forged = 0;
+    *db << "SELECT MAX(seq) FROM audit_events", soci::into(forged);
+    expectBroken(s, std::min(forged, seqAt(*db, id, 3)));
+}
+
+TEST_CASE("verification notices two swapped events") {
+    TestServer s;
+    Prescriber doctor(s);
+    const std::string id = busyPrescription(s, doctor);
+    auto db = s.db().connect();
+    const long long second = seqAt(*db, id, 2), third = seqAt(*db, id, 3);
+    *db << "UPDATE audit_events SET chain_seq = 99 WHERE seq = :s", soci::use(second);
+    *db << "UPDATE audit_events SET chain_seq = 2 WHERE seq = :s", soci::use(third);
+    *db << "UPDATE audit_events SET chain_seq = 3 WHERE seq = :s", soci::use(second);
+    expectBroken(s, std::min(second, third));
+}
