@@ -5,7 +5,7 @@
 
 #include "server/audit/Verifier.h"
 #include "server/domain/Prescription.h"
-#include "server/store/AuditRepo.h"
+#include "server/store/AuditVerification.h"
 #include "server/domain/TrustAnchors.h"
 #include "signing/chain.h"
 #include "signing/json.h"
@@ -91,22 +91,21 @@ std::string check(const rxsign::Json& doc, const rxsign::PublicKey& platformKey,
 }  // namespace
 
 int verifyAuditTrail(const std::string& dbUrl, std::ostream& out, std::ostream& err) {
-    std::vector<audit::AuditEvent> events;
+    audit::VerifyResult r;
     try {
         store::PoolOptions one;
         one.size = 1;
         store::Database db(store::DbUrl::parse(dbUrl), one);
-        events = db.read([](store::Tx& tx) { return store::AuditRepo::all(tx); });
+        r = db.read([](store::Tx& tx) { return store::verifyStoredAudit(tx); });
     } catch (const std::exception& e) {
         err << "rxflow audit verify: cannot read the audit trail: " << e.what() << "\n";
         return 2;
     }
-    const audit::VerifyResult r = audit::verifyChains(std::move(events));
     if (!r.ok) {
         err << "BROKEN at " << r.detail << "\n";
         return 1;
     }
-    out << "OK " << r.events << " audit events, every chain intact\n";
+    out << "OK " << r.events << " audit events and " << r.checkpoints << " signed checkpoints, every chain intact\n";
     return 0;
 }
 

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "signing/digest.h"
+#include "signing/keys.h"
+
 namespace rxflow::audit {
 
 VerifyResult verifyChains(std::vector<AuditEvent> events) {
@@ -31,6 +34,42 @@ VerifyResult verifyChains(std::vector<AuditEvent> events) {
         if (e.hash != eventHash(e)) bad(e, "its stored hash is not the hash of its fields (changed)");
     }
     return r;
+}
+
+void verifyCheckpoints(VerifyResult& r, const std::vector<Checkpoint>& checkpoints,
+                       const std::vector<AuditEvent>& events, const std::map<std::string, std::string>& publicKeyPems) {
+    std::map<std::pair<std::string, long long>, std::string> stored;
+    for (const AuditEvent& e : events) stored[{e.chain, e.chainSeq}] = e.hash;
+    r.checkpoints = static_cast<long long>(checkpoints.size());
+    std::string prev = kGenesisHash;
+    for (const Checkpoint& c : checkpoints) {
+        std::string problem;
+        const std::string bytes = signedBytes(c);
+        if (c.prevDigest != prev) problem = "does not link to the checkpoint before it";
+        else if (rxsign::sha256Hex(bytes) != c.digest) problem = "its digest is not that of its contents (changed)";
+        else {
+            auto pem = publicKeyPems.find(c.keyId);
+            bool signedOk = false;
+            try {
+                signedOk = pem != publicKeyPems.end() &&
+                           rxsign::PublicKey::fromPem(pem->second).verify(bytes, rxsign::base64Decode(c.signature));
+            } catch (const std::exception&) {
+            }
+            if (!signedOk) problem = "its signature does not verify with platform key " + c.keyId;
+        }
+        for (const Head& h : c.heads) {
+            if (!problem.empty()) break;
+            auto it = stored.find({h.chain, h.chainSeq});
+            if (it == stored.end()) problem = "chain " + h.chain + " lost its event at position " + std::to_string(h.chainSeq);
+            else if (it->second != h.hash) problem = "chain " + h.chain + " position " + std::to_string(h.chainSeq) + " was rewritten";
+        }
+        if (!problem.empty() && !r.firstBadCheckpoint) {
+            r.ok = false;
+            r.firstBadCheckpoint = c.id;
+            if (r.detail.empty()) r.detail = "checkpoint " + std::to_string(c.id) + ": " + problem;
+        }
+        prev = c.digest;
+    }
 }
 
 }  // namespace rxflow::audit

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "server/jobs/AuditCheckpoints.h"
 #include "server/jobs/Expiry.h"
 #include "server/store/IdempotencyRepo.h"
 
@@ -25,19 +26,33 @@ void Sweeper::stop() {
 void Sweeper::sweepTask(Poco::Util::TimerTask&) { sweepOnce(); }
 
 void Sweeper::sweepOnce() {
-    try {
+    // Each task on its own: one that fails is logged and retried next time, the others still run.
+    runTask("idempotency keys", [this] {
         // API.md §1 keeps Idempotency-Keys at least 24 h; they are forgotten after keep_hours.
         const long long before =
             services_.clock.nowMs() - static_cast<long long>(services_.settings.idempotencyKeepHours) * 3600 * 1000;
         const long long purged =
             services_.db.write([&](store::Tx& tx) { return store::IdempotencyRepo::purge(tx, before); });
         if (purged > 0) log_.information("sweep: forgot %s idempotency key(s)", std::to_string(purged));
+    });
+    runTask("expiry", [this] {
         if (const int expired = sweepExpired(services_))
             log_.information("sweep: %s prescription(s) expired", std::to_string(expired));
+    });
+    runTask("accept time-outs", [this] {
         if (const int withdrawn = sweepAcceptTimeouts(services_))
             log_.information("sweep: %s prescription(s) not accepted in time, re-routed", std::to_string(withdrawn));
+    });
+    runTask("audit checkpoint", [this] {
+        if (writeAuditCheckpoint(services_)) log_.debug("sweep: audit checkpoint written");
+    });
+}
+
+void Sweeper::runTask(const char* name, const std::function<void()>& task) {
+    try {
+        task();
     } catch (const std::exception& e) {
-        log_.warning("sweep failed, will retry: %s", std::string(e.what()));
+        log_.warning("sweep (%s) failed, will retry: %s", std::string(name), std::string(e.what()));
     }
 }
 

@@ -5,6 +5,8 @@
 #include <Poco/Logger.h>
 #include <Poco/Util/Timer.h>
 
+#include <functional>
+
 #include "server/app/Services.h"
 
 namespace rxflow::jobs {
@@ -20,6 +22,7 @@ public:
 
 private:
     void sweepTask(Poco::Util::TimerTask&);
+    void runTask(const char* name, const std::function<void()>& task);
 
     Services& services_;
     Poco::Logger& log_;

@@ -3,10 +3,14 @@
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
+
+#include "server/audit/AuditEvent.h"
 
 #include "tests/support/Prescriptions.h"
 
@@ -156,4 +160,87 @@ TEST_CASE("verification notices two swapped events") {
     *db << "UPDATE audit_events SET chain_seq = 2 WHERE seq = :s", soci::use(third);
     *db << "UPDATE audit_events SET chain_seq = 3 WHERE seq = :s", soci::use(second);
     expectBroken(s, std::min(second, third));
+}
+
+namespace {
+
+// A server whose sweep writes a checkpoint every second; waits until one covers `id`'s chain.
+void awaitCheckpoint(const TestServer& s) {
+    for (int i = 0; i < 80; ++i) {
+        auto v = s.post("/v1/audit/verify", s.admin, "").json();
+        if (v->getValue<long long>("checkpoints") >= 1) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL("no checkpoint was written");
+}
+
+void expectCheckpointBroken(const TestServer& s) {
+    auto v = s.post("/v1/audit/verify", s.admin, "").json();
+    CHECK_FALSE(v->getValue<bool>("ok"));
+    CHECK(v->has("firstBadCheckpoint"));
+    const std::string cmd = std::string(RXFLOW_BIN) + " audit verify --db \"" + s.db().url() + "\" > /dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    CHECK(WEXITSTATUS(status) == 1);
+}
+
+const ServerOptions kFastSweep{{{"RXFLOW_SWEEP_INTERVAL", "1"}}, {}, nullptr};
+
+}  // namespace
+
+TEST_CASE("signed checkpoints: an intact trail verifies, events and checkpoints counted") {
+    TestServer s(kFastSweep);
+    Prescriber doctor(s);
+    busyPrescription(s, doctor);
+    awaitCheckpoint(s);
+    Reply verified = s.post("/v1/audit/verify", s.admin, "");
+    auto v = verified.json();
+    CHECK_MESSAGE(v->getValue<bool>("ok"), verified.body);
+    const std::string cmd = std::string(RXFLOW_BIN) + " audit verify --db \"" + s.db().url() + "\" > /dev/null 2>&1";
+    CHECK(WEXITSTATUS(std::system(cmd.c_str())) == 0);
+}
+
+TEST_CASE("a checkpoint notices a whole chain dropped, which the links alone cannot") {
+    TestServer s(kFastSweep);
+    Prescriber doctor(s);
+    const std::string id = busyPrescription(s, doctor);
+    awaitCheckpoint(s);
+    auto db = s.db().connect();
+    *db << "DELETE FROM audit_events WHERE chain = :c", soci::use(id);
+    expectCheckpointBroken(s);
+}
+
+TEST_CASE("a checkpoint notices a tail rewritten with freshly computed hashes") {
+    TestServer s(kFastSweep);
+    Prescriber doctor(s);
+    const std::string id = busyPrescription(s, doctor);
+    awaitCheckpoint(s);
+    auto db = s.db().connect();
+    // Rewrite the chain's last event as someone who knows the hash rule would.
+    rxflow::audit::AuditEvent last;
+    int position = 0;
+    *db << "SELECT MAX(chain_seq) FROM audit_events WHERE chain = :c", soci::use(id), soci::into(position);
+    std::string detail, prev;
+    *db << "SELECT at, actor_role, actor_org, actor_principal, action, from_status, to_status, outcome, detail, prev_hash "
+           "FROM audit_events WHERE chain = :c AND chain_seq = :p",
+        soci::use(id, "c"), soci::use(position, "p"), soci::into(last.at), soci::into(last.actorRole),
+        soci::into(last.actorOrg), soci::into(last.actorPrincipal), soci::into(last.action), soci::into(last.fromStatus),
+        soci::into(last.toStatus), soci::into(last.outcome), soci::into(detail), soci::into(prev);
+    last.chain = last.prescription = id;
+    last.chainSeq = position;
+    last.detail = "store=S9";
+    last.prevHash = prev;
+    const std::string forged = rxflow::audit::eventHash(last);
+    *db << "UPDATE audit_events SET detail = :d, hash = :h WHERE chain = :c AND chain_seq = :p", soci::use(last.detail, "d"),
+        soci::use(forged, "h"), soci::use(id, "c"), soci::use(position, "p");
+    expectCheckpointBroken(s);
+}
+
+TEST_CASE("verification notices a changed checkpoint") {
+    TestServer s(kFastSweep);
+    Prescriber doctor(s);
+    busyPrescription(s, doctor);
+    awaitCheckpoint(s);
+    auto db = s.db().connect();
+    *db << "UPDATE audit_checkpoints SET at = at + 1";
+    expectCheckpointBroken(s);
 }

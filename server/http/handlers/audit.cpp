@@ -10,6 +10,7 @@
 #include "server/http/PrescriptionChange.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
+#include "server/store/AuditVerification.h"
 
 namespace rxflow::http {
 namespace {
@@ -84,12 +85,11 @@ Response allAudit(RequestContext& ctx) {
 Response verify(RequestContext& ctx) {
     ctx.require({Role::Admin});
     ctx.json();  // takes no fields, but a body that is sent must be JSON
-    const audit::VerifyResult r = audit::verifyChains(ctx.read([](store::Tx& tx) { return store::AuditRepo::all(tx); }));
-    auto o = object({{"ok", r.ok}, {"events", r.events}, {"checkpoints", 0}});
-    if (r.firstBadSeq) {
-        o->set("firstBadSeq", *r.firstBadSeq);
-        o->set("detail", r.detail);
-    }
+    const audit::VerifyResult r = ctx.read([](store::Tx& tx) { return store::verifyStoredAudit(tx); });
+    auto o = object({{"ok", r.ok}, {"events", r.events}, {"checkpoints", r.checkpoints}});
+    if (r.firstBadSeq) o->set("firstBadSeq", *r.firstBadSeq);
+    if (r.firstBadCheckpoint) o->set("firstBadCheckpoint", *r.firstBadCheckpoint);
+    if (!r.ok) o->set("detail", r.detail);
     return Response::json(200, o);
 }
 

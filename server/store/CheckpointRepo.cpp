@@ -1,0 +1,71 @@
+#include "server/store/CheckpointRepo.h"
+
+namespace rxflow::store {
+namespace {
+
+std::vector<audit::Checkpoint> read(soci::rowset<soci::row>& rows) {
+    std::vector<audit::Checkpoint> out;
+    for (const soci::row& r : rows) {
+        audit::Checkpoint c;
+        c.id = integerAt(r, 0);
+        c.at = integerAt(r, 1);
+        c.prevDigest = r.get<std::string>(2);
+        try {
+            c.heads = audit::parseHeads(r.get<std::string>(3));
+        } catch (const std::exception&) {
+            c.heads.clear();  // unreadable heads: the digest check will fail on it
+            c.digest = "unreadable";
+        }
+        if (c.digest.empty()) c.digest = r.get<std::string>(4);
+        c.keyId = r.get<std::string>(5);
+        c.signature = r.get<std::string>(6);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+const char* kColumns = "SELECT id, at, prev_digest, heads, digest, key_id, signature FROM audit_checkpoints";
+
+}  // namespace
+
+std::optional<audit::Checkpoint> CheckpointRepo::latest(Tx& tx) {
+    soci::rowset<soci::row> rows = (tx.sql.prepare << kColumns << " ORDER BY id DESC LIMIT 1");
+    auto list = read(rows);
+    if (list.empty()) return std::nullopt;
+    return list.front();
+}
+
+std::vector<audit::Checkpoint> CheckpointRepo::all(Tx& tx) {
+    soci::rowset<soci::row> rows = (tx.sql.prepare << kColumns << " ORDER BY id");
+    return read(rows);
+}
+
+void CheckpointRepo::insert(Tx& tx, const audit::Checkpoint& c) {
+    const std::string heads = audit::headsJson(c.heads);
+    if (!insertUnlessExists([&] {
+            tx.sql << "INSERT INTO audit_checkpoints (at, prev_digest, heads, digest, key_id, signature) "
+                      "VALUES (:a, :p, :h, :d, :k, :s)",
+                soci::use(c.at), soci::use(c.prevDigest), soci::use(heads), soci::use(c.digest), soci::use(c.keyId),
+                soci::use(c.signature);
+        }))
+        throw RetryTransaction{};
+}
+
+std::vector<audit::Head> CheckpointRepo::headsChangedSince(Tx& tx, long long sinceMs) {
+    std::vector<audit::Head> heads;
+    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT chain, MAX(chain_seq) FROM audit_events WHERE at >= :s "
+                                                      "GROUP BY chain ORDER BY chain",
+                                    soci::use(sinceMs));
+    for (const soci::row& r : rows) heads.push_back({r.get<std::string>(0), integerAt(r, 1), ""});
+    for (audit::Head& h : heads) h.hash = hashAt(tx, h.chain, h.chainSeq);
+    return heads;
+}
+
+std::string CheckpointRepo::hashAt(Tx& tx, const std::string& chain, long long chainSeq) {
+    std::string hash;
+    tx.sql << "SELECT hash FROM audit_events WHERE chain = :c AND chain_seq = :s", soci::use(chain),
+        soci::use(chainSeq), soci::into(hash);
+    return tx.sql.got_data() ? hash : "";
+}
+
+}  // namespace rxflow::store

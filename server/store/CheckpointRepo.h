@@ -1,0 +1,21 @@
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "server/audit/Checkpoint.h"
+#include "server/store/Database.h"
+
+namespace rxflow::store {
+
+struct CheckpointRepo {
+    static std::optional<audit::Checkpoint> latest(Tx& tx);
+    static std::vector<audit::Checkpoint> all(Tx& tx);
+    // Throws RetryTransaction when another process linked a checkpoint to the same previous one.
+    static void insert(Tx& tx, const audit::Checkpoint& c);
+    // The head of every chain with an event at or after `sinceMs`.
+    static std::vector<audit::Head> headsChangedSince(Tx& tx, long long sinceMs);
+    // The stored hash of one event, or "" when there is none at that place.
+    static std::string hashAt(Tx& tx, const std::string& chain, long long chainSeq);
+};
+
+}  // namespace rxflow::store
