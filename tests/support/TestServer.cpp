@@ -10,6 +10,7 @@
 #include <Poco/String.h>
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +56,7 @@ TestServer::TestServer(ServerOptions options) : admin("adm_" + randomHex(16)), d
     pid_ = fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test process that dies takes its server with it
         int fd = open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         dup2(fd, 1);
         dup2(fd, 2);
