@@ -2,6 +2,9 @@
 # Benchmarks, kept out of the test suite: figures are printed, never asserted.
 #   ./scripts/bench.sh signing   ES256 and SM2 verifications and countersignatures per second
 #                                through rxsign, next to `openssl speed` measured in the same run
+#   ./scripts/bench.sh audit     state-change throughput (accept, review, payment, dispense) with
+#                                the audit trail's hash links, and with the same code built
+#                                without them, alternating runs; prints the cost of the links
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-signing}"
@@ -12,8 +15,19 @@ case "$what" in
     cmake --build build-release -j2 --target bench_signing >/dev/null
     ./build-release/bench_signing
     ;;
+  audit)
+    cmake -S . -B build-release-nolinks -DCMAKE_BUILD_TYPE=Release -DRXFLOW_BENCH_AUDIT_WITHOUT_LINKS=ON >/dev/null
+    cmake --build build-release -j2 --target rxflow bench_lifecycle >/dev/null
+    cmake --build build-release-nolinks -j2 --target rxflow bench_lifecycle >/dev/null
+    for round in 1 2 3; do
+      for variant in release release-nolinks; do
+        printf '%-16s round %s: ' "$variant" "$round"
+        ./build-$variant/tests/bench_lifecycle --no-version=true --no-intro=true --minimal=true | grep lifecycle
+      done
+    done
+    ;;
   *)
-    echo "usage: $0 signing" >&2
+    echo "usage: $0 signing|audit" >&2
     exit 2
     ;;
 esac

@@ -22,6 +22,7 @@ const EnvBinding kEnvBindings[] = {
     {"RXFLOW_DB_BUSY_TIMEOUT_MS", "rxflow.db.busy_timeout_ms"},
     {"RXFLOW_MAX_THREADS", "rxflow.http.max_threads"},
     {"RXFLOW_PLATFORM_ALG", "rxflow.platform.alg"},
+    {"RXFLOW_LOG_LEVEL", "rxflow.log_level"},
 };
 const std::size_t kEnvBindingCount = sizeof(kEnvBindings) / sizeof(kEnvBindings[0]);
 

@@ -1,5 +1,7 @@
 #include "server/store/AuditRepo.h"
 
+#include <atomic>
+
 namespace rxflow::store {
 namespace {
 
@@ -13,6 +15,26 @@ std::string optional(const soci::row& r, std::size_t i) {
 
 }  // namespace
 
+#ifdef RXFLOW_BENCH_AUDIT_WITHOUT_LINKS
+// Benchmark-only build variant (scripts/bench.sh audit): the same events are written, but with
+// no head lookup and no hashing, to measure what the links cost. Never a shipped build.
+audit::AuditEvent AuditRepo::append(Tx& tx, audit::AuditEvent e) {
+    static std::atomic<long long> position{0};
+    e.chainSeq = ++position;
+    e.prevHash = e.hash = audit::kGenesisHash;
+    soci::indicator rxInd = e.prescription.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator fromInd = e.fromStatus.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator toInd = e.toStatus.empty() ? soci::i_null : soci::i_ok;
+    tx.sql << "INSERT INTO audit_events (chain, chain_seq, at, actor_role, actor_org, actor_principal, action, "
+              "prescription, from_status, to_status, outcome, detail, prev_hash, hash) VALUES (:c, :cs, :at, "
+              ":ar, :ao, :ap, :ac, :rx, :fs, :ts, :oc, :de, :ph, :h)",
+        soci::use(e.chain), soci::use(e.chainSeq), soci::use(e.at), soci::use(e.actorRole), soci::use(e.actorOrg),
+        soci::use(e.actorPrincipal), soci::use(e.action), soci::use(e.prescription, rxInd),
+        soci::use(e.fromStatus, fromInd), soci::use(e.toStatus, toInd), soci::use(e.outcome), soci::use(e.detail),
+        soci::use(e.prevHash), soci::use(e.hash);
+    return e;
+}
+#else
 audit::AuditEvent AuditRepo::append(Tx& tx, audit::AuditEvent e) {
     long long headSeq = 0;
     std::string headHash;
@@ -38,6 +60,7 @@ audit::AuditEvent AuditRepo::append(Tx& tx, audit::AuditEvent e) {
     if (!inserted) throw RetryTransaction{};
     return e;
 }
+#endif
 
 std::vector<audit::AuditEvent> AuditRepo::chain(Tx& tx, const std::string& chain) {
     soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT " << kColumns
