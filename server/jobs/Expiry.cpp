@@ -1,8 +1,6 @@
 #include "server/jobs/Expiry.h"
 
 #include "server/domain/Lifecycle.h"
-#include "server/http/PrescriptionView.h"
-#include "server/http/Response.h"
 #include "server/routing/Routing.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/RoutingRepo.h"
@@ -49,13 +47,8 @@ bool timeOutIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, lon
     if (rx.status != "routed" || rx.updatedAt + s.settings.acceptTimeoutSeconds * 1000LL > now) return false;
     const std::string store = rx.store;
     rx.status = transition("routed", Action::AcceptTimeout, Role::Admin);
-    store::RoutingRepo::exclude(tx, rx.id, store, "accept_timeout");
     store::AuditRepo::append(tx, step(rx, Action::AcceptTimeout, "routed", "active", now, "store=" + store));
-    rx.store.clear();
-    auto fulfillment = rx.fulfillment.empty() ? http::object({{"mode", "pickup"}})
-                                              : http::parseStored(rx.fulfillment).extract<Poco::JSON::Object::Ptr>();
-    fulfillment->remove("pharmacy");
-    const routing::RouteDecision next = routing::routePrescription(tx, s.cipher, rx, fulfillment);
+    const routing::RouteDecision next = routing::rerouteElsewhere(tx, s.cipher, rx, store, "accept_timeout");
     if (!next.store.empty()) {
         rx.status = "routed";
         store::AuditRepo::append(tx, step(rx, Action::Route, "active", "routed", now, "store=" + next.store));

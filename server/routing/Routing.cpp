@@ -1,5 +1,6 @@
 #include "server/routing/Routing.h"
 
+#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
 #include <sstream>
@@ -33,6 +34,19 @@ RouteDecision routePrescription(store::Tx& tx, const store::DataCipher& cipher, 
     Poco::JSON::Stringifier::condense(fulfillment, json);
     rx.fulfillment = json.str();
     return decision;
+}
+
+RouteDecision rerouteElsewhere(store::Tx& tx, const store::DataCipher& cipher, store::PrescriptionRecord& rx,
+                               const std::string& store, const std::string& reason) {
+    store::RoutingRepo::exclude(tx, rx.id, store, reason);
+    rx.store.clear();
+    Poco::JSON::Object::Ptr fulfillment = new Poco::JSON::Object;
+    if (rx.fulfillment.empty())
+        fulfillment->set("mode", "pickup");
+    else
+        fulfillment = Poco::JSON::Parser().parse(rx.fulfillment).extract<Poco::JSON::Object::Ptr>();
+    fulfillment->remove("pharmacy");
+    return routePrescription(tx, cipher, rx, fulfillment);
 }
 
 }  // namespace rxflow::routing

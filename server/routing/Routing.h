@@ -14,4 +14,10 @@ namespace rxflow::routing {
 RouteDecision routePrescription(store::Tx& tx, const store::DataCipher& cipher, store::PrescriptionRecord& rx,
                                 const Poco::JSON::Object::Ptr& fulfillment);
 
+// After `store` refused the prescription or let it time out: excludes that store for good and
+// routes the prescription on with its stored fulfilment, minus the store the patient had named
+// (that choice is what just failed). rx.store is cleared; set again when another store is found.
+RouteDecision rerouteElsewhere(store::Tx& tx, const store::DataCipher& cipher, store::PrescriptionRecord& rx,
+                               const std::string& store, const std::string& reason);
+
 }  // namespace rxflow::routing

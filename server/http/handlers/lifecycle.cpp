@@ -2,7 +2,6 @@
 #include "server/http/BodyReader.h"
 #include "server/http/PrescriptionChange.h"
 #include "server/http/PrescriptionInput.h"
-#include "server/http/PrescriptionView.h"
 #include "server/http/handlers/Routes.h"
 #include "server/routing/Routing.h"
 #include "server/store/RoutingRepo.h"
@@ -59,12 +58,7 @@ Response review(RequestContext& ctx) {
         store::RoutingRepo::release(tx, store, rx.items);
         ChangeResult result{"store=" + store + " reason=" + reasonCode};
         if (action == Action::RejectClinical) return result;
-        store::RoutingRepo::exclude(tx, rx.id, store, reasonCode);
-        rx.store.clear();
-        auto fulfillment = rx.fulfillment.empty() ? object({{"mode", "pickup"}})
-                                                  : parseStored(rx.fulfillment).extract<Poco::JSON::Object::Ptr>();
-        fulfillment->remove("pharmacy");  // the patient's choice of store is what was just refused
-        const routing::RouteDecision next = routing::routePrescription(tx, ctx.services.cipher, rx, fulfillment);
+        const routing::RouteDecision next = routing::rerouteElsewhere(tx, ctx.services.cipher, rx, store, reasonCode);
         if (next.store.empty()) return result;  // stays active; the clinic may route it again
         rx.status = "routed";
         return ChangeResult{result.detail, "active", "route", "store=" + next.store};
