@@ -3,6 +3,7 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
@@ -54,6 +55,7 @@ Server::Server(const Settings& settings, Poco::Logger& log)
       platform_(PlatformSigner::loadOrCreate(settings.dataDir, *rxsign::parseAlg(settings.platformAlg))),
       prescriberVerifier_(std::make_unique<PrescriberVerifier>(*db_)),
       threads_(2, std::max(2, settings.maxThreads), 60) {
+    Poco::Net::initializeSSL();  // for https adapter URLs (jobs/OutboxDispatcher)
     const int applied = store::migrate(*db_);
     log_.information("database %s: %d migration(s) applied", store::DbUrl::parse(settings.dbUrl).redacted(), applied);
     log_.information("catalog: %z drugs", catalog_.size());
@@ -73,6 +75,8 @@ Server::Server(const Settings& settings, Poco::Logger& log)
 
 Server::~Server() {
     if (http_) stop();
+    dispatcher_.reset();
+    Poco::Net::uninitializeSSL();
 }
 
 void Server::loadTrustAnchorsFile() {
@@ -106,6 +110,8 @@ void Server::start() {
     http_->start();
     sweeper_ = std::make_unique<jobs::Sweeper>(*services_, log_);
     sweeper_->start();
+    dispatcher_ = std::make_unique<jobs::OutboxDispatcher>(*services_, log_);
+    dispatcher_->start();
 
     const std::string portFile = Poco::Path(settings_.dataDir, "rxflow.port").toString();
     {
@@ -130,6 +136,7 @@ void Server::stop() {
     threads_.joinAll();
     http_.reset();
     sweeper_.reset();
+    dispatcher_.reset();  // attempts in flight finish; their outcome is recorded
     log_.information("stopped");
 }
 

@@ -9,6 +9,7 @@
 #include "server/app/Services.h"
 #include "server/app/Settings.h"
 #include "server/http/Router.h"
+#include "server/jobs/OutboxDispatcher.h"
 #include "server/jobs/Sweeper.h"
 
 namespace rxflow {
@@ -42,6 +43,7 @@ private:
     Poco::ThreadPool threads_;
     std::unique_ptr<Poco::Net::HTTPServer> http_;
     std::unique_ptr<jobs::Sweeper> sweeper_;
+    std::unique_ptr<jobs::OutboxDispatcher> dispatcher_;
     int port_ = 0;
 };
 

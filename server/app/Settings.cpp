@@ -23,6 +23,13 @@ const EnvBinding kEnvBindings[] = {
     {"RXFLOW_MAX_THREADS", "rxflow.http.max_threads"},
     {"RXFLOW_PLATFORM_ALG", "rxflow.platform.alg"},
     {"RXFLOW_LOG_LEVEL", "rxflow.log_level"},
+    {"RXFLOW_OUTBOX_WORKERS", "rxflow.outbox.workers"},
+    {"RXFLOW_OUTBOX_MAX_ATTEMPTS", "rxflow.outbox.max_attempts"},
+    {"RXFLOW_OUTBOX_BACKOFF_MS", "rxflow.outbox.backoff_ms"},
+    {"RXFLOW_OUTBOX_BACKOFF_MAX_MS", "rxflow.outbox.backoff_max_ms"},
+    {"RXFLOW_OUTBOX_POLL_MS", "rxflow.outbox.poll_ms"},
+    {"RXFLOW_OUTBOX_TIMEOUT_MS", "rxflow.outbox.timeout_ms"},
+    {"RXFLOW_OUTBOX_LEASE_MS", "rxflow.outbox.lease_ms"},
 };
 const std::size_t kEnvBindingCount = sizeof(kEnvBindings) / sizeof(kEnvBindings[0]);
 
@@ -49,6 +56,14 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.pool.leaseTimeoutMs = c.getInt("rxflow.db.lease_timeout_ms", s.pool.leaseTimeoutMs);
     s.pool.busyTimeoutMs = c.getInt("rxflow.db.busy_timeout_ms", s.pool.busyTimeoutMs);
     s.pool.maxAttempts = c.getInt("rxflow.db.max_attempts", s.pool.maxAttempts);
+    s.outbox.workers = c.getInt("rxflow.outbox.workers", s.outbox.workers);
+    s.outbox.maxAttempts = c.getInt("rxflow.outbox.max_attempts", s.outbox.maxAttempts);
+    s.outbox.backoffMs = c.getInt("rxflow.outbox.backoff_ms", s.outbox.backoffMs);
+    s.outbox.backoffMaxMs = c.getInt("rxflow.outbox.backoff_max_ms", s.outbox.backoffMaxMs);
+    s.outbox.pollMs = c.getInt("rxflow.outbox.poll_ms", s.outbox.pollMs);
+    s.outbox.timeoutMs = c.getInt("rxflow.outbox.timeout_ms", s.outbox.timeoutMs);
+    s.outbox.leaseMs = c.getInt("rxflow.outbox.lease_ms", s.outbox.leaseMs);
+    s.outbox.batch = c.getInt("rxflow.outbox.batch", s.outbox.batch);
     s.validate();
     return s;
 }
@@ -65,6 +80,14 @@ void Settings::validate() const {
     require(maxThreads >= 2, "rxflow.http.max_threads must be at least 2");
     require(acceptTimeoutSeconds >= 1, "rxflow.routing.accept_timeout must be positive");
     require(sweepIntervalSeconds >= 1, "rxflow.sweep_interval must be positive");
+    require(outbox.workers >= 0 && outbox.workers <= 64, "rxflow.outbox.workers must be 0..64 (0: this process does not dispatch)");
+    require(outbox.maxAttempts >= 1, "rxflow.outbox.max_attempts must be positive");
+    require(outbox.backoffMs >= 1 && outbox.backoffMaxMs >= outbox.backoffMs,
+            "rxflow.outbox.backoff_ms must be positive and at most rxflow.outbox.backoff_max_ms");
+    require(outbox.pollMs >= 1 && outbox.timeoutMs >= 1 && outbox.batch >= 1,
+            "rxflow.outbox.poll_ms, timeout_ms and batch must be positive");
+    require(outbox.leaseMs > static_cast<long long>(outbox.timeoutMs) * outbox.batch,
+            "rxflow.outbox.lease_ms must exceed timeout_ms times batch (a claim must outlive its deliveries)");
     require(platformAlg == "ES256" || platformAlg == "SM2", "rxflow.platform.alg must be ES256 or SM2");
 }
 

@@ -54,6 +54,8 @@ struct StockItem {
 struct Courier {
     std::string id;
     std::string name;
+    std::string webhookUrl;     // told of each hand-over when set (pharmacy-adapters/)
+    std::string webhookSecret;  // signs those webhooks
 };
 
 }  // namespace rxflow

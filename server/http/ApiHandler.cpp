@@ -80,10 +80,10 @@ Response ApiHandler::dispatch(Poco::Net::HTTPServerRequest& req, State& state) {
         if (req.hasContentLength() && req.getContentLength64() > kMaxBodyBytes)
             throw Error(413, "payload_too_large", "request bodies may be at most 1 MiB");
         const std::string type = mediaType(req);
-        if (type != "application/json" && !(match.route->acceptsCsv && type == "text/csv"))
+        const std::string& also = match.route->alsoAccepts;
+        if (type != "application/json" && (also.empty() || type != also))
             throw Error(415, "unsupported_media_type",
-                        std::string("request bodies must be application/json") +
-                            (match.route->acceptsCsv ? " or text/csv" : ""));
+                        "request bodies must be application/json" + (also.empty() ? "" : " or " + also));
         body = readBody(req);
     }
     state.bodyRead = true;

@@ -1,3 +1,4 @@
+#include <Poco/URI.h>
 #include "server/http/BodyReader.h"
 
 #include <Poco/JSON/JSONException.h>
@@ -151,6 +152,15 @@ bool isRegionCode(const std::string& s) {
 bool isIdentifier(const std::string& s) {
     static const std::regex re("[A-Za-z0-9._-]{1,64}");
     return std::regex_match(s, re);
+}
+
+bool isHttpUrl(const std::string& s) {
+    try {
+        Poco::URI uri(s);
+        return (uri.getScheme() == "http" || uri.getScheme() == "https") && !uri.getHost().empty();
+    } catch (const Poco::SyntaxException&) {
+        return false;
+    }
 }
 
 bool isDecimalDegrees(const std::string& s, double limit) {

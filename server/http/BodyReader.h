@@ -54,6 +54,7 @@ Poco::JSON::Object::Ptr parseObject(const std::string& body);
 // Field checks shared by several resources.
 bool isRegionCode(const std::string& s);       // 6 digits
 bool isIdentifier(const std::string& s);       // 1-64 of [A-Za-z0-9._-]
+bool isHttpUrl(const std::string& s);          // http:// or https:// with a host
 bool isDecimalDegrees(const std::string& s, double limit);
 
 }  // namespace rxflow::http

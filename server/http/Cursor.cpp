@@ -3,6 +3,7 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/Exception.h>
+#include <Poco/NumberParser.h>
 
 #include <sstream>
 
@@ -28,6 +29,15 @@ std::string decodeCursor(const std::string& cursor) {
     } catch (const Poco::Exception&) {
     }
     throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
+}
+
+long long decodeNumberCursor(const std::string& cursor) {
+    const std::string key = decodeCursor(cursor);
+    Poco::Int64 n = 0;
+    if (key.empty()) return 0;
+    if (!Poco::NumberParser::tryParse64(key, n) || n < 0)
+        throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
+    return n;
 }
 
 }  // namespace rxflow::http

@@ -14,6 +14,11 @@ void Metrics::observe(const std::string& route, const std::string& method, int s
         if (seconds <= kBuckets[i]) ++s.buckets[i];
 }
 
+void Metrics::countOutboxAttempt(const std::string& result) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++outboxAttempts_[result];
+}
+
 std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     std::ostringstream out;
     out << "# HELP rxflow_http_requests_total HTTP requests by route, method and status.\n"
@@ -34,6 +39,13 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
         out << "rxflow_http_request_duration_seconds_bucket{" << l << ",le=\"+Inf\"} " << s.count << "\n";
         out << "rxflow_http_request_duration_seconds_sum{" << l << "} " << s.sum << "\n";
         out << "rxflow_http_request_duration_seconds_count{" << l << "} " << s.count << "\n";
+    }
+    out << "# HELP rxflow_outbox_attempts_total Outbox delivery attempts by this process, by result.\n"
+           "# TYPE rxflow_outbox_attempts_total counter\n";
+    for (const char* result : {"delivered", "failed", "dead"}) {
+        auto it = outboxAttempts_.find(result);
+        out << "rxflow_outbox_attempts_total{result=\"" << result << "\"} " << (it == outboxAttempts_.end() ? 0 : it->second)
+            << "\n";
     }
     std::set<std::string> described;
     for (const Gauge& g : gauges) {

@@ -20,6 +20,8 @@ struct Gauge {
 class Metrics {
 public:
     void observe(const std::string& route, const std::string& method, int status, double seconds);
+    // One delivery attempt of the outbox dispatcher: delivered, failed (will retry) or dead.
+    void countOutboxAttempt(const std::string& result);
     std::string render(const std::vector<Gauge>& gauges) const;
 
 private:
@@ -32,6 +34,7 @@ private:
     };
     mutable std::mutex mutex_;
     std::map<std::tuple<std::string, std::string, int>, Series> series_;
+    std::map<std::string, long long> outboxAttempts_;
 };
 
 }  // namespace rxflow::http

@@ -2,6 +2,7 @@
 
 #include "server/http/PrescriptionView.h"
 #include "server/jobs/Expiry.h"
+#include "server/jobs/Notifications.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/PaymentRepo.h"
 #include "server/store/PharmacyRepo.h"
@@ -90,6 +91,7 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
             if (precheck)
                 if (auto answer = precheck(tx, *rx)) return *answer;
             checkIfMatch(ctx.ifMatch(), rx->version);
+            const jobs::StoreBefore before{rx->store, rx->status};
             const std::string from = rx->status;
             rx->status = transition(from, action, caller.role);
             const ChangeResult result = apply(tx, *rx, from);
@@ -114,6 +116,7 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
                 next.detail = result.followUpDetail;
                 store::AuditRepo::append(tx, next);
             }
+            jobs::notifyChange(tx, s, before, *rx, now);
             return viewResponse(tx, *rx);
         });
     } catch (const Error& refusal) {

@@ -35,6 +35,11 @@ public:
     const std::string& ifMatch() const { return ifMatch_; }  // the If-Match header, or empty
     // The body as a JSON object (parsed once); 400 when it is not one.
     Poco::JSON::Object::Ptr json();
+    // The same caller, Idempotency-Key and If-Match with other path parameters and body: a
+    // request in another format (FHIR) answered by the native handler.
+    RequestContext translated(std::map<std::string, std::string> params, std::string body) const {
+        return RequestContext(services, std::move(params), query_, std::move(body), principal_, idempotency_, ifMatch_);
+    }
 
     // One write transaction around `fn`, with the Idempotency-Key record in the same transaction.
     template <class F> Response write(F&& fn) {

@@ -22,7 +22,7 @@ bool isCapture(const std::string& seg) { return seg.size() > 2 && seg.front() ==
 }  // namespace
 
 Route& Router::add(const std::string& method, const std::string& pattern, Handler handler, Access access) {
-    routes_.push_back(Route{method, pattern, std::move(handler), access, false, split(pattern)});
+    routes_.push_back(Route{method, pattern, std::move(handler), access, "", split(pattern)});
     return routes_.back();
 }
 

@@ -20,7 +20,7 @@ struct Route {
     std::string pattern;
     Handler handler;
     Access access = Access::Token;
-    bool acceptsCsv = false;  // reconciliation statements may be text/csv
+    std::string alsoAccepts;  // a body type besides application/json (text/csv statements, FHIR)
     std::vector<std::string> segments;
 };
 

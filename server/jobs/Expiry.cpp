@@ -1,6 +1,7 @@
 #include "server/jobs/Expiry.h"
 
 #include "server/domain/Lifecycle.h"
+#include "server/jobs/Notifications.h"
 #include "server/routing/Routing.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/RoutingRepo.h"
@@ -40,12 +41,14 @@ bool expireIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long
     rx.status = transition(from, Action::Expire, Role::Admin);
     store::PrescriptionRepo::update(tx, s.cipher, rx, now);
     store::AuditRepo::append(tx, step(rx, Action::Expire, from, rx.status, now));
+    notifyChange(tx, s, {rx.store, from}, rx, now);
     return true;
 }
 
 bool timeOutIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long long now) {
     if (rx.status != "routed" || rx.updatedAt + s.settings.acceptTimeoutSeconds * 1000LL > now) return false;
     const std::string store = rx.store;
+    const StoreBefore before{rx.store, rx.status};
     rx.status = transition("routed", Action::AcceptTimeout, Role::Admin);
     store::AuditRepo::append(tx, step(rx, Action::AcceptTimeout, "routed", "active", now, "store=" + store));
     const routing::RouteDecision next = routing::rerouteElsewhere(tx, s.cipher, rx, store, "accept_timeout");
@@ -54,6 +57,7 @@ bool timeOutIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, lon
         store::AuditRepo::append(tx, step(rx, Action::Route, "active", "routed", now, "store=" + next.store));
     }
     store::PrescriptionRepo::update(tx, s.cipher, rx, now);
+    notifyChange(tx, s, before, rx, now, "accept_timeout");
     return true;
 }
 

@@ -55,4 +55,11 @@ std::vector<DeliverySummary> ListRepo::deliveries(Tx& tx, const std::string& cou
     return out;
 }
 
+std::map<std::string, long long> ListRepo::countByStatus(Tx& tx) {
+    std::map<std::string, long long> out;
+    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT status, COUNT(*) FROM prescriptions GROUP BY status");
+    for (const soci::row& r : rows) out[r.get<std::string>(0)] = integerAt(r, 1);
+    return out;
+}
+
 }  // namespace rxflow::store

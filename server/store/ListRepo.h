@@ -1,6 +1,7 @@
 #pragma once
 // Lists for clinics, admins, pharmacies and couriers (API.md §5): oldest first by
 // (created_at, id), which never change, so keyset cursors stay stable while rows change.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct DeliverySummary {
 };
 
 struct ListRepo {
+    // Prescriptions by status, for /metrics.
+    static std::map<std::string, long long> countByStatus(Tx& tx);
     static std::vector<PrescriptionSummary> prescriptions(Tx& tx, const ListFilter& f);
     static std::vector<DeliverySummary> deliveries(Tx& tx, const std::string& courier, const std::string& stage,
                                                    long long afterCreatedAt, const std::string& afterId,

@@ -86,8 +86,9 @@ TEST_CASE("SIGTERM lets requests in flight finish, refuses new ones, and exits 0
 }
 
 TEST_CASE("no free database session within the lease timeout is 503 unavailable, not a hang") {
+    // No outbox workers: their polls would compete for the one session this test starves.
     TestServer s({{{"RXFLOW_DB_POOL_SIZE", "1"}, {"RXFLOW_DB_LEASE_TIMEOUT_MS", "200"},
-                   {"RXFLOW_DB_BUSY_TIMEOUT_MS", "4000"}},
+                   {"RXFLOW_DB_BUSY_TIMEOUT_MS", "4000"}, {"RXFLOW_OUTBOX_WORKERS", "0"}},
                   {},
                   nullptr});
     s.addClinic("C001");

@@ -12,6 +12,8 @@
 
 namespace rxtest {
 
+class ChildProcess;
+
 struct Reply {
     int status = 0;
     std::string body;
@@ -55,12 +57,12 @@ public:
 
     // Sends a signal and waits for the exit; returns the exit status (128+N if killed by N).
     int stop(int signal = 15);
-    bool running() const { return pid_ > 0; }
+    bool running() const;
     std::string log() const;
 
     const std::string admin;  // the bootstrap admin token
     int port() const { return port_; }
-    int pid() const { return pid_; }
+    int pid() const;
     const std::string& dataDir() const { return dir_; }
     const TestDatabase& db() const { return *db_; }
     std::shared_ptr<TestDatabase> sharedDb() const { return db_; }
@@ -68,7 +70,7 @@ public:
 private:
     std::string dir_;
     std::shared_ptr<TestDatabase> db_;
-    int pid_ = -1;
+    std::unique_ptr<ChildProcess> process_;
     int port_ = 0;
 };
 

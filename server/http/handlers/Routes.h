@@ -21,6 +21,8 @@ void addDispensingRoutes(Router& r);    // /v1/prescriptions/{id}/dispense, /han
 void addDeliveryRoutes(Router& r);      // /v1/deliveries/{deliveryId}/events
 void addAuditRoutes(Router& r);         // /v1/prescriptions/{id}/audit, /v1/audit, /v1/audit/verify
 void addListRoutes(Router& r);          // GET /v1/prescriptions, /v1/pharmacy/orders, /v1/courier/deliveries
+void addOutboxRoutes(Router& r);        // /v1/admin/outbox, /{id}, /{id}/retry
+void addFhirRoutes(Router& r);          // /v1/fhir/MedicationDispense
 
 inline void addAllRoutes(Router& r) {
     addHealthRoutes(r);
@@ -40,6 +42,8 @@ inline void addAllRoutes(Router& r) {
     addDeliveryRoutes(r);
     addListRoutes(r);
     addAuditRoutes(r);
+    addOutboxRoutes(r);
+    addFhirRoutes(r);
 }
 
 }  // namespace rxflow::http

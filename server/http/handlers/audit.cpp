@@ -1,7 +1,6 @@
 // GET /v1/prescriptions/{id}/audit (whoever may read the whole prescription), GET /v1/audit and
 // POST /v1/audit/verify (admin): the audit trail of API.md §7.
 #include <Poco/JSON/Array.h>
-#include <Poco/NumberParser.h>
 
 #include "server/audit/Verifier.h"
 #include "server/domain/Clock.h"
@@ -33,15 +32,6 @@ Poco::JSON::Object::Ptr view(const audit::AuditEvent& e) {
                    {"prevHash", e.prevHash}});
 }
 
-long long cursorNumber(const RequestContext& ctx) {
-    const std::string key = decodeCursor(ctx.query("cursor"));
-    if (key.empty()) return 0;
-    Poco::Int64 n = 0;
-    if (!Poco::NumberParser::tryParse64(key, n))
-        throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
-    return n;
-}
-
 Response listOf(const std::vector<audit::AuditEvent>& events, bool more, long long lastKey) {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const auto& e : events) list->add(view(e));
@@ -51,7 +41,7 @@ Response listOf(const std::vector<audit::AuditEvent>& events, bool more, long lo
 
 Response prescriptionAudit(RequestContext& ctx) {
     const Principal& caller = ctx.principal();
-    const long long after = cursorNumber(ctx);
+    const long long after = decodeNumberCursor(ctx.query("cursor"));
     const std::size_t limit = listLimit(ctx);
     auto events = ctx.read([&](store::Tx& tx) {
         auto rx = store::PrescriptionRepo::find(tx, ctx.services.cipher, ctx.param("id"));
@@ -74,7 +64,7 @@ Response allAudit(RequestContext& ctx) {
         if (!at) throw Error::badRequest("since must be RFC 3339", {{"/query/since", "not an RFC 3339 time", "", {}}});
         since = *at;
     }
-    const long long after = cursorNumber(ctx);
+    const long long after = decodeNumberCursor(ctx.query("cursor"));
     const std::size_t limit = listLimit(ctx);
     auto page = ctx.read([&](store::Tx& tx) { return store::AuditRepo::page(tx, after, since, limit + 1); });
     const bool more = page.size() > limit;

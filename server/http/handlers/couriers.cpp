@@ -9,17 +9,32 @@ namespace rxflow::http {
 namespace {
 
 Poco::JSON::Object::Ptr view(const Courier& c) {
-    return object({{"id", c.id}, {"name", c.name}});
+    auto v = object({{"id", c.id}, {"name", c.name}});
+    // The secret itself is never shown again.
+    if (!c.webhookUrl.empty()) v->set("webhook", object({{"url", c.webhookUrl}, {"secretSet", !c.webhookSecret.empty()}}));
+    return v;
+}
+
+// Optional `webhook` {"url","secret"}: the courier company is told of each hand-over.
+void readWebhook(BodyReader& in, Courier& c) {
+    auto w = in.child("webhook", false);
+    if (!w) return;
+    c.webhookUrl = w->str("url", 1000);
+    c.webhookSecret = w->str("secret", 200);
+    if (!c.webhookUrl.empty() && !isHttpUrl(c.webhookUrl)) in.fail("webhook/url", "must be an http or https URL");
+    if (!c.webhookSecret.empty() && c.webhookSecret.size() < 16)
+        in.fail("webhook/secret", "must be at least 16 characters");
 }
 
 Response createCourier(RequestContext& ctx) {
     ctx.require({Role::Admin});
     BodyReader in(ctx.json());
-    Courier c{in.str("id", 64), in.str("name", 200)};
+    Courier c{in.str("id", 64), in.str("name", 200), "", ""};
     if (!c.id.empty() && !isIdentifier(c.id)) in.fail("id", "must be 1-64 of A-Z a-z 0-9 . _ -");
+    readWebhook(in, c);
     in.done();
     return ctx.write([&](store::Tx& tx) {
-        if (!store::CourierRepo::insert(tx, c, ctx.services.clock.nowMs()))
+        if (!store::CourierRepo::insert(tx, ctx.services.cipher, c, ctx.services.clock.nowMs()))
             throw Error::conflict("already_exists", "courier company " + c.id + " is registered already");
         store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "courier.create", "id=" + c.id, ctx.services.clock.nowMs()));
         return Response::json(201, view(c));
@@ -28,7 +43,7 @@ Response createCourier(RequestContext& ctx) {
 
 Response getCourier(RequestContext& ctx) {
     ctx.require({Role::Admin});
-    auto c = ctx.read([&](store::Tx& tx) { return store::CourierRepo::find(tx, ctx.param("id")); });
+    auto c = ctx.read([&](store::Tx& tx) { return store::CourierRepo::find(tx, ctx.services.cipher, ctx.param("id")); });
     if (!c) throw Error::notFound("no such courier company");
     return Response::json(200, view(*c));
 }

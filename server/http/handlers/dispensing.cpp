@@ -6,6 +6,7 @@
 #include "server/http/BodyReader.h"
 #include "server/http/PrescriptionChange.h"
 #include "server/http/PrescriptionView.h"
+#include "server/http/handlers/Dispensing.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/CourierRepo.h"
 #include "server/store/PaymentRepo.h"
@@ -37,6 +38,8 @@ void requirePayment(store::Tx& tx, const store::PrescriptionRecord& rx) {
     if (!store::PaymentRepo::settledFor(tx, rx.id))
         throw Error::conflict("payment_required", "no settled payment for this prescription yet");
 }
+
+}  // namespace
 
 Response dispense(RequestContext& ctx) {
     ctx.require({Role::Pharmacy});
@@ -73,7 +76,7 @@ Response handover(RequestContext& ctx) {
     return changePrescription(ctx, Action::Handover, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string& from) {
         if (modeOf(rx) != "delivery") throw Error::conflict("invalid_state", "this prescription is for pickup; dispense it");
         requirePayment(tx, rx);
-        if (!store::CourierRepo::find(tx, courier))
+        if (!store::CourierRepo::find(tx, ctx.services.cipher, courier))
             throw Error(422, "unknown_organisation", "no courier company " + courier + " is registered",
                         {{"/courier", "not registered", "unknown_organisation", {}}});
         if (from == "approved") store::RoutingRepo::consume(tx, rx.store, rx.items);  // a retry after failure re-uses them
@@ -83,8 +86,6 @@ Response handover(RequestContext& ctx) {
         return ChangeResult{"delivery=" + deliveryId + " courier=" + courier};
     });
 }
-
-}  // namespace
 
 void addDispensingRoutes(Router& r) {
     r.add("POST", "/v1/prescriptions/{id}/dispense", dispense);

@@ -1,13 +1,13 @@
 // GET /healthz, /readyz, /metrics: no token (API.md §9).
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
+#include "server/store/ListRepo.h"
+#include "server/store/OutboxRepo.h"
 
 namespace rxflow::http {
 namespace {
 
-Response healthz(RequestContext&) {
-    return Response::json(200, object({{"status", "ok"}}));
-}
+Response healthz(RequestContext&) { return Response::json(200, object({{"status", "ok"}})); }
 
 Response readyz(RequestContext& ctx) {
     if (!ctx.services.db.ping()) throw Error::unavailable("the database does not answer");
@@ -19,11 +19,30 @@ Response metrics(RequestContext& ctx) {
     std::vector<Gauge> gauges = {
         {"rxflow_db_pool_size", "Database sessions in the pool.", "", static_cast<double>(db.poolSize())},
         {"rxflow_db_pool_in_use", "Database sessions leased right now.", "", static_cast<double>(db.inUse())},
-        {"rxflow_db_pool_lease_timeouts", "Requests refused with 503 because no session was free (since start).",
-         "", static_cast<double>(db.leaseTimeouts())},
-        {"rxflow_catalog_drugs", "Drugs in the loaded catalog.", "", static_cast<double>(ctx.services.catalog.size())},
+        {"rxflow_db_pool_lease_timeouts",
+         "Requests refused with 503 because no session was free (since start).", "",
+         static_cast<double>(db.leaseTimeouts())},
+        {"rxflow_catalog_drugs", "Drugs in the loaded catalog.", "",
+         static_cast<double>(ctx.services.catalog.size())},
     };
-    return Response::text(200, "text/plain; version=0.0.4; charset=utf-8", ctx.services.metrics.render(gauges));
+    // From the database, when it answers: the process's own figures are still worth a scrape.
+    try {
+        ctx.read([&](store::Tx& tx) {
+            for (const auto& [state, n] : store::ListRepo::countByStatus(tx))
+                gauges.push_back({"rxflow_prescriptions", "Prescriptions by state.",
+                                  "state=\"" + state + "\"", static_cast<double>(n)});
+            for (const auto& [status, n] : store::OutboxRepo::countByStatus(tx))
+                gauges.push_back({"rxflow_outbox_messages",
+                                  "Outbox messages by status (pending is the backlog).",
+                                  "status=\"" + status + "\"", static_cast<double>(n)});
+            return 0;
+        });
+    } catch (const std::exception&) {
+        gauges.push_back({"rxflow_metrics_database_unavailable",
+                          "1 when this scrape could not read the database.", "", 1});
+    }
+    return Response::text(200, "text/plain; version=0.0.4; charset=utf-8",
+                          ctx.services.metrics.render(gauges));
 }
 
 }  // namespace

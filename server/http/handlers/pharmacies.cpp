@@ -1,7 +1,5 @@
 // POST /v1/admin/pharmacies, GET /v1/admin/pharmacies/{id}: chain pharmacy stores and how
 // rxflow talks to each (its adapter).
-#include <Poco/URI.h>
-
 #include "server/http/BodyReader.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
@@ -21,15 +19,7 @@ void readAdapter(BodyReader& in, PharmacyAdapterConfig& adapter) {
         in.fail("adapter/type", "must be pull, webhook or fhir");
     const bool pushes = adapter.type == "webhook" || adapter.type == "fhir";
     if (pushes && adapter.url.empty()) in.fail("adapter/url", "is required for a " + adapter.type + " adapter");
-    if (!adapter.url.empty()) {
-        try {
-            Poco::URI uri(adapter.url);
-            if ((uri.getScheme() != "http" && uri.getScheme() != "https") || uri.getHost().empty())
-                in.fail("adapter/url", "must be an http or https URL");
-        } catch (const Poco::SyntaxException&) {
-            in.fail("adapter/url", "must be an http or https URL");
-        }
-    }
+    if (!adapter.url.empty() && !isHttpUrl(adapter.url)) in.fail("adapter/url", "must be an http or https URL");
     if (adapter.type == "webhook" && adapter.secret.size() < 16)
         in.fail("adapter/secret", "a webhook adapter needs a secret of at least 16 characters");
 }

@@ -7,6 +7,7 @@
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/jobs/Expiry.h"
+#include "server/jobs/Notifications.h"
 #include "server/routing/Routing.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/ClinicRepo.h"
@@ -103,6 +104,7 @@ Response issuePrescription(RequestContext& ctx) {
             r.toStatus = "routed";
             r.detail = "store=" + routed.store;
             store::AuditRepo::append(tx, r);
+            jobs::notifyChange(tx, s, {"", "active"}, p, now);
         }
         auto view = wholeView(p, store::AuditRepo::chain(tx, p.id));
         if (!routed.errorCode.empty())

@@ -39,7 +39,7 @@ void requireOrganisation(store::Tx& tx, const Services& s, const Principal& p) {
     };
     if (p.role == Role::Clinic && !store::ClinicRepo::find(tx, p.org))
         throw unknown("/org", "no clinic " + p.org + " is registered");
-    if (p.role == Role::Courier && !store::CourierRepo::find(tx, p.org))
+    if (p.role == Role::Courier && !store::CourierRepo::find(tx, s.cipher, p.org))
         throw unknown("/org", "no courier company " + p.org + " is registered");
     if (p.role == Role::Pharmacy && !p.store.empty()) {
         auto store = store::PharmacyRepo::find(tx, s.cipher, p.store);

@@ -1,0 +1,100 @@
+#include "server/jobs/Notifications.h"
+
+#include <Poco/JSON/Parser.h>
+
+#include "pharmacy-adapters/PharmacyAdapter.h"
+#include "server/domain/Ids.h"
+#include "server/store/ClinicRepo.h"
+#include "server/store/CourierRepo.h"
+#include "server/store/OutboxRepo.h"
+#include "server/store/PaymentRepo.h"
+#include "server/store/PharmacyRepo.h"
+
+namespace rxflow::jobs {
+namespace {
+
+bool atStore(const std::string& status) {
+    return status == "routed" || status == "accepted" || status == "approved";
+}
+
+adapters::AdapterEvent eventFor(store::Tx& tx, const store::PrescriptionRecord& rx, const std::string& type,
+                                long long nowMs) {
+    adapters::AdapterEvent e;
+    e.eventId = newId("ev", nowMs);
+    e.type = type;
+    e.occurredAt = formatTime(nowMs);
+    e.prescriptionId = rx.id;
+    e.status = rx.status;
+    e.version = rx.version;
+    e.expiresAt = formatTime(rx.expiresAt);
+    e.mode = "pickup";
+    if (!rx.fulfillment.empty()) {
+        auto f = Poco::JSON::Parser().parse(rx.fulfillment).extract<Poco::JSON::Object::Ptr>();
+        e.mode = f->optValue<std::string>("mode", "pickup");
+    }
+    auto document = Poco::JSON::Parser().parse(rx.document).extract<Poco::JSON::Object::Ptr>();
+    e.prescription = document->getObject("prescription");
+    if (auto clinic = store::ClinicRepo::find(tx, rx.clinicId)) e.clinicName = clinic->name;
+    return e;
+}
+
+void enqueue(store::Tx& tx, const Services& s, const adapters::AdapterEvent& e, const std::string& targetKind,
+             const std::string& targetId, const std::string& adapterType, const adapters::OutboundMessage& m,
+             long long nowMs) {
+    store::OutboxMessage row;
+    row.eventId = e.eventId;
+    row.eventType = e.type;
+    row.targetKind = targetKind;
+    row.targetId = targetId;
+    row.adapterType = adapterType;
+    row.prescriptionId = e.prescriptionId;
+    row.orderingKey = targetKind + ":" + targetId + ":" + e.prescriptionId;
+    row.contentType = m.contentType;
+    row.body = m.body;
+    store::OutboxRepo::enqueue(tx, s.cipher, row, nowMs);
+}
+
+void tellStore(store::Tx& tx, const Services& s, const std::string& storeId, const store::PrescriptionRecord& rx,
+               const std::string& type, const std::string& reason, long long nowMs) {
+    auto pharmacy = store::PharmacyRepo::find(tx, s.cipher, storeId);
+    if (!pharmacy) return;
+    const adapters::PharmacyAdapter* adapter = adapters::adapterFor(pharmacy->adapter.type);
+    if (!adapter || pharmacy->adapter.type == "pull") return;
+    adapters::AdapterEvent e = eventFor(tx, rx, type, nowMs);
+    e.reason = reason;
+    e.store = pharmacy->id;
+    e.chain = pharmacy->chain;
+    if (auto message = adapter->storeMessage(e)) enqueue(tx, s, e, "store", storeId, adapter->type(), *message, nowMs);
+}
+
+void tellCourier(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx, long long nowMs) {
+    auto delivery = store::DeliveryRepo::latestFor(tx, rx.id);
+    if (!delivery) return;
+    auto courier = store::CourierRepo::find(tx, s.cipher, delivery->courier);
+    if (!courier || courier->webhookUrl.empty()) return;
+    adapters::AdapterEvent e = eventFor(tx, rx, "delivery.handed_over", nowMs);
+    e.store = rx.store;
+    e.deliveryId = delivery->id;
+    e.courier = courier->id;
+    enqueue(tx, s, e, "courier", courier->id, "webhook", adapters::courierMessage(e), nowMs);
+}
+
+}  // namespace
+
+void notifyChange(store::Tx& tx, const Services& s, const StoreBefore& before, const store::PrescriptionRecord& after,
+                  long long nowMs, const std::string& reason) {
+    const bool hadIt = !before.store.empty() && atStore(before.status);
+    if (hadIt && after.status == "cancelled") {
+        tellStore(tx, s, before.store, after, "prescription.cancelled", "cancelled", nowMs);
+    } else if (hadIt && after.status == "expired") {
+        tellStore(tx, s, before.store, after, "prescription.withdrawn", "expired", nowMs);
+    } else if (hadIt && before.status == "routed" && after.store != before.store) {
+        tellStore(tx, s, before.store, after, "prescription.withdrawn", reason, nowMs);
+    }
+    const bool newlyRouted = after.status == "routed" && !after.store.empty() &&
+                             (after.store != before.store || before.status != "routed");
+    if (newlyRouted) tellStore(tx, s, after.store, after, "prescription.routed", "", nowMs);
+    if (after.status == "in_delivery" && before.status != "in_delivery") tellCourier(tx, s, after, nowMs);
+}
+
+}  // namespace rxflow::jobs

@@ -1,0 +1,309 @@
+// Pushing to stores and couriers (pharmacy-adapters/): the outbox written with each change, the
+// dispatcher's retries and dead letters, and whole runs against rxflow-pharmacy-sim.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <ctime>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "pharmacy-adapters/WebhookSignature.h"
+#include "tests/support/Prescriptions.h"
+#include "tests/support/TestEnv.h"
+#include "tests/support/Simulator.h"
+
+using namespace rxtest;
+
+namespace {
+
+const std::string kSecret = "sim-secret-0123456789";
+
+// Quick retries, so a test sees several attempts in a second or two.
+std::map<std::string, std::string> fastOutbox(std::map<std::string, std::string> more = {}) {
+    std::map<std::string, std::string> env = {
+        {"RXFLOW_OUTBOX_BACKOFF_MS", "50"}, {"RXFLOW_OUTBOX_BACKOFF_MAX_MS", "200"},
+        {"RXFLOW_OUTBOX_POLL_MS", "50"},    {"RXFLOW_OUTBOX_TIMEOUT_MS", "1000"},
+        {"RXFLOW_OUTBOX_LEASE_MS", "5000"}};
+    for (auto& [k, v] : more) env[k] = v;
+    return env;
+}
+
+void addStore(const TestServer& s, const std::string& id, const std::string& chain, const std::string& type,
+              const std::string& url = "") {
+    std::string adapter = "{\"type\":\"" + type + "\"";
+    if (!url.empty()) adapter += ",\"url\":\"" + url + "\",\"secret\":\"" + kSecret + "\"";
+    Reply r = s.post("/v1/admin/pharmacies", s.admin,
+                     "{\"id\":\"" + id + "\",\"chain\":\"" + chain +
+                         "\",\"name\":\"药房\",\"region\":\"330200\",\"district\":\"330203\",\"lat\":\"29.8684\","
+                         "\"lon\":\"121.5440\",\"delivery\":true,\"adapter\":" + adapter + "}}");
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+    REQUIRE(s.put("/v1/pharmacies/" + id + "/stock", s.admin,
+                  "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":1000}]}").status == 200);
+}
+
+void addCourier(const TestServer& s, const std::string& id, const std::string& url) {
+    Reply r = s.post("/v1/admin/couriers", s.admin,
+                     "{\"id\":\"" + id + "\",\"name\":\"快递\",\"webhook\":{\"url\":\"" + url + "\",\"secret\":\"" +
+                         kSecret + "\"}}");
+    REQUIRE_MESSAGE(r.status == 201, r.body);
+}
+
+std::string pickupAt(const std::string& store) { return "{\"mode\":\"pickup\",\"pharmacy\":\"" + store + "\"}"; }
+
+std::string deliveryFrom(const std::string& store) {
+    return "{\"mode\":\"delivery\",\"pharmacy\":\"" + store +
+           "\",\"address\":{\"region\":\"330200\",\"district\":\"330203\",\"line\":\"中山东路1号\",\"lat\":\"29.87\","
+           "\"lon\":\"121.55\"}}";
+}
+
+struct Sent {
+    std::string id, code;
+};
+
+std::vector<Sent> issue(const Prescriber& doctor, int n, const std::string& fulfillment, const std::string& tag) {
+    std::vector<Sent> out;
+    for (int i = 0; i < n; ++i) {
+        RxSpec spec;
+        spec.rxNo = tag + "-" + std::to_string(i);
+        Reply r = doctor.issue(spec, fulfillment);
+        REQUIRE_MESSAGE(r.status == 201, r.body);
+        REQUIRE_MESSAGE(r.str("status") == "routed", r.body);
+        out.push_back({r.str("id"), r.str("pickupCode")});
+    }
+    return out;
+}
+
+bool waitUntil(const std::function<bool()>& done, int seconds = 60) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return done();
+}
+
+std::string statusOf(const TestServer& s, const std::string& id) {
+    return s.get("/v1/prescriptions/" + id, s.admin).str("status");
+}
+
+bool allIn(const TestServer& s, const std::vector<Sent>& rxs, const std::string& status) {
+    for (const Sent& rx : rxs)
+        if (statusOf(s, rx.id) != status) return false;
+    return true;
+}
+
+// Events of the prescription's audit chain with this action and outcome "ok".
+// (All pages: the tests' own polling reads are audited too.)
+int applied(const TestServer& s, const std::string& id, const std::string& action) {
+    int n = 0;
+    std::string cursor;
+    do {
+        auto page = s.get("/v1/prescriptions/" + id + "/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                          s.admin)
+                        .json();
+        auto events = page->getArray("events");
+        for (std::size_t i = 0; i < events->size(); ++i) {
+            auto e = events->getObject(static_cast<unsigned>(i));
+            if (e->getValue<std::string>("action") == action && e->getValue<std::string>("outcome") == "ok") ++n;
+        }
+        cursor = page->isNull("nextCursor") ? "" : page->getValue<std::string>("nextCursor");
+    } while (!cursor.empty());
+    return n;
+}
+
+// A sample value from /metrics, by its full series name with labels; -1 when absent.
+double metric(const TestServer& s, const std::string& series) {
+    const std::string text = s.get("/metrics", "").body;
+    const auto at = text.find("\n" + series + " ");
+    return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 2));
+}
+
+Poco::JSON::Array::Ptr outbox(const TestServer& s, const std::string& query = "") {
+    Reply r = s.get("/v1/admin/outbox" + query, s.admin);
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    return r.json()->getArray("messages");
+}
+
+int counted(const Poco::JSON::Object::Ptr& simStatus, const std::string& key) {
+    return simStatus->getObject("deliveries")->optValue<int>(key, 0);
+}
+
+// A store CHW/SW1 on webhooks, served by an ERP simulator started with `simArgs`.
+struct WebhookChain {
+    WebhookChain(const TestServer& s, std::vector<std::string> simArgs, const std::string& courierUrl = "")
+        : erp(s), doctor(s) {
+        addStore(s, "SW1", "CHW", "webhook", erp.url("/erp"));
+        if (!courierUrl.empty()) addCourier(s, "SF", courierUrl);
+        erp.options().token = s.token("pharmacy", "CHW");
+        erp.options().args = std::move(simArgs);
+        if (!courierUrl.empty()) erp.options().courier = "SF";
+        erp.start();
+    }
+    Simulator erp;
+    Prescriber doctor;
+};
+
+}  // namespace
+
+TEST_CASE("webhook store whose ERP fails the first 3 deliveries of each message: every prescription is dispensed") {
+    TestServer s({fastOutbox(), {}, nullptr});
+    WebhookChain chain(s, {"--fail-first", "3"});
+    const auto rxs = issue(chain.doctor, 4, pickupAt("SW1"), "FF");
+    for (const Sent& rx : rxs) chain.erp.patient(rx.id, rx.code);
+    CHECK_MESSAGE(waitUntil([&] { return allIn(s, rxs, "dispensed"); }), chain.erp.log());
+    for (const Sent& rx : rxs) {
+        CHECK(applied(s, rx.id, "accept") == 1);
+        CHECK(applied(s, rx.id, "dispense") == 1);
+    }
+    auto sim = chain.erp.status();
+    CHECK(counted(sim, "fault:failFirst") == 3 * 4);
+    CHECK(counted(sim, "accepted") == 4);
+    // The dispatcher's attempts, in /metrics: three failures and one delivery per message.
+    CHECK(metric(s, "rxflow_outbox_attempts_total{result=\"failed\"}") == 12);
+    CHECK(metric(s, "rxflow_outbox_attempts_total{result=\"delivered\"}") == 4);
+    CHECK(metric(s, "rxflow_outbox_messages{status=\"delivered\"}") == 4);
+    CHECK(metric(s, "rxflow_outbox_messages{status=\"pending\"}") == 0);
+    auto delivered = outbox(s, "?status=delivered");
+    REQUIRE(delivered->size() == 4);
+    auto first = delivered->getObject(0);
+    CHECK(first->getValue<int>("attempts") == 4);
+    CHECK(first->getValue<std::string>("type") == "prescription.routed");
+    CHECK(first->getObject("target")->getValue<std::string>("id") == "SW1");
+    CHECK(first->getValue<int>("lastStatus") == 200);
+}
+
+TEST_CASE("the ERP stopped for a while: messages wait, and after it restarts each is acted on once") {
+    TestServer s({fastOutbox(), {}, nullptr});
+    // Each first delivery is acted on but answered late (after rxflow gave up), so rxflow sends
+    // it again: the ERP must drop the repeat by its event id.
+    WebhookChain chain(s, {"--hang-rate", "1", "--hang-ms", "1500"});
+    chain.erp.stop();
+    const auto rxs = issue(chain.doctor, 3, pickupAt("SW1"), "DOWN");
+    CHECK(waitUntil([&] {
+        auto waiting = outbox(s, "?status=pending");
+        if (waiting->size() != 3) return false;
+        for (std::size_t i = 0; i < waiting->size(); ++i)
+            if (waiting->getObject(static_cast<unsigned>(i))->getValue<int>("attempts") < 2) return false;
+        return true;
+    }));
+    CHECK(outbox(s, "?status=pending")->getObject(0)->getValue<std::string>("lastError").find("refused") !=
+          std::string::npos);
+    CHECK(allIn(s, rxs, "routed"));
+    chain.erp.start();
+    for (const Sent& rx : rxs) chain.erp.patient(rx.id, rx.code);
+    CHECK_MESSAGE(waitUntil([&] { return allIn(s, rxs, "dispensed"); }), chain.erp.log());
+    CHECK(waitUntil([&] { return outbox(s, "?status=delivered")->size() == 3; }));
+    auto sim = chain.erp.status();
+    CHECK(counted(sim, "accepted") == 3);
+    CHECK(counted(sim, "duplicatesIgnored") >= 3);
+    for (const Sent& rx : rxs) CHECK(applied(s, rx.id, "accept") == 1);
+}
+
+TEST_CASE("duplicate processing by the ERP, dropped connections and 500s: still one accept per prescription") {
+    TestServer s({fastOutbox(), {}, nullptr});
+    WebhookChain chain(s, {"--duplicate-rate", "1", "--drop-rate", "0.3", "--fail-rate", "0.3", "--seed", "7"});
+    const auto rxs = issue(chain.doctor, 4, pickupAt("SW1"), "DUP");
+    for (const Sent& rx : rxs) chain.erp.patient(rx.id, rx.code);
+    CHECK_MESSAGE(waitUntil([&] { return allIn(s, rxs, "dispensed"); }), chain.erp.log());
+    auto sim = chain.erp.status();
+    CHECK(counted(sim, "fault:duplicate") == 4);
+    CHECK(counted(sim, "fault:drop") + counted(sim, "fault:fail") > 0);
+    for (const Sent& rx : rxs) {
+        CHECK(applied(s, rx.id, "accept") == 1);
+        auto steps = sim->getObject("applied")->getObject(rx.id);
+        CHECK(steps->getValue<int>("accept") == 1);  // the naive second run was refused (409)
+    }
+}
+
+TEST_CASE("rxflow killed with SIGKILL in the middle of a batch of deliveries: nothing lost, nothing applied twice") {
+    const std::string key = randomHex(32);
+    const std::string dir = makeTempDir("kill");
+    const std::string rxflowPort = dir + "/rxflow.port";
+    auto writePort = [&](int port) { std::ofstream(rxflowPort) << port << "\n"; };
+    auto env = fastOutbox({{"RXFLOW_DATA_KEY", key}, {"RXFLOW_OUTBOX_LEASE_MS", "5000"}});
+    auto first = std::make_unique<TestServer>(ServerOptions{env, {}, nullptr});
+    writePort(first->port());
+    Simulator erp(*first);
+    addStore(*first, "SW1", "CHW", "webhook", erp.url("/erp"));
+    erp.options().token = first->token("pharmacy", "CHW");
+    erp.options().rxflowPortFile = rxflowPort;
+    erp.options().args = {"--hang-rate", "0.5", "--hang-ms", "1500", "--seed", "3"};
+    erp.start();
+    std::vector<Sent> rxs;
+    {
+        Prescriber doctor(*first);
+        rxs = issue(doctor, 8, pickupAt("SW1"), "KILL");
+    }
+    // Killed while deliveries are under way (some acted on, some answered late, some not sent).
+    REQUIRE(waitUntil([&] { return counted(erp.status(), "received") >= 2; }, 30));
+    CHECK(first->stop(SIGKILL) == 128 + SIGKILL);
+    auto database = first->sharedDb();
+    first.reset();
+    TestServer second({env, {}, database});
+    writePort(second.port());
+    for (const Sent& rx : rxs) erp.patient(rx.id, rx.code);
+    CHECK_MESSAGE(waitUntil([&] { return allIn(second, rxs, "dispensed"); }), erp.log());
+    CHECK(waitUntil([&] { return outbox(second, "?status=delivered")->size() == rxs.size(); }));
+    CHECK(outbox(second, "?status=pending")->size() == 0);
+    CHECK(outbox(second, "?status=dead")->size() == 0);
+    auto sim = erp.status();
+    CHECK(counted(sim, "accepted") == static_cast<int>(rxs.size()));  // each event acted on once
+    for (const Sent& rx : rxs) {
+        CHECK(applied(second, rx.id, "accept") == 1);
+        CHECK(applied(second, rx.id, "dispense") == 1);
+    }
+}
+
+TEST_CASE("a bad HMAC, a stale timestamp or a missing signature is refused 401 by the simulator's verifier") {
+    TestServer s;
+    Simulator erp(s);
+    erp.options().token = "unused";
+    erp.start();
+    const std::string body = "{\"id\":\"ev_1\",\"type\":\"prescription.routed\",\"prescription\":{\"id\":\"rx_none\"}}";
+    const std::string now = std::to_string(static_cast<long long>(std::time(nullptr)));
+    const std::string stale = std::to_string(static_cast<long long>(std::time(nullptr)) - 600);
+    auto send = [&](const std::string& ts, const std::string& sig) {
+        return httpCall(erp.port(), "POST", "/erp", "", body,
+                        {{"X-Rxflow-Event-Id", "ev_1"}, {"X-Rxflow-Timestamp", ts}, {"X-Rxflow-Signature", sig}});
+    };
+    CHECK(send(now, rxflow::adapters::webhookSignature("another-secret-0123456", now, body)).status == 401);
+    CHECK(send(stale, rxflow::adapters::webhookSignature(kSecret, stale, body)).status == 401);
+    CHECK(send(now, "").status == 401);
+    CHECK(send(now, rxflow::adapters::webhookSignature(kSecret, now, body + " ")).status == 401);
+    auto sim = erp.status();
+    CHECK(counted(sim, "refused") == 4);
+    CHECK(counted(sim, "accepted") == 0);
+    Reply good = send(now, rxflow::adapters::webhookSignature(kSecret, now, body));
+    CHECK(good.status == 200);
+    CHECK(counted(erp.status(), "accepted") == 1);
+}
+
+TEST_CASE("delivery: the ERP hands over, the courier company is told by a signed webhook and delivers with the code") {
+    TestServer s({fastOutbox(), {}, nullptr});
+    Simulator courier(s);
+    WebhookChain chain(s, {}, courier.url("/courier"));
+    courier.options().mode = "courier";
+    courier.options().token = s.token("courier", "SF");
+    courier.options().args = {"--fail-first", "1"};
+    courier.start();
+    const auto rxs = issue(chain.doctor, 2, deliveryFrom("SW1"), "DLV");
+    for (const Sent& rx : rxs) courier.patient(rx.id, rx.code);  // the code, given at the door
+    CHECK_MESSAGE(waitUntil([&] { return allIn(s, rxs, "delivered"); }), chain.erp.log() << courier.log());
+    auto told = outbox(s, "?status=delivered");
+    int handovers = 0;
+    for (std::size_t i = 0; i < told->size(); ++i) {
+        auto m = told->getObject(static_cast<unsigned>(i));
+        if (m->getValue<std::string>("type") != "delivery.handed_over") continue;
+        ++handovers;
+        CHECK(m->getObject("target")->getValue<std::string>("kind") == "courier");
+        CHECK(m->getObject("target")->getValue<std::string>("id") == "SF");
+        CHECK(m->getValue<int>("attempts") == 2);
+    }
+    CHECK(handovers == 2);
+    for (const Sent& rx : rxs) {
+        CHECK(applied(s, rx.id, "handover") == 1);
+        CHECK(applied(s, rx.id, "delivery_delivered") == 1);
+    }
+    CHECK(counted(courier.status(), "fault:failFirst") == 2);
+}
