@@ -123,7 +123,10 @@ private:
             fail(at + "/quantity/value", "must be a whole number");
             return;
         }
+        // Batch and expiry are recorded for every dispensed item (a recall must find it).
         auto batch = medication ? medication->getObject("batch") : nullptr;
+        if (text(batch, "lotNumber").empty() || text(batch, "expirationDate").size() < 10)
+            fail(at + "/contained", "needs the dispensed Medication with batch.lotNumber and batch.expirationDate");
         Object::Ptr item = new Object;
         item->set("drugCode", code);
         item->set("quantity", quantity->get("value"));

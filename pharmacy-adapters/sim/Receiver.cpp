@@ -157,7 +157,8 @@ std::pair<int, std::string> Receiver::deliver(const std::string& eventId, const 
     const bool twice = std::uniform_real_distribution<double>(0, 1)(random_) < f.duplicateRate;
     remember(eventId);
     ++counts_["accepted"];
-    ++types_[parsed->optValue<std::string>("type", parsed->optValue<std::string>("resourceType", "?"))];
+    ++types_[parsed->has("resourceType") ? parsed->optValue<std::string>("resourceType", "?")
+                                         : parsed->optValue<std::string>("type", "?")];
     lock.unlock();
     workflow_.onMessage(contentType, parsed);
     if (twice) {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "pharmacy-adapters/WebhookSignature.h"
+#include "tests/support/AdapterFixtures.h"
 #include "tests/support/Prescriptions.h"
 #include "tests/support/TestEnv.h"
 #include "tests/support/Simulator.h"
@@ -17,124 +18,12 @@ using namespace rxtest;
 
 namespace {
 
-const std::string kSecret = "sim-secret-0123456789";
-
-// Quick retries, so a test sees several attempts in a second or two.
-std::map<std::string, std::string> fastOutbox(std::map<std::string, std::string> more = {}) {
-    std::map<std::string, std::string> env = {
-        {"RXFLOW_OUTBOX_BACKOFF_MS", "50"}, {"RXFLOW_OUTBOX_BACKOFF_MAX_MS", "200"},
-        {"RXFLOW_OUTBOX_POLL_MS", "50"},    {"RXFLOW_OUTBOX_TIMEOUT_MS", "1000"},
-        {"RXFLOW_OUTBOX_LEASE_MS", "5000"}};
-    for (auto& [k, v] : more) env[k] = v;
-    return env;
-}
-
-void addStore(const TestServer& s, const std::string& id, const std::string& chain, const std::string& type,
-              const std::string& url = "") {
-    std::string adapter = "{\"type\":\"" + type + "\"";
-    if (!url.empty()) adapter += ",\"url\":\"" + url + "\",\"secret\":\"" + kSecret + "\"";
-    Reply r = s.post("/v1/admin/pharmacies", s.admin,
-                     "{\"id\":\"" + id + "\",\"chain\":\"" + chain +
-                         "\",\"name\":\"药房\",\"region\":\"330200\",\"district\":\"330203\",\"lat\":\"29.8684\","
-                         "\"lon\":\"121.5440\",\"delivery\":true,\"adapter\":" + adapter + "}}");
-    REQUIRE_MESSAGE(r.status == 201, r.body);
-    REQUIRE(s.put("/v1/pharmacies/" + id + "/stock", s.admin,
-                  "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":1000}]}").status == 200);
-}
-
-void addCourier(const TestServer& s, const std::string& id, const std::string& url) {
-    Reply r = s.post("/v1/admin/couriers", s.admin,
-                     "{\"id\":\"" + id + "\",\"name\":\"快递\",\"webhook\":{\"url\":\"" + url + "\",\"secret\":\"" +
-                         kSecret + "\"}}");
-    REQUIRE_MESSAGE(r.status == 201, r.body);
-}
-
-std::string pickupAt(const std::string& store) { return "{\"mode\":\"pickup\",\"pharmacy\":\"" + store + "\"}"; }
-
-std::string deliveryFrom(const std::string& store) {
-    return "{\"mode\":\"delivery\",\"pharmacy\":\"" + store +
-           "\",\"address\":{\"region\":\"330200\",\"district\":\"330203\",\"line\":\"中山东路1号\",\"lat\":\"29.87\","
-           "\"lon\":\"121.55\"}}";
-}
-
-struct Sent {
-    std::string id, code;
-};
-
-std::vector<Sent> issue(const Prescriber& doctor, int n, const std::string& fulfillment, const std::string& tag) {
-    std::vector<Sent> out;
-    for (int i = 0; i < n; ++i) {
-        RxSpec spec;
-        spec.rxNo = tag + "-" + std::to_string(i);
-        Reply r = doctor.issue(spec, fulfillment);
-        REQUIRE_MESSAGE(r.status == 201, r.body);
-        REQUIRE_MESSAGE(r.str("status") == "routed", r.body);
-        out.push_back({r.str("id"), r.str("pickupCode")});
-    }
-    return out;
-}
-
-bool waitUntil(const std::function<bool()>& done, int seconds = 60) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return done();
-}
-
-std::string statusOf(const TestServer& s, const std::string& id) {
-    return s.get("/v1/prescriptions/" + id, s.admin).str("status");
-}
-
-bool allIn(const TestServer& s, const std::vector<Sent>& rxs, const std::string& status) {
-    for (const Sent& rx : rxs)
-        if (statusOf(s, rx.id) != status) return false;
-    return true;
-}
-
-// Events of the prescription's audit chain with this action and outcome "ok".
-// (All pages: the tests' own polling reads are audited too.)
-int applied(const TestServer& s, const std::string& id, const std::string& action) {
-    int n = 0;
-    std::string cursor;
-    do {
-        auto page = s.get("/v1/prescriptions/" + id + "/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor),
-                          s.admin)
-                        .json();
-        auto events = page->getArray("events");
-        for (std::size_t i = 0; i < events->size(); ++i) {
-            auto e = events->getObject(static_cast<unsigned>(i));
-            if (e->getValue<std::string>("action") == action && e->getValue<std::string>("outcome") == "ok") ++n;
-        }
-        cursor = page->isNull("nextCursor") ? "" : page->getValue<std::string>("nextCursor");
-    } while (!cursor.empty());
-    return n;
-}
-
-// A sample value from /metrics, by its full series name with labels; -1 when absent.
-double metric(const TestServer& s, const std::string& series) {
-    const std::string text = s.get("/metrics", "").body;
-    const auto at = text.find("\n" + series + " ");
-    return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 2));
-}
-
-Poco::JSON::Array::Ptr outbox(const TestServer& s, const std::string& query = "") {
-    Reply r = s.get("/v1/admin/outbox" + query, s.admin);
-    REQUIRE_MESSAGE(r.status == 200, r.body);
-    return r.json()->getArray("messages");
-}
-
-int counted(const Poco::JSON::Object::Ptr& simStatus, const std::string& key) {
-    return simStatus->getObject("deliveries")->optValue<int>(key, 0);
-}
-
 // A store CHW/SW1 on webhooks, served by an ERP simulator started with `simArgs`.
 struct WebhookChain {
     WebhookChain(const TestServer& s, std::vector<std::string> simArgs, const std::string& courierUrl = "")
         : erp(s), doctor(s) {
-        addStore(s, "SW1", "CHW", "webhook", erp.url("/erp"));
-        if (!courierUrl.empty()) addCourier(s, "SF", courierUrl);
+        addPushStore(s, "SW1", "CHW", "webhook", erp.url("/erp"));
+        if (!courierUrl.empty()) addWebhookCourier(s, "SF", courierUrl);
         erp.options().token = s.token("pharmacy", "CHW");
         erp.options().args = std::move(simArgs);
         if (!courierUrl.empty()) erp.options().courier = "SF";
@@ -225,7 +114,7 @@ TEST_CASE("rxflow killed with SIGKILL in the middle of a batch of deliveries: no
     auto first = std::make_unique<TestServer>(ServerOptions{env, {}, nullptr});
     writePort(first->port());
     Simulator erp(*first);
-    addStore(*first, "SW1", "CHW", "webhook", erp.url("/erp"));
+    addPushStore(*first, "SW1", "CHW", "webhook", erp.url("/erp"));
     erp.options().token = first->token("pharmacy", "CHW");
     erp.options().rxflowPortFile = rxflowPort;
     erp.options().args = {"--hang-rate", "0.5", "--hang-ms", "1500", "--seed", "3"};
@@ -237,6 +126,7 @@ TEST_CASE("rxflow killed with SIGKILL in the middle of a batch of deliveries: no
     }
     // Killed while deliveries are under way (some acted on, some answered late, some not sent).
     REQUIRE(waitUntil([&] { return counted(erp.status(), "received") >= 2; }, 30));
+    CHECK(outbox(*first, "?status=pending")->size() > 0);
     CHECK(first->stop(SIGKILL) == 128 + SIGKILL);
     auto database = first->sharedDb();
     first.reset();
