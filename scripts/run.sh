@@ -2,28 +2,32 @@
 # Builds rxflow, starts it on the embedded SQLite default at 127.0.0.1:${RXFLOW_PORT:-8080}
 # with a fresh demo data dir, makes a development PKI, and seeds the registries: a clinic
 # with a doctor and his development certificate, two pharmacy chains, a courier company and
-# the insurance bureau. Then it walks one prescription along the pickup path (issue, route,
-# accept, review, payment, dispense, offline verification) and one along the delivery path
-# (... hand-over, courier events, delivered), printing each step and the resulting state.
-# The server keeps running in the background; stop it with
+# the insurance bureau. Chain CH1 polls the API (pull); chain CH2 is on webhooks, served by
+# rxflow-pharmacy-sim acting as its ERP. Then it walks one prescription along the pickup path
+# (issue, route, accept, review, payment, dispense, offline verification) by hand, and one
+# along the delivery path, which CH2's ERP works on its own after rxflow's signed webhook
+# (accept, review, payment, hand-over) before the courier's events; each step is printed with
+# the resulting state. The server and the simulator keep running; stop both with
 #   ./scripts/run.sh stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 demo="build/demo"
 pidfile="$demo/rxflow.pid"
+simpidfile="$demo/sim.pid"
 
-stop_server() {
-  if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    kill -TERM "$(cat "$pidfile")"
-    for _ in $(seq 50); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.1; done
+stop_pid() {
+  if [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; then
+    kill -TERM "$(cat "$1")"
+    for _ in $(seq 50); do kill -0 "$(cat "$1")" 2>/dev/null || break; sleep 0.1; done
   fi
-  rm -f "$pidfile"
+  rm -f "$1"
 }
+stop_server() { stop_pid "$simpidfile"; stop_pid "$pidfile"; }
 if [[ "${1:-}" == "stop" ]]; then stop_server; echo "rxflow stopped"; exit 0; fi
 
 ./scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j2 --target rxflow rxsign-tool | grep -E "error|warning:|Built target rxflow$" || true
+cmake --build build -j2 --target rxflow rxsign-tool rxflow-pharmacy-sim | grep -E "error|warning:|Built target rxflow$" || true
 stop_server
 rm -rf "$demo" && mkdir -p "$demo/pki"
 
@@ -35,6 +39,8 @@ echo "pki: $pki (trust anchors: root-ca.pem, root-ca-sm2.pem; doctors: doctor-es
 
 # --- the server -------------------------------------------------------------------------------
 port="${RXFLOW_PORT:-8080}"
+simport="${RXFLOW_SIM_PORT:-$((port + 1))}"
+simsecret="demo-webhook-secret-$(openssl rand -hex 8)"
 admin="${RXFLOW_ADMIN_TOKEN:-adm_$(openssl rand -hex 16)}"
 echo "$admin" >"$demo/admin.token"
 RXFLOW_ADMIN_TOKEN="$admin" RXFLOW_TRUST_CA="$pki/trust-anchors.pem" \
@@ -65,7 +71,7 @@ call POST /v1/admin/doctors '{"license":"110330200000001","name":"谢道奋","cl
 call POST /v1/admin/doctors '{"license":"110330200000002","name":"林晓红","clinics":["C001"],"active":true}' >/dev/null
 call POST /v1/admin/pharmacies '{"id":"S001","chain":"CH1","name":"老百姓大药房(中山东路店)","region":"330200","district":"330203","lat":"29.8713","lon":"121.5569","delivery":true,"adapter":{"type":"pull"}}' >/dev/null
 call POST /v1/admin/pharmacies '{"id":"S002","chain":"CH1","name":"老百姓大药房(天一广场店)","region":"330200","district":"330203","lat":"29.8665","lon":"121.5504","delivery":false,"adapter":{"type":"pull"}}' >/dev/null
-call POST /v1/admin/pharmacies '{"id":"T001","chain":"CH2","name":"海王星辰(鄞州店)","region":"330200","district":"330212","lat":"29.8200","lon":"121.5480","delivery":true,"adapter":{"type":"pull"}}' >/dev/null
+call POST /v1/admin/pharmacies '{"id":"T001","chain":"CH2","name":"海王星辰(鄞州店)","region":"330200","district":"330212","lat":"29.8200","lon":"121.5480","delivery":true,"adapter":{"type":"webhook","url":"http://127.0.0.1:'"$simport"'/erp","secret":"'"$simsecret"'"}}' >/dev/null
 call POST /v1/admin/couriers '{"id":"SF","name":"顺丰同城"}' >/dev/null
 clinic=$(call POST /v1/admin/principals '{"role":"clinic","org":"C001","name":"宁波云医院处方系统"}' | token_of)
 ch1=$(call POST /v1/admin/principals '{"role":"pharmacy","org":"CH1","name":"老百姓 ERP"}' | token_of)
@@ -83,6 +89,14 @@ CHAIN2=$ch2
 COURIER=$courier
 BUREAU=$bureau
 TOKENS
+
+# --- 海王星辰's ERP: the simulator, receiving rxflow's signed webhooks for store T001 ----------
+RXSIM_TOKEN="$ch2" RXSIM_SECRET="$simsecret" nohup ./build/rxflow-pharmacy-sim --mode erp --port "$simport" \
+  --rxflow "http://127.0.0.1:$port" --courier SF --delay-ms 300 --pharmacist-name 李药师 \
+  --state "$demo/sim-events.txt" >"$demo/sim.log" 2>&1 &
+echo $! >"$simpidfile"
+for _ in $(seq 100); do grep -q listening "$demo/sim.log" 2>/dev/null && break; sleep 0.1; done
+echo "CH2 ERP simulator: http://127.0.0.1:$simport (log $demo/sim.log, status: curl 127.0.0.1:$simport/sim/status)"
 
 json_pem() { sed ':a;N;$!ba;s/\n/\\n/g' "$1"; }  # a PEM file as a JSON string body
 field() { sed -nE "s/.*\"$1\":\"([^\"]+)\".*/\1/p" <<<"$2" | head -1; }
@@ -122,14 +136,23 @@ curl -s "127.0.0.1:$port/v1/platform/keys" -H "Authorization: Bearer $clinic" \
 echo "  offline check, as anyone holding the document can: rxflow verify"
 ./build/rxflow verify "$demo/signed.json" --platform-key "$demo/platform-key.pem" --trust-ca "$pki/trust-anchors.pem"
 
-echo "--- delivery: the patient asks for home delivery from 海王星辰; a courier brings it"
+echo "--- delivery: the patient asks for home delivery from 海王星辰 (on webhooks); its ERP works the order, a courier brings it"
 issued=$(issue "DEMO-D-$(date +%s)" '{"mode":"delivery","pharmacy":"T001","address":{"region":"330200","district":"330212","line":"鄞州区天童南路1号","lat":"29.8210","lon":"121.5470"}}')
 rx=$(sed -nE 's/^\{"id":"([^"]+)".*/\1/p' <<<"$issued"); code=$(field pickupCode "$issued")
-call POST "/v1/prescriptions/$rx/accept" "" "$ch2" >/dev/null
-call POST "/v1/prescriptions/$rx/review" "$review" "$ch2" >/dev/null
-call POST "/v1/prescriptions/$rx/payments" "$(pay "ST-D-$(date +%s)")" "$bureau" >/dev/null
-handover=$(call POST "/v1/prescriptions/$rx/handover" "{\"courier\":\"SF\",$handed}" "$ch2")
-delivery=$(sed -nE 's/.*"delivery":\{"id":"([^"]+)".*/\1/p' <<<"$handover")
+# follow RX STATUS: prints each state the prescription passes through until STATUS.
+follow() {
+  local last="routed" st
+  for _ in $(seq 300); do
+    st=$(curl -s "127.0.0.1:$port/v1/prescriptions/$1" -H "Authorization: Bearer $clinic" | sed -nE 's/^\{"id":"[^"]*","status":"([a-z_]+)".*/\1/p')
+    [[ "$st" != "$last" ]] && { printf '       %-58s    (%s)\n' "(海王星辰 ERP, after rxflow's webhook)" "$st" >&2; last=$st; }
+    [[ "$st" == "$2" ]] && return 0
+    sleep 0.2
+  done
+  echo "timed out waiting for $1 to be $2; see $demo/sim.log" >&2; exit 1
+}
+follow "$rx" in_delivery
+delivery=$(sed -nE 's/.*"delivery":\{"id":"([^"]+)".*/\1/p' <<<"$(call GET "/v1/prescriptions/$rx" "" "$clinic" 2>/dev/null)")
+echo "  outbox: $(call GET "/v1/admin/outbox?status=delivered" "" 2>/dev/null | grep -o '"status":"delivered"' | wc -l) message(s) delivered to the ERP, signed (X-Rxflow-Signature)"
 now() { TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00; }
 call POST "/v1/deliveries/$delivery/events" "{\"type\":\"picked_up\",\"at\":\"$(now)\"}" "$courier" >/dev/null
 call POST "/v1/deliveries/$delivery/events" "{\"type\":\"in_transit\",\"at\":\"$(now)\"}" "$courier" >/dev/null
@@ -138,4 +161,4 @@ echo "  what the courier sees of it (masked): $(call GET "/v1/prescriptions/$rx"
 
 echo "--- ready"
 echo "tokens: $demo/tokens.env   try: curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""
-echo "stop: ./scripts/run.sh stop"
+echo "stop: ./scripts/run.sh stop (the server and the ERP simulator)"
