@@ -176,7 +176,8 @@ void Erp::onMessage(const std::string& contentType, const Poco::JSON::Object::Pt
         for (std::size_t i = 0; entries && i < entries->size(); ++i) {
             auto r = entries->getObject(static_cast<unsigned>(i))->getObject("resource");
             if (!r || r->optValue<std::string>("resourceType", "") != "MedicationRequest") continue;
-            const std::string id = r->getObject("groupIdentifier")->optValue<std::string>("value", "");
+            auto group = r->getObject("groupIdentifier");
+            const std::string id = group ? group->optValue<std::string>("value", "") : "";
             routed[id] = r->optValue<std::string>("status", "") == "active";
         }
     } else {
@@ -205,14 +206,15 @@ void Erp::onMessage(const std::string& contentType, const Poco::JSON::Object::Pt
 void Erp::duplicate(const std::string& contentType, const Poco::JSON::Object::Ptr& message) {
     std::string id;
     if (contentType.find("fhir") == std::string::npos) {
-        if (message->optValue<std::string>("type", "") != "prescription.routed") return;
+        if (message->optValue<std::string>("type", "") != "prescription.routed" || !message->getObject("prescription"))
+            return;
         id = message->getObject("prescription")->optValue<std::string>("id", "");
     } else {
         auto entries = message->getArray("entry");
         for (std::size_t i = 0; entries && i < entries->size() && id.empty(); ++i) {
             auto r = entries->getObject(static_cast<unsigned>(i))->getObject("resource");
             if (r && r->optValue<std::string>("resourceType", "") == "MedicationRequest" &&
-                r->optValue<std::string>("status", "") == "active")
+                r->optValue<std::string>("status", "") == "active" && r->getObject("groupIdentifier"))
                 id = r->getObject("groupIdentifier")->optValue<std::string>("value", "");
         }
     }
