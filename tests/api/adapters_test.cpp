@@ -197,3 +197,21 @@ TEST_CASE("delivery: the ERP hands over, the courier company is told by a signed
     }
     CHECK(counted(courier.status(), "fault:failFirst") == 2);
 }
+
+TEST_CASE("two rxflow processes on one database dispatch one outbox: each message is delivered once") {
+    auto env = fastOutbox({{"RXFLOW_DATA_KEY", randomHex(32)}, {"RXFLOW_OUTBOX_WORKERS", "3"}});
+    TestServer one({env, {}, nullptr});
+    TestServer two({env, {}, one.sharedDb()});
+    WebhookChain chain(one, {});
+    const auto rxs = issue(chain.doctor, 10, pickupAt("SW1"), "TWO");
+    CHECK(waitUntil([&] { return outbox(one, "?status=delivered")->size() == rxs.size(); }));
+    auto sim = chain.erp.status();
+    CHECK(counted(sim, "received") == static_cast<int>(rxs.size()));  // no message was sent twice
+    CHECK(counted(sim, "duplicatesIgnored") == 0);
+    // Each process counts its own deliveries; between them, each message once.
+    const double byOne = metric(one, "rxflow_outbox_attempts_total{result=\"delivered\"}");
+    const double byTwo = metric(two, "rxflow_outbox_attempts_total{result=\"delivered\"}");
+    CHECK(byOne + byTwo == static_cast<double>(rxs.size()));
+    for (const Sent& rx : rxs) chain.erp.patient(rx.id, rx.code);
+    CHECK_MESSAGE(waitUntil([&] { return allIn(one, rxs, "dispensed"); }), chain.erp.log());
+}
