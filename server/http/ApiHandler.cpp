@@ -75,11 +75,11 @@ Response ApiHandler::dispatch(Poco::Net::HTTPServerRequest& req, State& state) {
         return r;
     }
 
-    std::string body;
+    std::string body, type;
     if (hasBody(req)) {
         if (req.hasContentLength() && req.getContentLength64() > kMaxBodyBytes)
             throw Error(413, "payload_too_large", "request bodies may be at most 1 MiB");
-        const std::string type = mediaType(req);
+        type = mediaType(req);
         const std::string& also = match.route->alsoAccepts;
         if (type != "application/json" && (also.empty() || type != also))
             throw Error(415, "unsupported_media_type",
@@ -104,7 +104,7 @@ Response ApiHandler::dispatch(Poco::Net::HTTPServerRequest& req, State& state) {
         }
     }
     RequestContext ctx(services_, std::move(match.params), std::move(query), std::move(body), std::move(principal),
-                       std::move(idem), req.get("If-Match", ""));
+                       std::move(idem), req.get("If-Match", ""), type, req.get("Accept", ""));
     return match.route->handler(ctx);
 }
 

@@ -20,9 +20,11 @@ class RequestContext {
 public:
     RequestContext(Services& services, std::map<std::string, std::string> params,
                    std::map<std::string, std::string> query, std::string body, std::optional<Principal> principal,
-                   std::optional<IdempotencyScope> idempotency, std::string ifMatch = "")
+                   std::optional<IdempotencyScope> idempotency, std::string ifMatch = "", std::string contentType = "",
+                   std::string accept = "")
         : services(services), params_(std::move(params)), query_(std::move(query)), body_(std::move(body)),
-          principal_(std::move(principal)), idempotency_(std::move(idempotency)), ifMatch_(std::move(ifMatch)) {}
+          principal_(std::move(principal)), idempotency_(std::move(idempotency)), ifMatch_(std::move(ifMatch)),
+          contentType_(std::move(contentType)), accept_(std::move(accept)) {}
 
     Services& services;
 
@@ -33,12 +35,18 @@ public:
     std::string query(const std::string& name, const std::string& fallback = "") const;
     const std::string& body() const { return body_; }
     const std::string& ifMatch() const { return ifMatch_; }  // the If-Match header, or empty
+    // The body's media type without parameters ("text/csv"), or empty without a body.
+    const std::string& contentType() const { return contentType_; }
+    // Whether the Accept header names this media type (no quality weighing: the few
+    // resources with a second representation are asked for it by name).
+    bool accepts(const std::string& mediaType) const { return accept_.find(mediaType) != std::string::npos; }
     // The body as a JSON object (parsed once); 400 when it is not one.
     Poco::JSON::Object::Ptr json();
     // The same caller, Idempotency-Key and If-Match with other path parameters and body: a
     // request in another format (FHIR) answered by the native handler.
     RequestContext translated(std::map<std::string, std::string> params, std::string body) const {
-        return RequestContext(services, std::move(params), query_, std::move(body), principal_, idempotency_, ifMatch_);
+        return RequestContext(services, std::move(params), query_, std::move(body), principal_, idempotency_, ifMatch_,
+                              "application/json", accept_);
     }
 
     // One write transaction around `fn`, with the Idempotency-Key record in the same transaction.
@@ -60,6 +68,8 @@ private:
     std::optional<Principal> principal_;
     std::optional<IdempotencyScope> idempotency_;
     std::string ifMatch_;
+    std::string contentType_;
+    std::string accept_;
     Poco::JSON::Object::Ptr json_;
 };
 

@@ -3,18 +3,14 @@
 namespace rxflow::store {
 namespace {
 
-const char* kPaymentColumns =
+const char* const kPaymentColumns =
     "settlement_id, prescription_id, region, kind, pay_order_id, total, fund, account, cash, paid_at, paid_at_text, "
     "status, posted_role, posted_org";
 
 std::optional<Payment> onePayment(Tx& tx, const std::string& where, const std::string& value) {
     soci::rowset<soci::row> rows =
         (tx.sql.prepare << "SELECT " << kPaymentColumns << " FROM payments WHERE " << where, soci::use(value));
-    for (const soci::row& r : rows)
-        return Payment{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
-                       r.get<std::string>(4), integerAt(r, 5),        integerAt(r, 6),        integerAt(r, 7),
-                       integerAt(r, 8),        integerAt(r, 9),        r.get<std::string>(10), r.get<std::string>(11),
-                       r.get<std::string>(12), r.get<std::string>(13)};
+    for (const soci::row& r : rows) return PaymentRepo::fromRow(r);
     return std::nullopt;
 }
 
@@ -26,6 +22,15 @@ std::optional<Delivery> oneDelivery(Tx& tx, const std::string& sql, const std::s
 }
 
 }  // namespace
+
+const char* const PaymentRepo::kColumns = kPaymentColumns;
+
+Payment PaymentRepo::fromRow(const soci::row& r) {
+    return Payment{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
+                   r.get<std::string>(4), integerAt(r, 5),        integerAt(r, 6),        integerAt(r, 7),
+                   integerAt(r, 8),        integerAt(r, 9),        r.get<std::string>(10), r.get<std::string>(11),
+                   r.get<std::string>(12), r.get<std::string>(13)};
+}
 
 std::optional<Payment> PaymentRepo::find(Tx& tx, const std::string& settlementId) {
     return onePayment(tx, "settlement_id = :s", settlementId);

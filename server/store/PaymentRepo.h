@@ -20,6 +20,9 @@ struct Payment {
 };
 
 struct PaymentRepo {
+    // The columns fromRow reads, in its order, for SELECTs elsewhere (SettlementRepo).
+    static const char* const kColumns;
+    static Payment fromRow(const soci::row& r);
     static std::optional<Payment> find(Tx& tx, const std::string& settlementId);
     // The prescription's settled payment, if any.
     static std::optional<Payment> settledFor(Tx& tx, const std::string& prescriptionId);

@@ -23,6 +23,8 @@ void addAuditRoutes(Router& r);         // /v1/prescriptions/{id}/audit, /v1/aud
 void addListRoutes(Router& r);          // GET /v1/prescriptions, /v1/pharmacy/orders, /v1/courier/deliveries
 void addOutboxRoutes(Router& r);        // /v1/admin/outbox, /{id}, /{id}/retry
 void addFhirRoutes(Router& r);          // /v1/fhir/MedicationDispense
+void addSettlementRoutes(Router& r);    // GET /v1/settlements
+void addReconciliationRoutes(Router& r);  // /v1/reconciliation/runs, /{id}
 
 inline void addAllRoutes(Router& r) {
     addHealthRoutes(r);
@@ -44,6 +46,8 @@ inline void addAllRoutes(Router& r) {
     addAuditRoutes(r);
     addOutboxRoutes(r);
     addFhirRoutes(r);
+    addSettlementRoutes(r);
+    addReconciliationRoutes(r);
 }
 
 }  // namespace rxflow::http

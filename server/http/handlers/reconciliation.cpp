@@ -1,0 +1,148 @@
+// POST /v1/reconciliation/runs?date=&region= (对账: the bureau's statement against the
+// platform's payments of that day) and GET /v1/reconciliation/runs/{id} (JSON, or the
+// discrepancies as CSV with Accept: text/csv). API.md §8.
+#include <Poco/JSON/Array.h>
+
+#include <sstream>
+
+#include "server/domain/Ids.h"
+#include "server/domain/Prescription.h"
+#include "server/http/RequestContext.h"
+#include "server/http/handlers/Routes.h"
+#include "server/http/handlers/Settlements.h"
+#include "server/settlement/Statement.h"
+#include "server/store/AuditRepo.h"
+#include "server/store/SettlementRepo.h"
+#include "signing/digest.h"
+
+namespace rxflow::http {
+namespace {
+
+Poco::JSON::Object::Ptr totals(const settlement::Totals& t) {
+    return object({{"count", t.count}, {"total", t.sum.total}, {"fund", t.sum.fund}, {"account", t.sum.account},
+                   {"cash", t.sum.cash}});
+}
+
+Poco::JSON::Object::Ptr side(const settlement::Side& s, bool withLine) {
+    auto o = object({{"total", s.amounts.total}, {"fund", s.amounts.fund}, {"account", s.amounts.account},
+                     {"cash", s.amounts.cash}, {"status", s.reversed ? "reversed" : "settled"}});
+    if (withLine) o->set("line", s.line);
+    return o;
+}
+
+Poco::JSON::Object::Ptr view(const store::ReconciliationRun& run) {
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const settlement::Discrepancy& d : run.report.discrepancies) {
+        auto o = object({{"kind", d.kind}, {"settlementId", d.settlementId}});
+        if (!d.fields.empty()) {
+            Poco::JSON::Array::Ptr fields = new Poco::JSON::Array;
+            for (const auto& f : d.fields) fields->add(f);
+            o->set("fields", fields);
+        }
+        if (d.platform) o->set("platform", side(*d.platform, false));
+        if (d.bureau) o->set("bureau", side(*d.bureau, true));
+        list->add(o);
+    }
+    return object({{"id", run.id},
+                   {"date", run.day},
+                   {"region", run.region},
+                   {"platform", totals(run.report.platform)},
+                   {"bureau", totals(run.report.bureau)},
+                   {"matched", run.report.matched},
+                   {"discrepancies", list},
+                   {"createdAt", formatTime(run.createdAt)}});
+}
+
+std::string csvAmounts(const std::optional<settlement::Side>& s, bool withLine) {
+    if (!s) return withLine ? ",,,,," : ",,,,";
+    std::string out = std::to_string(s->amounts.total) + "," + std::to_string(s->amounts.fund) + "," +
+                      std::to_string(s->amounts.account) + "," + std::to_string(s->amounts.cash) + "," +
+                      (s->reversed ? "reversed" : "settled");
+    if (withLine) out += "," + std::to_string(s->line);
+    return out;
+}
+
+// The discrepancies as CSV; settlement ids are quoted, since a bureau's may hold anything.
+std::string csv(const store::ReconciliationRun& run) {
+    std::ostringstream out;
+    out << "kind,settlement_id,fields,platform_total,platform_fund,platform_account,platform_cash,platform_status,"
+           "bureau_total,bureau_fund,bureau_account,bureau_cash,bureau_status,bureau_line\r\n";
+    for (const settlement::Discrepancy& d : run.report.discrepancies) {
+        std::string id = d.settlementId, fields;
+        for (std::size_t at = 0; (at = id.find('"', at)) != std::string::npos; at += 2) id.insert(at, "\"");
+        for (const auto& f : d.fields) fields += (fields.empty() ? "" : " ") + f;
+        out << d.kind << ",\"" << id << "\"," << fields << "," << csvAmounts(d.platform, false) << ","
+            << csvAmounts(d.bureau, true) << "\r\n";
+    }
+    return out.str();
+}
+
+std::vector<FieldError> lineErrors(const std::vector<settlement::LineError>& errors) {
+    std::vector<FieldError> out;
+    for (const auto& e : errors) out.push_back({e.path, e.message, "", e.line ? std::optional<long long>(e.line) : std::nullopt});
+    return out;
+}
+
+Response runReconciliation(RequestContext& ctx) {
+    const Principal& caller = ctx.require({Role::Insurer, Role::Admin});
+    const SettlementDay day = settlementDay(ctx, caller);
+    const bool isCsv = ctx.contentType() == "text/csv";
+    settlement::Reconciler reconciler;
+    std::vector<settlement::LineError> errors;
+    auto onLine = [&](settlement::StatementLine&& l) { reconciler.addStatementLine(l); };
+    if (isCsv) {
+        std::istringstream in(ctx.body());
+        settlement::readCsvStatement(in, onLine, errors);
+    } else {
+        settlement::readJsonStatement(ctx.json(), onLine, errors);
+    }
+    if (!errors.empty()) {
+        const auto& first = errors.front();
+        throw Error::badRequest("the statement is malformed (line " + std::to_string(first.line) + ": " + first.message +
+                                    "); nothing was stored",
+                                lineErrors(errors));
+    }
+    return ctx.write([&](store::Tx& tx) {
+        const long long now = ctx.services.clock.nowMs();
+        store::SettlementRepo::forEach(tx, day.region, day.fromMs, day.toMs,
+                                       [&](const settlement::PlatformPayment& p) { reconciler.addPlatformPayment(p); });
+        store::ReconciliationRun run;
+        run.id = newId("rc", now);
+        run.day = day.date;
+        run.region = day.region;
+        run.format = isCsv ? "csv" : "json";
+        run.statementSha256 = rxsign::sha256Hex(ctx.body());
+        run.runByRole = roleName(caller.role);
+        run.runByOrg = caller.org;
+        run.createdAt = now;
+        run.report = reconciler.finish();
+        store::SettlementRepo::insertRun(tx, run);
+        audit::AuditEvent e = audit::registryEvent(
+            caller, "reconciliation.run",
+            "id=" + run.id + " date=" + run.day + " region=" + run.region + " matched=" +
+                std::to_string(run.report.matched) + " discrepancies=" + std::to_string(run.report.discrepancies.size()) +
+                " statement=" + run.statementSha256,
+            now);
+        e.chain = "reconciliation";
+        store::AuditRepo::append(tx, e);
+        return Response::json(201, view(run));
+    });
+}
+
+Response getRun(RequestContext& ctx) {
+    const Principal& caller = ctx.require({Role::Insurer, Role::Admin});
+    auto run = ctx.read([&](store::Tx& tx) { return store::SettlementRepo::findRun(tx, ctx.param("id")); });
+    if (!run || (caller.role == Role::Insurer && caller.org != run->region))
+        throw Error::notFound("no such reconciliation run");
+    if (ctx.accepts("text/csv")) return Response::text(200, "text/csv; charset=utf-8", csv(*run));
+    return Response::json(200, view(*run));
+}
+
+}  // namespace
+
+void addReconciliationRoutes(Router& r) {
+    r.add("POST", "/v1/reconciliation/runs", runReconciliation).alsoAccepts = "text/csv";
+    r.add("GET", "/v1/reconciliation/runs/{id}", getRun);
+}
+
+}  // namespace rxflow::http

@@ -1,0 +1,145 @@
+#include "server/store/SettlementRepo.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+#include <Poco/JSON/Stringifier.h>
+
+namespace rxflow::store {
+namespace {
+
+// One side of a discrepancy as stored: {"total","fund","account","cash","status"[,"line"]}.
+std::string sideJson(const settlement::Side& s, bool withLine) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("total", s.amounts.total);
+    o.set("fund", s.amounts.fund);
+    o.set("account", s.amounts.account);
+    o.set("cash", s.amounts.cash);
+    o.set("status", s.reversed ? "reversed" : "settled");
+    if (withLine) o.set("line", s.line);
+    std::ostringstream out;
+    o.stringify(out);
+    return out.str();
+}
+
+std::optional<settlement::Side> sideOf(const soci::row& r, std::size_t i) {
+    if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+    auto o = Poco::JSON::Parser().parse(r.get<std::string>(i)).extract<Poco::JSON::Object::Ptr>();
+    settlement::Side s;
+    s.amounts = {o->getValue<long long>("total"), o->getValue<long long>("fund"), o->getValue<long long>("account"),
+                 o->getValue<long long>("cash")};
+    s.reversed = o->getValue<std::string>("status") == "reversed";
+    s.line = o->optValue<long>("line", 0);
+    return s;
+}
+
+std::string joined(const std::vector<std::string>& fields) {
+    std::string out;
+    for (const auto& f : fields) out += (out.empty() ? "" : ",") + f;
+    return out;
+}
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string f; std::getline(in, f, ',');) out.push_back(f);
+    return out;
+}
+
+}  // namespace
+
+std::vector<Payment> SettlementRepo::page(Tx& tx, const std::string& region, long long fromMs, long long toMs,
+                                          const std::string& afterSettlementId, std::size_t limit) {
+    std::vector<Payment> out;
+    soci::rowset<soci::row> rows =
+        (tx.sql.prepare << "SELECT " << PaymentRepo::kColumns
+                        << " FROM payments WHERE region = :r AND kind = 'insurance' AND paid_at >= :f AND paid_at < :t "
+                           "AND settlement_id > :a ORDER BY settlement_id LIMIT "
+                        << limit,
+         soci::use(region), soci::use(fromMs), soci::use(toMs), soci::use(afterSettlementId));
+    for (const soci::row& r : rows) out.push_back(PaymentRepo::fromRow(r));
+    return out;
+}
+
+void SettlementRepo::forEach(Tx& tx, const std::string& region, long long fromMs, long long toMs,
+                             const std::function<void(const settlement::PlatformPayment&)>& each) {
+    settlement::PlatformPayment p;
+    std::string status;
+    soci::statement st = (tx.sql.prepare << "SELECT settlement_id, total, fund, account, cash, status FROM payments "
+                                            "WHERE region = :r AND kind = 'insurance' AND paid_at >= :f AND paid_at < :t",
+                          soci::use(region), soci::use(fromMs), soci::use(toMs), soci::into(p.settlementId),
+                          soci::into(p.amounts.total), soci::into(p.amounts.fund), soci::into(p.amounts.account),
+                          soci::into(p.amounts.cash), soci::into(status));
+    st.execute();
+    while (st.fetch()) {
+        p.reversed = status == "reversed";
+        each(p);
+    }
+}
+
+void SettlementRepo::insertRun(Tx& tx, const ReconciliationRun& run) {
+    const settlement::Report& r = run.report;
+    const long long discrepancies = static_cast<long long>(r.discrepancies.size());
+    tx.sql << "INSERT INTO reconciliation_runs (id, day, region, format, statement_sha256, platform_count, "
+              "platform_total, platform_fund, platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, "
+              "bureau_account, bureau_cash, matched, discrepancies, run_by_role, run_by_org, created_at) VALUES (:id, "
+              ":d, :r, :f, :h, :pc, :pt, :pf, :pa, :pk, :bc, :bt, :bf, :ba, :bk, :m, :n, :rr, :ro, :c)",
+        soci::use(run.id), soci::use(run.day), soci::use(run.region), soci::use(run.format),
+        soci::use(run.statementSha256), soci::use(r.platform.count), soci::use(r.platform.sum.total),
+        soci::use(r.platform.sum.fund), soci::use(r.platform.sum.account), soci::use(r.platform.sum.cash),
+        soci::use(r.bureau.count), soci::use(r.bureau.sum.total), soci::use(r.bureau.sum.fund),
+        soci::use(r.bureau.sum.account), soci::use(r.bureau.sum.cash), soci::use(r.matched), soci::use(discrepancies),
+        soci::use(run.runByRole), soci::use(run.runByOrg), soci::use(run.createdAt);
+    int seq = 0;
+    std::string kind, settlementId, fields, platform, bureau;
+    soci::indicator fieldsInd, platformInd, bureauInd;
+    soci::statement insert = (tx.sql.prepare << "INSERT INTO reconciliation_discrepancies (run_id, seq, kind, "
+                                                "settlement_id, fields, platform, bureau) VALUES (:r, :s, :k, :i, "
+                                                ":f, :p, :b)",
+                              soci::use(run.id), soci::use(seq), soci::use(kind), soci::use(settlementId),
+                              soci::use(fields, fieldsInd), soci::use(platform, platformInd), soci::use(bureau, bureauInd));
+    for (const settlement::Discrepancy& d : r.discrepancies) {
+        ++seq;
+        kind = d.kind;
+        settlementId = d.settlementId;
+        fields = joined(d.fields);
+        fieldsInd = fields.empty() ? soci::i_null : soci::i_ok;
+        platform = d.platform ? sideJson(*d.platform, false) : "";
+        platformInd = d.platform ? soci::i_ok : soci::i_null;
+        bureau = d.bureau ? sideJson(*d.bureau, true) : "";
+        bureauInd = d.bureau ? soci::i_ok : soci::i_null;
+        insert.execute(true);
+    }
+}
+
+std::optional<ReconciliationRun> SettlementRepo::findRun(Tx& tx, const std::string& id) {
+    ReconciliationRun run;
+    settlement::Report& r = run.report;
+    tx.sql << "SELECT id, day, region, format, statement_sha256, platform_count, platform_total, platform_fund, "
+              "platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, bureau_account, bureau_cash, "
+              "matched, run_by_role, run_by_org, created_at FROM reconciliation_runs WHERE id = :id",
+        soci::use(id), soci::into(run.id), soci::into(run.day), soci::into(run.region), soci::into(run.format),
+        soci::into(run.statementSha256), soci::into(r.platform.count), soci::into(r.platform.sum.total),
+        soci::into(r.platform.sum.fund), soci::into(r.platform.sum.account), soci::into(r.platform.sum.cash),
+        soci::into(r.bureau.count), soci::into(r.bureau.sum.total), soci::into(r.bureau.sum.fund),
+        soci::into(r.bureau.sum.account), soci::into(r.bureau.sum.cash), soci::into(r.matched),
+        soci::into(run.runByRole), soci::into(run.runByOrg), soci::into(run.createdAt);
+    if (!tx.sql.got_data()) return std::nullopt;
+    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT kind, settlement_id, fields, platform, bureau FROM "
+                                                      "reconciliation_discrepancies WHERE run_id = :r ORDER BY seq",
+                                    soci::use(id));
+    for (const soci::row& row : rows) {
+        settlement::Discrepancy d;
+        d.kind = row.get<std::string>(0);
+        d.settlementId = row.get<std::string>(1);
+        if (row.get_indicator(2) == soci::i_ok) d.fields = split(row.get<std::string>(2));
+        d.platform = sideOf(row, 3);
+        d.bureau = sideOf(row, 4);
+        r.discrepancies.push_back(std::move(d));
+    }
+    return run;
+}
+
+}  // namespace rxflow::store
