@@ -77,6 +77,36 @@ std::string ChildProcess::log() const {
     }
 }
 
+RunResult runProgram(const std::vector<std::string>& args, const std::string& logPath) {
+    ChildProcess child;
+    child.logPath_ = logPath;
+    child.pid_ = fork();
+    REQUIRE(child.pid_ >= 0);
+    if (child.pid_ == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int fd = open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        std::vector<std::string> copy = args;
+        std::vector<char*> argv;
+        for (auto& a : copy) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    for (int i = 0; i < 1200; ++i) {
+        int status = 0;
+        if (waitpid(child.pid_, &status, WNOHANG) == child.pid_) {
+            child.pid_ = -1;
+            return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), child.log()};
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    child.stop(SIGKILL);
+    FAIL(args[0] << " did not finish within 120 s:\n" << child.log());
+    return {};
+}
+
 Reply httpCall(int port, const std::string& method, const std::string& path, const std::string& token,
                const std::string& body, const std::map<std::string, std::string>& headers) {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));

@@ -9,6 +9,13 @@
 
 namespace rxtest {
 
+// Runs a program to its end (at most 120 s); its exit status and what it printed.
+struct RunResult {
+    int status = -1;
+    std::string output;
+};
+RunResult runProgram(const std::vector<std::string>& args, const std::string& logPath);
+
 class ChildProcess {
 public:
     ChildProcess() = default;
@@ -27,6 +34,7 @@ public:
     std::string log() const;
 
 private:
+    friend RunResult runProgram(const std::vector<std::string>& args, const std::string& logPath);
     int pid_ = -1;
     std::string logPath_;
 };

@@ -86,7 +86,8 @@ std::vector<FieldError> lineErrors(const std::vector<settlement::LineError>& err
 Response runReconciliation(RequestContext& ctx) {
     const Principal& caller = ctx.require({Role::Insurer, Role::Admin});
     const SettlementDay day = settlementDay(ctx, caller);
-    const bool isCsv = ctx.contentType() == "text/csv";
+    // No body at all is an empty statement, answered as the CSV reader does (line 1).
+    const bool isCsv = ctx.contentType() == "text/csv" || ctx.body().empty();
     settlement::Reconciler reconciler;
     std::vector<settlement::LineError> errors;
     auto onLine = [&](settlement::StatementLine&& l) { reconciler.addStatementLine(l); };
