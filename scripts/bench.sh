@@ -5,6 +5,10 @@
 #   ./scripts/bench.sh audit     state-change throughput (accept, review, payment, dispense) with
 #                                the audit trail's hash links, and with the same code built
 #                                without them, alternating runs; prints the cost of the links
+#   ./scripts/bench.sh reconcile [N]
+#                                对账 of N (default 1,000,000) platform payments (SQLite) against
+#                                an N-line CSV statement: time and peak memory of the reconciling
+#                                process (generating the data is a separate process)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-signing}"
@@ -26,8 +30,16 @@ case "$what" in
       done
     done
     ;;
+  reconcile)
+    n="${2:-1000000}"
+    cmake --build build-release -j2 --target reconcile_bench >/dev/null
+    dir="build-release/reconcile-data"
+    rm -rf "$dir" && mkdir -p "$dir"
+    /usr/bin/time -f "generate: %e s, peak %M KiB" ./build-release/tests/reconcile_bench generate "$dir" "$n"
+    ./build-release/tests/reconcile_bench run "$dir"
+    ;;
   *)
-    echo "usage: $0 signing|audit" >&2
+    echo "usage: $0 signing|audit|reconcile" >&2
     exit 2
     ;;
 esac
