@@ -128,7 +128,8 @@ rx=$(sed -nE 's/^\{"id":"([^"]+)".*/\1/p' <<<"$issued"); code=$(field pickupCode
 echo "  $rx at store $(sed -nE 's/.*"pharmacy":\{"id":"([^"]+)".*/\1/p' <<<"$issued"), pickup code $code (given to the patient)"
 call POST "/v1/prescriptions/$rx/accept" "" "$ch1" >/dev/null
 call POST "/v1/prescriptions/$rx/review" "$review" "$ch1" >/dev/null
-call POST "/v1/prescriptions/$rx/payments" "$(pay "ST-P-$(date +%s)")" "$bureau" >/dev/null
+settlement="ST-P-$(date +%s)"; pickup_rx=$rx
+call POST "/v1/prescriptions/$rx/payments" "$(pay "$settlement")" "$bureau" >/dev/null
 call POST "/v1/prescriptions/$rx/dispense" "{\"pharmacist\":\"王药师\",\"pickupCode\":\"$code\",$handed}" "$ch1" >/dev/null
 call GET "/v1/prescriptions/$rx/signed" "" "$clinic" >"$demo/signed.json"
 curl -s "127.0.0.1:$port/v1/platform/keys" -H "Authorization: Bearer $clinic" \
@@ -158,6 +159,19 @@ call POST "/v1/deliveries/$delivery/events" "{\"type\":\"picked_up\",\"at\":\"$(
 call POST "/v1/deliveries/$delivery/events" "{\"type\":\"in_transit\",\"at\":\"$(now)\"}" "$courier" >/dev/null
 call POST "/v1/deliveries/$delivery/events" "{\"type\":\"delivered\",\"at\":\"$(now)\",\"proofCode\":\"$code\"}" "$courier" >/dev/null
 echo "  what the courier sees of it (masked): $(call GET "/v1/prescriptions/$rx" "" "$courier" 2>/dev/null | sed -E 's/.*"patient":(\{[^}]*\}).*/\1/')"
+
+echo "--- 对账: the bureau's statement of today against the platform's insurance payments"
+today=$(TZ=Asia/Shanghai date +%Y-%m-%d)
+call GET "/v1/settlements?date=$today" "" "$bureau" >/dev/null
+settled_at=$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)
+printf '%s\r\n%s\r\n%s\r\n' \
+  "settlement_id,pay_order_id,prescription_id,psn_no,total,fund,account,cash,status,settled_at" \
+  "$settlement,PO-$settlement,$pickup_rx,33020000000000000001,5700,3990,1000,710,settled,$settled_at" \
+  "ST-LOST-1,PO-LOST-1,rx_unknown,33020000000000000002,1200,800,400,0,settled,$settled_at" >"$demo/statement.csv"
+report=$(curl -s -X POST "127.0.0.1:$port/v1/reconciliation/runs?date=$today&region=330200" \
+  -H "Authorization: Bearer $bureau" -H 'Content-Type: text/csv' --data-binary @"$demo/statement.csv")
+printf '%-6s %-58s -> %s\n' POST "/v1/reconciliation/runs?date=$today&region=330200" \
+  "$(sed -nE 's/.*"matched":([0-9]+).*/matched \1/p' <<<"$report"), discrepancies: $(grep -o '"kind":"[a-z_]*"' <<<"$report" | cut -d'"' -f4 | paste -sd, -)"
 
 echo "--- ready"
 echo "tokens: $demo/tokens.env   try: curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""
