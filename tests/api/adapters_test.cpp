@@ -63,7 +63,7 @@ TEST_CASE("webhook store whose ERP fails the first 3 deliveries of each message:
 }
 
 TEST_CASE("the ERP stopped for a while: messages wait, and after it restarts each is acted on once") {
-    TestServer s({fastOutbox(), {}, nullptr});
+    TestServer s({hangingReceiverOutbox(), {}, nullptr});
     // Each first delivery is acted on but answered late (after rxflow gave up), so rxflow sends
     // it again: the ERP must drop the repeat by its event id.
     WebhookChain chain(s, {"--hang-rate", "1", "--hang-ms", "1500"});
@@ -110,7 +110,8 @@ TEST_CASE("rxflow killed with SIGKILL in the middle of a batch of deliveries: no
     const std::string dir = makeTempDir("kill");
     const std::string rxflowPort = dir + "/rxflow.port";
     auto writePort = [&](int port) { std::ofstream(rxflowPort) << port << "\n"; };
-    auto env = fastOutbox({{"RXFLOW_DATA_KEY", key}, {"RXFLOW_OUTBOX_LEASE_MS", "5000"}});
+    auto env = hangingReceiverOutbox();
+    env["RXFLOW_DATA_KEY"] = key;
     auto first = std::make_unique<TestServer>(ServerOptions{env, {}, nullptr});
     writePort(first->port());
     Simulator erp(*first);

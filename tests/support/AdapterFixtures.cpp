@@ -12,10 +12,14 @@ const std::string kSecret = "sim-secret-0123456789";
 std::map<std::string, std::string> fastOutbox(std::map<std::string, std::string> more) {
     std::map<std::string, std::string> env = {
         {"RXFLOW_OUTBOX_BACKOFF_MS", "50"}, {"RXFLOW_OUTBOX_BACKOFF_MAX_MS", "200"},
-        {"RXFLOW_OUTBOX_POLL_MS", "50"},    {"RXFLOW_OUTBOX_TIMEOUT_MS", "1000"},
-        {"RXFLOW_OUTBOX_LEASE_MS", "5000"}};
+        {"RXFLOW_OUTBOX_POLL_MS", "50"},    {"RXFLOW_OUTBOX_TIMEOUT_MS", "3000"},
+        {"RXFLOW_OUTBOX_LEASE_MS", "15000"}};
     for (auto& [k, v] : more) env[k] = v;
     return env;
+}
+
+std::map<std::string, std::string> hangingReceiverOutbox() {
+    return fastOutbox({{"RXFLOW_OUTBOX_TIMEOUT_MS", "1000"}, {"RXFLOW_OUTBOX_LEASE_MS", "5000"}});
 }
 
 void addPushStore(const TestServer& s, const std::string& id, const std::string& chain, const std::string& type,

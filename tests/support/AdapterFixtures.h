@@ -15,7 +15,9 @@ namespace rxtest {
 
 extern const std::string kSecret;  // the webhook secret of the stores and couriers below
 
-// Quick retries, so a test sees several attempts in a second or two; `more` overrides.
+// Quick retries, so a test sees several attempts in a second or two; `more` overrides. The
+// attempt timeout (3 s) leaves room for a loaded machine: counts of attempts stay exact.
+std::map<std::string, std::string> hangingReceiverOutbox();  // 1 s timeout, 5 s leases
 std::map<std::string, std::string> fastOutbox(std::map<std::string, std::string> more = {});
 // A store (stocked with XC08CAA001) with this adapter; `url` for webhook and fhir.
 void addPushStore(const TestServer& s, const std::string& id, const std::string& chain, const std::string& type,
