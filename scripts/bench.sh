@@ -5,6 +5,14 @@
 #   ./scripts/bench.sh audit     state-change throughput (accept, review, payment, dispense) with
 #                                the audit trail's hash links, and with the same code built
 #                                without them, alternating runs; prints the cost of the links
+#   ./scripts/bench.sh issue|lifecycle|read|all [--db sqlite|mysql]
+#                                wrk (scripts/bench/*.lua) against a Release rxflow with a fresh,
+#                                seeded database: issuing pre-signed ES256 prescriptions, the
+#                                lifecycle (route, accept, review, pay, dispense), whole reads;
+#                                next to the bare-HTTP ceiling (bench_bare_http, same server
+#                                settings) and `openssl speed` ES256, all in the same run.
+#                                RXFLOW_BENCH_SECONDS (10), RXFLOW_BENCH_CONNECTIONS (64),
+#                                RXFLOW_BENCH_WRK_THREADS (2) change the load.
 #   ./scripts/bench.sh reconcile [N]
 #                                对账 of N (default 1,000,000) platform payments (SQLite) against
 #                                an N-line CSV statement: time and peak memory of the reconciling
@@ -30,6 +38,19 @@ case "$what" in
       done
     done
     ;;
+  issue|lifecycle|read|all)
+    backend=sqlite
+    [[ "${2:-}" == "--db" && -n "${3:-}" ]] && backend="$3"
+    cmake --build build-release -j2 --target rxflow bench_http bench_bare_http >/dev/null
+    if [[ "$backend" == "mysql" ]]; then
+      ./scripts/mysql.sh start >/dev/null
+      trap './scripts/mysql.sh stop >/dev/null 2>&1' EXIT
+      RXFLOW_TEST_MYSQL_URL="$(./scripts/mysql.sh url)"
+      export RXFLOW_TEST_MYSQL_URL
+    fi
+    RXFLOW_BENCH_SCENARIO="$what" ./build-release/tests/bench_http --backend="$backend" \
+      --no-version=true --no-intro=true --minimal=true
+    ;;
   reconcile)
     n="${2:-1000000}"
     cmake --build build-release -j2 --target reconcile_bench >/dev/null
@@ -39,7 +60,7 @@ case "$what" in
     ./build-release/tests/reconcile_bench run "$dir"
     ;;
   *)
-    echo "usage: $0 signing|audit|reconcile" >&2
+    echo "usage: $0 signing|audit|reconcile|issue|lifecycle|read|all [--db sqlite|mysql]" >&2
     exit 2
     ;;
 esac

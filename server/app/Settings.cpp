@@ -23,6 +23,7 @@ const EnvBinding kEnvBindings[] = {
     {"RXFLOW_MAX_THREADS", "rxflow.http.max_threads"},
     {"RXFLOW_PLATFORM_ALG", "rxflow.platform.alg"},
     {"RXFLOW_LOG_LEVEL", "rxflow.log_level"},
+    {"RXFLOW_DB_SQLITE_SYNCHRONOUS", "rxflow.db.sqlite_synchronous"},
     {"RXFLOW_OUTBOX_WORKERS", "rxflow.outbox.workers"},
     {"RXFLOW_OUTBOX_MAX_ATTEMPTS", "rxflow.outbox.max_attempts"},
     {"RXFLOW_OUTBOX_BACKOFF_MS", "rxflow.outbox.backoff_ms"},
@@ -56,6 +57,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.pool.leaseTimeoutMs = c.getInt("rxflow.db.lease_timeout_ms", s.pool.leaseTimeoutMs);
     s.pool.busyTimeoutMs = c.getInt("rxflow.db.busy_timeout_ms", s.pool.busyTimeoutMs);
     s.pool.maxAttempts = c.getInt("rxflow.db.max_attempts", s.pool.maxAttempts);
+    s.pool.sqliteSynchronous = c.getString("rxflow.db.sqlite_synchronous", s.pool.sqliteSynchronous);
     s.outbox.workers = c.getInt("rxflow.outbox.workers", s.outbox.workers);
     s.outbox.maxAttempts = c.getInt("rxflow.outbox.max_attempts", s.outbox.maxAttempts);
     s.outbox.backoffMs = c.getInt("rxflow.outbox.backoff_ms", s.outbox.backoffMs);
@@ -77,6 +79,8 @@ void Settings::validate() const {
     require(pool.leaseTimeoutMs >= 1, "rxflow.db.lease_timeout_ms must be positive");
     require(pool.busyTimeoutMs >= 1, "rxflow.db.busy_timeout_ms must be positive");
     require(pool.maxAttempts >= 1, "rxflow.db.max_attempts must be positive");
+    require(pool.sqliteSynchronous == "FULL" || pool.sqliteSynchronous == "NORMAL",
+            "rxflow.db.sqlite_synchronous must be FULL or NORMAL");
     require(maxThreads >= 2, "rxflow.http.max_threads must be at least 2");
     require(acceptTimeoutSeconds >= 1, "rxflow.routing.accept_timeout must be positive");
     require(sweepIntervalSeconds >= 1, "rxflow.sweep_interval must be positive");

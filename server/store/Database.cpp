@@ -98,7 +98,7 @@ void Database::configure(soci::session& s) {
         s << "PRAGMA journal_mode=WAL", soci::into(mode);
         s << "PRAGMA busy_timeout=" + std::to_string(options_.busyTimeoutMs);
         s << "PRAGMA foreign_keys=ON";
-        s << "PRAGMA synchronous=FULL";
+        s << "PRAGMA synchronous=" + options_.sqliteSynchronous;  // FULL or NORMAL (Settings checks)
     } else {
         s << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
         s << "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'";

@@ -31,6 +31,9 @@ struct PoolOptions {
     int leaseTimeoutMs = 2000;  // then 503: never hang on a busy pool
     int busyTimeoutMs = 5000;   // SQLite busy_timeout; MySQL innodb_lock_wait_timeout (rounded up to s)
     int maxAttempts = 6;        // per transaction, for retryable failures
+    // SQLite: FULL syncs the WAL at every commit (an acknowledged write survives power loss);
+    // NORMAL syncs at checkpoints only (it survives a crash of the process, not of the machine).
+    std::string sqliteSynchronous = "FULL";
 };
 
 // One open transaction. Repositories take it as their first argument.
