@@ -67,3 +67,12 @@ TEST_CASE("in a layered configuration the priority -200 layer (command line) bea
     CHECK(s.sweepIntervalSeconds == 7);
     CHECK(s.host == "0.0.0.0");
 }
+
+TEST_CASE("Settings: SQLite syncs every commit (FULL) unless NORMAL is chosen; anything else is refused") {
+    AutoPtr<MapConfiguration> c(new MapConfiguration);
+    CHECK(rxflow::Settings::from(*c).pool.sqliteSynchronous == "FULL");
+    c->setString("rxflow.db.sqlite_synchronous", "NORMAL");
+    CHECK(rxflow::Settings::from(*c).pool.sqliteSynchronous == "NORMAL");
+    c->setString("rxflow.db.sqlite_synchronous", "OFF");
+    CHECK_THROWS_WITH_AS(rxflow::Settings::from(*c), doctest::Contains("sqlite_synchronous"), std::invalid_argument);
+}
