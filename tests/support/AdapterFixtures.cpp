@@ -82,8 +82,8 @@ bool allIn(const TestServer& s, const std::vector<Sent>& rxs, const std::string&
     return true;
 }
 
-int applied(const TestServer& s, const std::string& id, const std::string& action) {
-    int n = 0;
+std::map<std::string, int> okActions(const TestServer& s, const std::string& id) {
+    std::map<std::string, int> out;
     std::string cursor;
     do {
         auto page = s.get("/v1/prescriptions/" + id + "/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor),
@@ -92,11 +92,17 @@ int applied(const TestServer& s, const std::string& id, const std::string& actio
         auto events = page->getArray("events");
         for (std::size_t i = 0; i < events->size(); ++i) {
             auto e = events->getObject(static_cast<unsigned>(i));
-            if (e->getValue<std::string>("action") == action && e->getValue<std::string>("outcome") == "ok") ++n;
+            if (e->getValue<std::string>("outcome") == "ok") ++out[e->getValue<std::string>("action")];
         }
         cursor = page->isNull("nextCursor") ? "" : page->getValue<std::string>("nextCursor");
     } while (!cursor.empty());
-    return n;
+    return out;
+}
+
+int applied(const TestServer& s, const std::string& id, const std::string& action) {
+    const auto actions = okActions(s, id);
+    auto it = actions.find(action);
+    return it == actions.end() ? 0 : it->second;
 }
 
 double metric(const TestServer& s, const std::string& series) {

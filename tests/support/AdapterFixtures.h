@@ -38,6 +38,8 @@ bool allIn(const TestServer& s, const std::vector<Sent>& rxs, const std::string&
 // Events of the prescription's audit chain with this action and outcome "ok" (all pages: the
 // tests' own polling reads are audited too).
 int applied(const TestServer& s, const std::string& id, const std::string& action);
+// The same for every action at once: action -> events with outcome "ok".
+std::map<std::string, int> okActions(const TestServer& s, const std::string& id);
 // A sample value from /metrics by its series name with labels; -1 when absent.
 double metric(const TestServer& s, const std::string& series);
 // GET /v1/admin/outbox with this query.
