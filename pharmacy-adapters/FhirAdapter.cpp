@@ -1,37 +1,17 @@
 #include "pharmacy-adapters/FhirAdapter.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/UUIDGenerator.h>
 
 #include <cstdlib>
 #include <map>
-#include <sstream>
+
+#include "pharmacy-adapters/Json.h"
 
 namespace rxflow::adapters {
 namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-Object::Ptr obj(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> members) {
-    auto o = obj();
-    for (const auto& [k, v] : members) o->set(k, v);
-    return o;
-}
-
-Array::Ptr arr(std::initializer_list<Poco::Dynamic::Var> values) {
-    Array::Ptr a = new Array;
-    for (const auto& v : values) a->add(v);
-    return a;
-}
-
-std::string text(const Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isString()) return "";
-    return o->get(key).extract<std::string>();
-}
 
 Object::Ptr identifier(const std::string& system, const std::string& value) {
     return obj({{"system", system}, {"value", value}});
@@ -186,9 +166,7 @@ Object::Ptr prescriptionBundle(const AdapterEvent& e) {
 }
 
 std::optional<OutboundMessage> FhirAdapter::storeMessage(const AdapterEvent& event) const {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(prescriptionBundle(event), out);
-    return OutboundMessage{"application/fhir+json", out.str()};
+    return OutboundMessage{"application/fhir+json", condensed(prescriptionBundle(event))};
 }
 
 }  // namespace rxflow::adapters

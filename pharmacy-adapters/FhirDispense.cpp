@@ -1,18 +1,12 @@
 // MedicationDispense (FHIR R4) -> rxflow's dispense or handover body; see FhirAdapter.h.
-#include <Poco/JSON/Array.h>
-
 #include "pharmacy-adapters/FhirAdapter.h"
+#include "pharmacy-adapters/Json.h"
 
 namespace rxflow::adapters {
 namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-std::string text(const Object::Ptr& o, const std::string& key) {
-    if (!o || !o->has(key) || !o->get(key).isString()) return "";
-    return o->get(key).extract<std::string>();
-}
 
 std::string extension(const Object::Ptr& resource, const std::string& url) {
     auto list = resource->getArray("extension");

@@ -1,22 +1,10 @@
 #include "pharmacy-adapters/PharmacyAdapter.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Stringifier.h>
-
-#include <sstream>
-
 #include "pharmacy-adapters/FhirAdapter.h"
+#include "pharmacy-adapters/Json.h"
 
 namespace rxflow::adapters {
 namespace {
-
-Poco::JSON::Object::Ptr ordered() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-std::string condensed(const Poco::JSON::Object::Ptr& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(o, out);
-    return out.str();
-}
 
 // Drug code, name, quantity and unit of each item: enough to pick and reserve; the receiver
 // reads the whole prescription through the API when it accepts.
@@ -27,7 +15,7 @@ Poco::JSON::Array::Ptr itemSummaries(const Poco::JSON::Object::Ptr& prescription
     for (std::size_t i = 0; items && i < items->size(); ++i) {
         auto item = items->getObject(static_cast<unsigned>(i));
         if (!item) continue;
-        auto summary = ordered();
+        auto summary = obj();
         summary->set("drugCode", item->optValue<std::string>("drugCode", ""));
         summary->set("name", item->optValue<std::string>("name", ""));
         summary->set("quantity", item->optValue<long long>("quantity", 0));
@@ -38,7 +26,7 @@ Poco::JSON::Array::Ptr itemSummaries(const Poco::JSON::Object::Ptr& prescription
 }
 
 Poco::JSON::Object::Ptr envelope(const AdapterEvent& e) {
-    auto o = ordered();
+    auto o = obj();
     o->set("id", e.eventId);
     o->set("type", e.type);
     o->set("occurredAt", e.occurredAt);
@@ -48,6 +36,7 @@ Poco::JSON::Object::Ptr envelope(const AdapterEvent& e) {
 class PullAdapter final : public PharmacyAdapter {
 public:
     const char* type() const override { return "pull"; }
+    bool pushes() const override { return false; }
     std::optional<OutboundMessage> storeMessage(const AdapterEvent&) const override { return std::nullopt; }
 };
 
@@ -59,7 +48,7 @@ public:
         o->set("store", e.store);
         o->set("chain", e.chain);
         if (!e.reason.empty()) o->set("reason", e.reason);
-        auto rx = ordered();
+        auto rx = obj();
         rx->set("id", e.prescriptionId);
         rx->set("status", e.status);
         rx->set("version", e.version);
@@ -86,7 +75,7 @@ const PharmacyAdapter* adapterFor(const std::string& type) {
 OutboundMessage courierMessage(const AdapterEvent& e) {
     auto o = envelope(e);
     o->set("courier", e.courier);
-    auto delivery = ordered();
+    auto delivery = obj();
     delivery->set("id", e.deliveryId);
     delivery->set("prescription", e.prescriptionId);
     delivery->set("store", e.store);

@@ -47,6 +47,8 @@ class PharmacyAdapter {
 public:
     virtual ~PharmacyAdapter() = default;
     virtual const char* type() const = 0;
+    // False when the store polls (pull): it is never sent anything, so no event is built.
+    virtual bool pushes() const { return true; }
     // The message for the store, or nothing when the store polls (pull).
     virtual std::optional<OutboundMessage> storeMessage(const AdapterEvent& event) const = 0;
 };

@@ -1,7 +1,6 @@
 #include "pharmacy-adapters/sim/Receiver.h"
 
 #include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -9,10 +8,10 @@
 
 #include <ctime>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "pharmacy-adapters/Json.h"
 #include "pharmacy-adapters/WebhookSignature.h"
 
 namespace rxsim {
@@ -25,16 +24,10 @@ struct DropConnection : std::runtime_error {
     DropConnection() : std::runtime_error("fault injected: connection dropped") {}
 };
 
-std::string toJson(const Object::Ptr& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(o, out);
-    return out.str();
-}
-
 std::string message(const std::string& text) {
     Object::Ptr o = new Object;
     o->set("message", text);
-    return toJson(o);
+    return rxflow::adapters::condensed(o);
 }
 
 class Handler : public Poco::Net::HTTPRequestHandler {
@@ -48,7 +41,7 @@ public:
         int hangMs = 0;
         const std::string& path = req.getURI();
         if (path == "/sim/status" && req.getMethod() == "GET") {
-            answer = {200, toJson(receiver_.status())};
+            answer = {200, rxflow::adapters::condensed(receiver_.status())};
         } else if (path == "/sim/patients" && req.getMethod() == "POST") {
             answer = patient(body);
         } else if (req.getMethod() == "POST") {

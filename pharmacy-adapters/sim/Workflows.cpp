@@ -2,12 +2,11 @@
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <iostream>
-#include <sstream>
 
 #include "pharmacy-adapters/FhirAdapter.h"
+#include "pharmacy-adapters/Json.h"
 
 namespace rxsim {
 namespace {
@@ -18,17 +17,8 @@ using Poco::JSON::Object;
 constexpr int kMaxRetries = 240;  // x 500 ms: rxflow may be away for two minutes
 constexpr int kRetryMs = 500;
 
-std::string json(const Object::Ptr& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(o, out);
-    return out.str();
-}
-
-Object::Ptr obj(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> members) {
-    Object::Ptr o = new Object;
-    for (const auto& [k, v] : members) o->set(k, v);
-    return o;
-}
+using rxflow::adapters::obj;
+std::string json(const Poco::Dynamic::Var& v) { return rxflow::adapters::condensed(v); }
 
 // Items as handed over: what was prescribed, with the simulator's batch.
 Array::Ptr handedItems(const Object::Ptr& view) {
@@ -307,18 +297,18 @@ void Erp::finish(const std::string& id, const Order& o) {
     if (view.status >= 500) return retryLater(id, view.body);
     if (!view.ok() || !view.json) return sync(id);
     const bool atCounter = o.mode != "delivery";
-    Object native;
+    Object::Ptr native = obj();
     if (atCounter) {
-        native.set("pharmacist", options_.pharmacistName);
-        native.set("pickupCode", o.code);
+        native->set("pharmacist", options_.pharmacistName);
+        native->set("pickupCode", o.code);
     } else {
-        native.set("courier", options_.courier);
+        native->set("courier", options_.courier);
     }
-    native.set("items", handedItems(view.json));
+    native->set("items", handedItems(view.json));
     const std::string what = atCounter ? "dispense" : "handover";
-    ApiReply r = o.fhir ? api_.call("POST", "/v1/fhir/MedicationDispense", json(medicationDispense(id, native, atCounter)),
+    ApiReply r = o.fhir ? api_.call("POST", "/v1/fhir/MedicationDispense", json(medicationDispense(id, *native, atCounter)),
                                     "sim-" + what + "-" + id, "application/fhir+json")
-                        : api_.call("POST", "/v1/prescriptions/" + id + "/" + what, json(new Object(native)),
+                        : api_.call("POST", "/v1/prescriptions/" + id + "/" + what, json(native),
                                     "sim-" + what + "-" + id);
     if (r.status >= 500) return retryLater(id, r.body);
     if (r.code() == "pickup_code_mismatch" || r.code() == "locked") return setStage(id, "failed");

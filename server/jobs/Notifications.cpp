@@ -27,11 +27,7 @@ adapters::AdapterEvent eventFor(store::Tx& tx, const store::PrescriptionRecord& 
     e.status = rx.status;
     e.version = rx.version;
     e.expiresAt = formatTime(rx.expiresAt);
-    e.mode = "pickup";
-    if (!rx.fulfillment.empty()) {
-        auto f = Poco::JSON::Parser().parse(rx.fulfillment).extract<Poco::JSON::Object::Ptr>();
-        e.mode = f->optValue<std::string>("mode", "pickup");
-    }
+    e.mode = store::fulfillmentMode(rx);
     auto document = Poco::JSON::Parser().parse(rx.document).extract<Poco::JSON::Object::Ptr>();
     e.prescription = document->getObject("prescription");
     if (auto clinic = store::ClinicRepo::find(tx, rx.clinicId)) e.clinicName = clinic->name;
@@ -59,7 +55,7 @@ void tellStore(store::Tx& tx, const Services& s, const std::string& storeId, con
     auto pharmacy = store::PharmacyRepo::find(tx, s.cipher, storeId);
     if (!pharmacy) return;
     const adapters::PharmacyAdapter* adapter = adapters::adapterFor(pharmacy->adapter.type);
-    if (!adapter || pharmacy->adapter.type == "pull") return;
+    if (!adapter || !adapter->pushes()) return;
     adapters::AdapterEvent e = eventFor(tx, rx, type, nowMs);
     e.reason = reason;
     e.store = pharmacy->id;

@@ -136,14 +136,17 @@ int OutboxDispatcher::dispatchOnce(const std::string& owner, std::mt19937_64& ra
     const Settings::Outbox& cfg = services_.settings.outbox;
     if (!services_.db.read([&](store::Tx& tx) { return store::OutboxRepo::anyDue(tx, services_.clock.nowMs()); }))
         return 0;
+    // Claimed together with where each one goes, in one transaction.
     const auto claimed = services_.db.write([&](store::Tx& tx) {
         const long long now = services_.clock.nowMs();
-        return store::OutboxRepo::claim(tx, services_.cipher, owner, now, now + cfg.leaseMs, cfg.batch);
+        std::vector<std::pair<store::OutboxMessage, Destination>> out;
+        for (auto& m : store::OutboxRepo::claim(tx, services_.cipher, owner, now, now + cfg.leaseMs, cfg.batch)) {
+            Destination to = destinationOf(tx, services_.cipher, m);
+            out.emplace_back(std::move(m), std::move(to));
+        }
+        return out;
     });
-    for (const store::OutboxMessage& m : claimed) {
-        const Destination to = services_.db.read([&](store::Tx& tx) { return destinationOf(tx, services_.cipher, m); });
-        record(m, owner, deliverMessage(m, to.url, to.secret, cfg.timeoutMs), random);
-    }
+    for (const auto& [m, to] : claimed) record(m, owner, deliverMessage(m, to.url, to.secret, cfg.timeoutMs), random);
     return static_cast<int>(claimed.size());
 }
 

@@ -25,6 +25,26 @@ std::vector<std::string> differing(const Amounts& a, const Amounts& b) {
 
 }  // namespace
 
+Poco::JSON::Object::Ptr sideJson(const Side& s, bool withLine) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("total", s.amounts.total);
+    o->set("fund", s.amounts.fund);
+    o->set("account", s.amounts.account);
+    o->set("cash", s.amounts.cash);
+    o->set("status", s.reversed ? "reversed" : "settled");
+    if (withLine) o->set("line", s.line);
+    return o;
+}
+
+Side sideFromJson(const Poco::JSON::Object::Ptr& o) {
+    Side s;
+    s.amounts = {o->getValue<long long>("total"), o->getValue<long long>("fund"), o->getValue<long long>("account"),
+                 o->getValue<long long>("cash")};
+    s.reversed = o->getValue<std::string>("status") == "reversed";
+    s.line = o->optValue<long>("line", 0);
+    return s;
+}
+
 void Reconciler::addStatementLine(const StatementLine& l) {
     lines_.push_back({l.settlementId, {l.total, l.fund, l.account, l.cash}, l.line, l.reversed, false});
 }

@@ -2,6 +2,8 @@
 // 对账: the platform's payments of a day and region against the bureau's statement for it,
 // line by line (API.md §8). The statement is held (ids and amounts only); the platform's
 // payments are streamed past it, so a large city's day fits in a few hundred MB.
+#include <Poco/JSON/Object.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +34,11 @@ struct Side {
     bool reversed = false;
     long line = 0;  // bureau side: the statement line
 };
+
+// One side as reports show it and runs store it: {"total","fund","account","cash","status"
+// [,"line"]}, and back.
+Poco::JSON::Object::Ptr sideJson(const Side& s, bool withLine);
+Side sideFromJson(const Poco::JSON::Object::Ptr& o);
 
 struct Discrepancy {
     std::string kind;  // missing_in_platform, missing_in_bureau, amount_mismatch, status_mismatch,

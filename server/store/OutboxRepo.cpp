@@ -63,29 +63,26 @@ std::vector<OutboxMessage> OutboxRepo::claim(Tx& tx, const DataCipher& cipher, c
                                              long long nowMs, long long leaseUntil, int limit) {
     // Rows another process is claiming right now are skipped, not waited for (MariaDB).
     const std::string lock = tx.mysql() ? " FOR UPDATE SKIP LOCKED" : "";
-    std::vector<long long> ids;
+    std::vector<OutboxMessage> out;
     {
         soci::rowset<soci::row> rows =
-            (tx.sql.prepare << "SELECT o.id FROM outbox_messages o WHERE o.status = 'pending' "
+            (tx.sql.prepare << "SELECT " << kColumns << ", body FROM outbox_messages o WHERE o.status = 'pending' "
                                "AND o.next_attempt_at <= :n1 AND o.lease_until <= :n2 AND NOT EXISTS ("
                                "SELECT 1 FROM outbox_messages e WHERE e.ordering_key = o.ordering_key "
                                "AND e.status = 'pending' AND e.id < o.id) ORDER BY o.id LIMIT " +
                                std::to_string(limit) + lock,
              soci::use(nowMs), soci::use(nowMs));
-        for (const soci::row& r : rows) ids.push_back(integerAt(r, 0));
+        for (const soci::row& r : rows) {
+            OutboxMessage m = fromRow(r);
+            m.body = cipher.unseal(r.get<std::string>(19), kBodyAad);
+            out.push_back(std::move(m));
+        }
     }
-    std::vector<OutboxMessage> out;
-    for (long long id : ids) {
+    for (OutboxMessage& m : out) {
         tx.sql << "UPDATE outbox_messages SET lease_owner = :o, lease_until = :u WHERE id = :i", soci::use(owner),
-            soci::use(leaseUntil), soci::use(id);
-        soci::row r;
-        std::string sealed;
-        tx.sql << "SELECT " + std::string(kColumns) + " FROM outbox_messages WHERE id = :i", soci::use(id),
-            soci::into(r);
-        OutboxMessage m = fromRow(r);
-        tx.sql << "SELECT body FROM outbox_messages WHERE id = :i", soci::use(id), soci::into(sealed);
-        m.body = cipher.unseal(sealed, kBodyAad);
-        out.push_back(std::move(m));
+            soci::use(leaseUntil), soci::use(m.id);
+        m.leaseOwner = owner;
+        m.leaseUntil = leaseUntil;
     }
     return out;
 }

@@ -1,10 +1,18 @@
 #include "server/store/PrescriptionRepo.h"
 
+#include <Poco/JSON/Parser.h>
+
 namespace rxflow::store {
 namespace {
 const char* kDocumentAad = "prescriptions.document";
 const char* kFulfillmentAad = "prescriptions.fulfillment";
 }  // namespace
+
+std::string fulfillmentMode(const PrescriptionRecord& p) {
+    if (p.fulfillment.empty()) return "pickup";
+    auto f = Poco::JSON::Parser().parse(p.fulfillment).extract<Poco::JSON::Object::Ptr>();
+    return f->optValue<std::string>("mode", "pickup");
+}
 
 void PrescriptionRepo::insert(Tx& tx, const DataCipher& cipher, const PrescriptionRecord& p) {
     const std::string document = cipher.seal(p.document, kDocumentAad + p.id);

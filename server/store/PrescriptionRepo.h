@@ -29,6 +29,9 @@ struct PrescriptionRecord {
     std::vector<RxItem> items;
 };
 
+// The fulfilment's mode: "pickup" or "delivery"; "pickup" while none is chosen.
+std::string fulfillmentMode(const PrescriptionRecord& p);
+
 struct PrescriptionRepo {
     // Throws Error 409 duplicate_rx_no when the clinic used this rxNo already.
     static void insert(Tx& tx, const DataCipher& cipher, const PrescriptionRecord& p);

@@ -1,51 +1,24 @@
 #include "server/store/SettlementRepo.h"
 
-#include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include <sstream>
-
-#include <Poco/JSON/Stringifier.h>
 
 namespace rxflow::store {
 namespace {
 
-// One side of a discrepancy as stored: {"total","fund","account","cash","status"[,"line"]}.
-std::string sideJson(const settlement::Side& s, bool withLine) {
-    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-    o.set("total", s.amounts.total);
-    o.set("fund", s.amounts.fund);
-    o.set("account", s.amounts.account);
-    o.set("cash", s.amounts.cash);
-    o.set("status", s.reversed ? "reversed" : "settled");
-    if (withLine) o.set("line", s.line);
+// A discrepancy's side as stored: the report's JSON of it (settlement::sideJson).
+std::string stored(const settlement::Side& s, bool withLine) {
     std::ostringstream out;
-    o.stringify(out);
+    settlement::sideJson(s, withLine)->stringify(out);
     return out.str();
 }
 
 std::optional<settlement::Side> sideOf(const soci::row& r, std::size_t i) {
     if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-    auto o = Poco::JSON::Parser().parse(r.get<std::string>(i)).extract<Poco::JSON::Object::Ptr>();
-    settlement::Side s;
-    s.amounts = {o->getValue<long long>("total"), o->getValue<long long>("fund"), o->getValue<long long>("account"),
-                 o->getValue<long long>("cash")};
-    s.reversed = o->getValue<std::string>("status") == "reversed";
-    s.line = o->optValue<long>("line", 0);
-    return s;
-}
-
-std::string joined(const std::vector<std::string>& fields) {
-    std::string out;
-    for (const auto& f : fields) out += (out.empty() ? "" : ",") + f;
-    return out;
-}
-
-std::vector<std::string> split(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    for (std::string f; std::getline(in, f, ',');) out.push_back(f);
-    return out;
+    return settlement::sideFromJson(Poco::JSON::Parser().parse(r.get<std::string>(i)).extract<Poco::JSON::Object::Ptr>());
 }
 
 }  // namespace
@@ -104,11 +77,11 @@ void SettlementRepo::insertRun(Tx& tx, const ReconciliationRun& run) {
         ++seq;
         kind = d.kind;
         settlementId = d.settlementId;
-        fields = joined(d.fields);
+        fields = Poco::cat(std::string(","), d.fields.begin(), d.fields.end());
         fieldsInd = fields.empty() ? soci::i_null : soci::i_ok;
-        platform = d.platform ? sideJson(*d.platform, false) : "";
+        platform = d.platform ? stored(*d.platform, false) : "";
         platformInd = d.platform ? soci::i_ok : soci::i_null;
-        bureau = d.bureau ? sideJson(*d.bureau, true) : "";
+        bureau = d.bureau ? stored(*d.bureau, true) : "";
         bureauInd = d.bureau ? soci::i_ok : soci::i_null;
         insert.execute(true);
     }
@@ -134,7 +107,8 @@ std::optional<ReconciliationRun> SettlementRepo::findRun(Tx& tx, const std::stri
         settlement::Discrepancy d;
         d.kind = row.get<std::string>(0);
         d.settlementId = row.get<std::string>(1);
-        if (row.get_indicator(2) == soci::i_ok) d.fields = split(row.get<std::string>(2));
+        if (row.get_indicator(2) == soci::i_ok)
+            for (const std::string& f : Poco::StringTokenizer(row.get<std::string>(2), ",")) d.fields.push_back(f);
         d.platform = sideOf(row, 3);
         d.bureau = sideOf(row, 4);
         r.discrepancies.push_back(std::move(d));

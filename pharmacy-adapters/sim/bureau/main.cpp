@@ -14,7 +14,6 @@
 //       [--format csv|json] [--inject missing_in_platform=1,missing_in_bureau=1,...] [--seed N]
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Stringifier.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -27,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "pharmacy-adapters/Json.h"
 #include "pharmacy-adapters/sim/RxflowClient.h"
 
 namespace {
@@ -87,11 +87,7 @@ std::vector<Entry> readLedger(const std::string& path) {
     return out;
 }
 
-std::string json(const Object::Ptr& o) {
-    std::ostringstream out;
-    Poco::JSON::Stringifier::condense(o, out);
-    return out.str();
-}
+std::string json(const Object::Ptr& o) { return rxflow::adapters::condensed(o); }
 
 int settle(const std::map<std::string, std::string>& o) {
     const rxsim::RxflowClient api(need(o, "rxflow"), get(o, "rxflow-port-file", ""), need(o, "token"));

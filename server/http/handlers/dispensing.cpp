@@ -5,7 +5,6 @@
 #include "server/domain/Ids.h"
 #include "server/http/BodyReader.h"
 #include "server/http/PrescriptionChange.h"
-#include "server/http/PrescriptionView.h"
 #include "server/http/handlers/Dispensing.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/CourierRepo.h"
@@ -17,11 +16,6 @@ namespace rxflow::http {
 namespace {
 
 constexpr int kPickupAttempts = 5;
-
-std::string modeOf(const store::PrescriptionRecord& rx) {
-    if (rx.fulfillment.empty()) return "pickup";
-    return parseStored(rx.fulfillment).extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("mode", "pickup");
-}
 
 void readHandedItems(BodyReader& in) {
     if (auto items = in.array("items", 1, 100))
@@ -49,7 +43,7 @@ Response dispense(RequestContext& ctx) {
     readHandedItems(in);
     in.done();
     return changePrescription(ctx, Action::Dispense, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
-        if (modeOf(rx) != "pickup") throw Error::conflict("invalid_state", "this prescription is for delivery; hand it over");
+        if (store::fulfillmentMode(rx) != "pickup") throw Error::conflict("invalid_state", "this prescription is for delivery; hand it over");
         if (rx.pickupFailures >= kPickupAttempts)
             throw Error(423, "locked", "too many wrong pickup codes; the clinic must issue anew");
         requirePayment(tx, rx);
@@ -74,7 +68,7 @@ Response handover(RequestContext& ctx) {
     readHandedItems(in);
     in.done();
     return changePrescription(ctx, Action::Handover, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string& from) {
-        if (modeOf(rx) != "delivery") throw Error::conflict("invalid_state", "this prescription is for pickup; dispense it");
+        if (store::fulfillmentMode(rx) != "delivery") throw Error::conflict("invalid_state", "this prescription is for pickup; dispense it");
         requirePayment(tx, rx);
         if (!store::CourierRepo::find(tx, ctx.services.cipher, courier))
             throw Error(422, "unknown_organisation", "no courier company " + courier + " is registered",

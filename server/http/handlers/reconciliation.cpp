@@ -2,6 +2,7 @@
 // platform's payments of that day) and GET /v1/reconciliation/runs/{id} (JSON, or the
 // discrepancies as CSV with Accept: text/csv). API.md §8.
 #include <Poco/JSON/Array.h>
+#include <Poco/String.h>
 
 #include <sstream>
 
@@ -23,13 +24,6 @@ Poco::JSON::Object::Ptr totals(const settlement::Totals& t) {
                    {"cash", t.sum.cash}});
 }
 
-Poco::JSON::Object::Ptr side(const settlement::Side& s, bool withLine) {
-    auto o = object({{"total", s.amounts.total}, {"fund", s.amounts.fund}, {"account", s.amounts.account},
-                     {"cash", s.amounts.cash}, {"status", s.reversed ? "reversed" : "settled"}});
-    if (withLine) o->set("line", s.line);
-    return o;
-}
-
 Poco::JSON::Object::Ptr view(const store::ReconciliationRun& run) {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const settlement::Discrepancy& d : run.report.discrepancies) {
@@ -39,8 +33,8 @@ Poco::JSON::Object::Ptr view(const store::ReconciliationRun& run) {
             for (const auto& f : d.fields) fields->add(f);
             o->set("fields", fields);
         }
-        if (d.platform) o->set("platform", side(*d.platform, false));
-        if (d.bureau) o->set("bureau", side(*d.bureau, true));
+        if (d.platform) o->set("platform", settlement::sideJson(*d.platform, false));
+        if (d.bureau) o->set("bureau", settlement::sideJson(*d.bureau, true));
         list->add(o);
     }
     return object({{"id", run.id},
@@ -68,10 +62,8 @@ std::string csv(const store::ReconciliationRun& run) {
     out << "kind,settlement_id,fields,platform_total,platform_fund,platform_account,platform_cash,platform_status,"
            "bureau_total,bureau_fund,bureau_account,bureau_cash,bureau_status,bureau_line\r\n";
     for (const settlement::Discrepancy& d : run.report.discrepancies) {
-        std::string id = d.settlementId, fields;
-        for (std::size_t at = 0; (at = id.find('"', at)) != std::string::npos; at += 2) id.insert(at, "\"");
-        for (const auto& f : d.fields) fields += (fields.empty() ? "" : " ") + f;
-        out << d.kind << ",\"" << id << "\"," << fields << "," << csvAmounts(d.platform, false) << ","
+        const std::string id = Poco::replace(d.settlementId, std::string("\""), std::string("\"\""));
+        out << d.kind << ",\"" << id << "\"," << Poco::cat(std::string(" "), d.fields.begin(), d.fields.end()) << "," << csvAmounts(d.platform, false) << ","
             << csvAmounts(d.bureau, true) << "\r\n";
     }
     return out.str();
