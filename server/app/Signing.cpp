@@ -4,13 +4,20 @@
 #include <Poco/FileStream.h>
 #include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "server/store/PlatformKeyRepo.h"
 #include "server/store/TrustAnchorRepo.h"
+#include "signing/files.h"
 
 namespace rxflow {
+
+std::string platformSignedBytes(const std::string& id, const rxsign::Json& prescription,
+                                const std::string& prescriberSignature, const std::string& signedAt) {
+    return rxsign::canonicalize(rxsign::Json::object({{"id", rxsign::Json::string(id)},
+                                                      {"prescription", prescription},
+                                                      {"prescriberSignature", rxsign::Json::string(prescriberSignature)},
+                                                      {"signedAt", rxsign::Json::string(signedAt)}}));
+}
 
 PlatformSigner::PlatformSigner(rxsign::PrivateKey key)
     : key_(std::move(key)), keyId_(key_.publicKey().keyId()), publicPem_(key_.publicKey().pem()) {}
@@ -25,14 +32,7 @@ PlatformSigner PlatformSigner::loadOrCreate(const std::string& dataDir, rxsign::
         return PlatformSigner(rxsign::PrivateKey::fromPem(pem));
     }
     rxsign::PrivateKey key = rxsign::PrivateKey::generate(alg);
-    const std::string pem = key.pem();
-    const std::string tmp = path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0) throw std::runtime_error("cannot create " + tmp);
-    const bool ok = ::write(fd, pem.data(), pem.size()) == static_cast<ssize_t>(pem.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) throw std::runtime_error("cannot write " + tmp);
-    Poco::File(tmp).renameTo(path);
+    rxsign::writeSecretFile(path, key.pem());
     return PlatformSigner(std::move(key));
 }
 

@@ -10,9 +10,15 @@
 #include "server/domain/PrescribingRules.h"
 #include "server/store/Database.h"
 #include "signing/chain.h"
+#include "signing/json.h"
 #include "signing/keys.h"
 
 namespace rxflow {
+
+// The bytes the platform countersigns (API.md §3): the JCS form of {"id","prescription",
+// "prescriberSignature","signedAt"}. Issuing and `rxflow verify` both use this one definition.
+std::string platformSignedBytes(const std::string& id, const rxsign::Json& prescription,
+                                const std::string& prescriberSignature, const std::string& signedAt);
 
 class PlatformSigner {
 public:

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/app/Signing.h"
 #include "server/audit/Verifier.h"
 #include "server/domain/Prescription.h"
 #include "server/store/AuditVerification.h"
@@ -77,11 +78,7 @@ std::string check(const rxsign::Json& doc, const rxsign::PublicKey& platformKey,
     if (text(platform, "keyId", "platformSignature") != platformKey.keyId())
         throw Failure{"platform signature was made with key " + text(platform, "keyId", "platformSignature") +
                       ", not the given key " + platformKey.keyId()};
-    const rxsign::Json covered = rxsign::Json::object({{"id", rxsign::Json::string(id)},
-                                                       {"prescription", prescription},
-                                                       {"prescriberSignature", rxsign::Json::string(value)},
-                                                       {"signedAt", rxsign::Json::string(signedAt)}});
-    if (!platformKey.verify(rxsign::canonicalize(covered),
+    if (!platformKey.verify(platformSignedBytes(id, prescription, value, signedAt),
                             rxsign::base64Decode(text(platform, "value", "platformSignature"))))
         throw Failure{"platform signature does not verify"};
     return "OK " + id + " rxNo=" + text(prescription, "rxNo", "prescription") + " doctor=" + license + " prescriber=" +

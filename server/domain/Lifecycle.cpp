@@ -53,10 +53,6 @@ const char* actionName(Action a) {
     return "unknown";
 }
 
-bool isFinal(const std::string& s) {
-    return s == "rejected" || s == "cancelled" || s == "expired" || s == "dispensed" || s == "delivered";
-}
-
 bool isOpen(const std::string& s) { return s == "routed" || s == "accepted" || s == "approved"; }
 
 std::string transition(const std::string& status, Action action, Role role) {

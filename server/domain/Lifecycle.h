@@ -33,7 +33,6 @@ struct Transition {
 
 const std::vector<Transition>& lifecycleTable();
 const char* actionName(Action a);
-bool isFinal(const std::string& status);  // rejected, cancelled, expired, dispensed, delivered
 bool isOpen(const std::string& status);   // routed, accepted, approved: counts as a store's open order
 
 // The next state. Throws Error: 410 gone when the prescription is cancelled or expired,

@@ -4,6 +4,7 @@
 
 #include "pharmacy-adapters/PharmacyAdapter.h"
 #include "server/domain/Ids.h"
+#include "server/domain/Lifecycle.h"
 #include "server/store/ClinicRepo.h"
 #include "server/store/CourierRepo.h"
 #include "server/store/OutboxRepo.h"
@@ -12,10 +13,6 @@
 
 namespace rxflow::jobs {
 namespace {
-
-bool atStore(const std::string& status) {
-    return status == "routed" || status == "accepted" || status == "approved";
-}
 
 adapters::AdapterEvent eventFor(store::Tx& tx, const store::PrescriptionRecord& rx, const std::string& type,
                                 long long nowMs) {
@@ -79,7 +76,7 @@ void tellCourier(store::Tx& tx, const Services& s, const store::PrescriptionReco
 
 void notifyChange(store::Tx& tx, const Services& s, const StoreBefore& before, const store::PrescriptionRecord& after,
                   long long nowMs, const std::string& reason) {
-    const bool hadIt = !before.store.empty() && atStore(before.status);
+    const bool hadIt = !before.store.empty() && isOpen(before.status);
     if (hadIt && after.status == "cancelled") {
         tellStore(tx, s, before.store, after, "prescription.cancelled", "cancelled", nowMs);
     } else if (hadIt && after.status == "expired") {

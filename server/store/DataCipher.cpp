@@ -7,13 +7,12 @@
 #include <Poco/FileStream.h>
 #include <Poco/Path.h>
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <sstream>
 #include <stdexcept>
 
 #include "signing/digest.h"
+#include "signing/files.h"
 #include "signing/seal.h"
 
 namespace rxflow::store {
@@ -39,16 +38,7 @@ DataCipher DataCipher::loadOrCreate(const std::string& dataDir, const std::strin
         return DataCipher(fromHex(hex));
     }
     std::string key = rxsign::randomBytes(32);
-    // Created 0600 from the start: the key is never readable by others, not even for a moment.
-    const std::string tmp = path + ".tmp";
-    const std::string text = rxsign::toHex(key) + "\n";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0) throw std::runtime_error("cannot create " + tmp);
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    const bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written || !synced) throw std::runtime_error("cannot write " + tmp);
-    Poco::File(tmp).renameTo(path);
+    rxsign::writeSecretFile(path, rxsign::toHex(key) + "\n");
     return DataCipher(key);
 }
 

@@ -2,11 +2,21 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include "signing/digest.h"
+
 namespace rxflow::store {
 namespace {
 const char* kDocumentAad = "prescriptions.document";
 const char* kFulfillmentAad = "prescriptions.fulfillment";
 }  // namespace
+
+std::string pickupCodeHash(const DataCipher& cipher, const std::string& prescriptionId, const std::string& code) {
+    return cipher.keyedHash(code, "pickup:" + prescriptionId);
+}
+
+bool pickupCodeMatches(const DataCipher& cipher, const PrescriptionRecord& p, const std::string& code) {
+    return rxsign::equalConstantTime(pickupCodeHash(cipher, p.id, code), p.pickupCodeHash);
+}
 
 std::string fulfillmentMode(const PrescriptionRecord& p) {
     if (p.fulfillment.empty()) return "pickup";

@@ -29,6 +29,11 @@ struct PrescriptionRecord {
     std::vector<RxItem> items;
 };
 
+// The patient's pickup code is kept only as a keyed hash bound to the prescription id; these
+// are the one place that hash is made and compared (in constant time).
+std::string pickupCodeHash(const DataCipher& cipher, const std::string& prescriptionId, const std::string& code);
+bool pickupCodeMatches(const DataCipher& cipher, const PrescriptionRecord& p, const std::string& code);
+
 // The fulfilment's mode: "pickup" or "delivery"; "pickup" while none is chosen.
 std::string fulfillmentMode(const PrescriptionRecord& p);
 

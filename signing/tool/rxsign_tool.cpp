@@ -28,7 +28,6 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -42,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "signing/files.h"
 #include "signing/json.h"
 #include "signing/keys.h"
 #include "signing/ossl.h"
@@ -109,9 +109,9 @@ std::string readInput(const std::string& path) {
 
 void writeFile(const std::filesystem::path& path, const std::string& text, bool secret) {
     const std::string p = path.string();
+    if (secret) return rxsign::writeSecretFile(p, text);
     std::FILE* f = std::fopen(p.c_str(), "wb");
     if (f == nullptr) throw ToolError("cannot write " + p + ": " + std::strerror(errno));
-    if (secret) ::chmod(p.c_str(), 0600);
     const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
     if (std::fclose(f) != 0 || !ok) throw ToolError("cannot write " + p);
 }

@@ -7,7 +7,6 @@
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/PaymentRepo.h"
-#include "signing/digest.h"
 
 namespace rxflow::http {
 namespace {
@@ -57,7 +56,7 @@ Response event(RequestContext& ctx) {
             e.fromStatus = rx->status;
             e.detail = "delivery=" + delivery->id;
             if (type == "delivered" &&
-                !rxsign::equalConstantTime(s.cipher.keyedHash(proof, "pickup:" + rx->id), rx->pickupCodeHash))
+                !store::pickupCodeMatches(s.cipher, *rx, proof))
                 throw Error(403, "proof_code_mismatch", "the proof code is not the patient's pickup code");
             if (type == "delivered" || type == "failed") {
                 rx->status =

@@ -10,7 +10,6 @@
 #include "server/store/CourierRepo.h"
 #include "server/store/PaymentRepo.h"
 #include "server/store/RoutingRepo.h"
-#include "signing/digest.h"
 
 namespace rxflow::http {
 namespace {
@@ -47,7 +46,7 @@ Response dispense(RequestContext& ctx) {
         if (rx.pickupFailures >= kPickupAttempts)
             throw Error(423, "locked", "too many wrong pickup codes; the clinic must issue anew");
         requirePayment(tx, rx);
-        if (!rxsign::equalConstantTime(ctx.services.cipher.keyedHash(code, "pickup:" + rx.id), rx.pickupCodeHash)) {
+        if (!store::pickupCodeMatches(ctx.services.cipher, rx, code)) {
             const int failures = store::PrescriptionRepo::countPickupFailure(tx, rx.id);
             ChangeResult refused{"wrong pickup code"};
             refused.committedRefusal = std::make_shared<Error>(

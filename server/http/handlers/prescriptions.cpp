@@ -33,11 +33,7 @@ std::string newPickupCode() {
 // The document /signed returns, with the platform's countersignature (API.md §3).
 rxsign::Json signedDocument(const std::string& id, const IntakeRequest& in, const PlatformSigner& platform,
                             const std::string& signedAt, std::string& platformValue) {
-    rxsign::Json covered = rxsign::Json::object({{"id", rxsign::Json::string(id)},
-                                                 {"prescription", in.prescription},
-                                                 {"prescriberSignature", rxsign::Json::string(in.signature.value)},
-                                                 {"signedAt", rxsign::Json::string(signedAt)}});
-    platformValue = platform.sign(rxsign::canonicalize(covered));
+    platformValue = platform.sign(platformSignedBytes(id, in.prescription, in.signature.value, signedAt));
     std::vector<rxsign::Json> chain;
     for (const std::string& pem : in.signature.chain) chain.push_back(rxsign::Json::string(pem));
     return rxsign::Json::object(
@@ -79,34 +75,34 @@ Response issuePrescription(RequestContext& ctx) {
     p.issuedAt = in.draft.issuedAtMs;
     p.expiresAt = expiresAtMs(in.draft.issuedAtMs, in.draft.validDays);
     p.createdAt = p.updatedAt = now;
-    p.pickupCodeHash = s.cipher.keyedHash(pickupCode, "pickup:" + p.id);
+    p.pickupCodeHash = store::pickupCodeHash(s.cipher, p.id, pickupCode);
     p.items = in.draft.items;
     if (in.fulfillment) p.fulfillment = toJson(in.fulfillment);
     return ctx.write([&](store::Tx& tx) {
-        auto clinicRow = store::ClinicRepo::find(tx, p.clinicId);
+        // A copy: the transaction may run again, and must start from the record as built.
+        store::PrescriptionRecord rx = p;
+        auto clinicRow = store::ClinicRepo::find(tx, rx.clinicId);
         if (!clinicRow) throw Error::forbidden("the caller's clinic is not registered");
-        p.region = in.draft.insuranceRegion.empty() ? clinicRow->region : in.draft.insuranceRegion;
+        rx.region = in.draft.insuranceRegion.empty() ? clinicRow->region : in.draft.insuranceRegion;
         // Routing is tried at issue; a prescription no store can take is still issued (active).
         routing::RouteDecision routed;
         if (in.fulfillment) {
-            p.fulfillment.clear();
-            routed = routing::routePrescription(tx, s.cipher, p, in.fulfillment);
-            if (routed.store.empty()) p.fulfillment = toJson(in.fulfillment);
-            else p.status = "routed";
+            routed = routing::routePrescription(tx, s.cipher, rx, in.fulfillment);
+            if (!routed.store.empty()) rx.status = "routed";
         }
-        store::PrescriptionRepo::insert(tx, s.cipher, p);
-        audit::AuditEvent e = audit::eventBy(clinic, p.id, "issue", now);
+        store::PrescriptionRepo::insert(tx, s.cipher, rx);
+        audit::AuditEvent e = audit::eventBy(clinic, rx.id, "issue", now);
         e.toStatus = "active";
         store::AuditRepo::append(tx, e);
         if (!routed.store.empty()) {
-            audit::AuditEvent r = audit::eventBy(clinic, p.id, "route", now);
+            audit::AuditEvent r = audit::eventBy(clinic, rx.id, "route", now);
             r.fromStatus = "active";
             r.toStatus = "routed";
             r.detail = "store=" + routed.store;
             store::AuditRepo::append(tx, r);
-            jobs::notifyChange(tx, s, {"", "active"}, p, now);
+            jobs::notifyChange(tx, s, {"", "active"}, rx, now);
         }
-        auto view = wholeView(p, store::AuditRepo::chain(tx, p.id));
+        auto view = wholeView(rx, store::AuditRepo::chain(tx, rx.id));
         if (!routed.errorCode.empty())
             view->set("routingError", object({{"code", routed.errorCode}, {"detail", routed.detail}}));
         view->set("pickupCode", pickupCode);
@@ -116,7 +112,7 @@ Response issuePrescription(RequestContext& ctx) {
                                                {"value", platformValue}}));
         Response r = Response::json(201, view);
         r.headers.emplace_back("ETag", "\"1\"");
-        r.headers.emplace_back("Location", "/v1/prescriptions/" + p.id);
+        r.headers.emplace_back("Location", "/v1/prescriptions/" + rx.id);
         return r;
     });
 }
