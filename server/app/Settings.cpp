@@ -79,8 +79,8 @@ void Settings::validate() const {
     require(pool.leaseTimeoutMs >= 1, "rxflow.db.lease_timeout_ms must be positive");
     require(pool.busyTimeoutMs >= 1, "rxflow.db.busy_timeout_ms must be positive");
     require(pool.maxAttempts >= 1, "rxflow.db.max_attempts must be positive");
-    require(pool.sqliteSynchronous == "FULL" || pool.sqliteSynchronous == "NORMAL",
-            "rxflow.db.sqlite_synchronous must be FULL or NORMAL");
+    require(pool.sqliteSynchronous == "GROUP" || pool.sqliteSynchronous == "FULL" || pool.sqliteSynchronous == "NORMAL",
+            "rxflow.db.sqlite_synchronous must be GROUP, FULL or NORMAL");
     require(maxThreads >= 2, "rxflow.http.max_threads must be at least 2");
     require(acceptTimeoutSeconds >= 1, "rxflow.routing.accept_timeout must be positive");
     require(sweepIntervalSeconds >= 1, "rxflow.sweep_interval must be positive");

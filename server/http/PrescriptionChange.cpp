@@ -58,7 +58,7 @@ bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std:
 }
 
 Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int status) {
-    auto view = wholeView(p, store::AuditRepo::chain(tx, p.id));
+    auto view = wholeView(p, store::AuditRepo::history(tx, p.id));
     if (auto pay = store::PaymentRepo::settledFor(tx, p.id))
         view->set("payment", object({{"kind", pay->kind}, {"settlementId", pay->settlementId},
                                      {"payOrderId", pay->payOrderId}, {"total", pay->total}, {"fund", pay->fund},

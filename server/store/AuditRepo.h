@@ -12,12 +12,15 @@ struct AuditRepo {
     // transaction is retried (RetryTransaction), so a chain never forks.
     static audit::AuditEvent append(Tx& tx, audit::AuditEvent e);
     static std::vector<audit::AuditEvent> chain(Tx& tx, const std::string& chain);
+    // Only the chain's successful state changes (what a prescription's `history` shows).
+    static std::vector<audit::AuditEvent> history(Tx& tx, const std::string& chain);
     // Events with seq > afterSeq (and at >= sinceMs), in writing order, at most `limit`.
     static std::vector<audit::AuditEvent> page(Tx& tx, long long afterSeq, long long sinceMs, std::size_t limit);
     static std::vector<audit::AuditEvent> all(Tx& tx);
 
 private:
     static std::vector<audit::AuditEvent> read(soci::rowset<soci::row>& rows);
+    static audit::AuditEvent fromRow(const soci::row& r);
 };
 
 }  // namespace rxflow::store

@@ -5,6 +5,12 @@
 
 #include <Poco/Random.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -79,7 +85,107 @@ long long integerAt(const soci::row& r, std::size_t i) {
 
 Database::Database(const DbUrl& url, PoolOptions options)
     : url_(url), options_(options), pool_(std::make_unique<soci::connection_pool>(options.size)) {
-    for (std::size_t i = 0; i < options_.size; ++i) open(pool_->at(i));
+    if (url_.backend == Backend::Sqlite && options_.sqliteSynchronous == "GROUP")
+        walSync_ = std::make_unique<WalSync>(splitParams(url_.params)["db"] + "-wal");
+    for (std::size_t i = 0; i < options_.size; ++i) {
+        open(pool_->at(i));
+        statements_.push_back(std::make_unique<StatementCache>(pool_->at(i), url_.backend == Backend::Sqlite));
+    }
+}
+
+soci::statement* StatementCache::find(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second.get();
+    if (statements_.size() >= kMaxEntries) return nullptr;
+    auto st = std::make_unique<soci::statement>(session_);
+    st->alloc();
+    st->prepare(sql);
+    return statements_.emplace(sql, std::move(st)).first->second.get();
+}
+
+Prepared::Prepared(soci::session& s, StatementCache& cache, const std::string& sql)
+    : cache_(cache), sql_(sql), st_(cache.find(sql)) {
+    if (!st_) {
+        oneOff_ = std::make_unique<soci::statement>(s);
+        oneOff_->alloc();
+        oneOff_->prepare(sql);
+        st_ = oneOff_.get();
+    }
+}
+
+Prepared::~Prepared() {
+    if (oneOff_) return;
+    if (!done_) {
+        cache_.drop(sql_);  // its state after a failure is not worth trusting
+        return;
+    }
+    st_->bind_clean_up();
+    // SQLite: a statement stopped on a row keeps its read snapshot until reset.
+    // (static_cast: SOCI does not export the backend classes' typeinfo; the session is SQLite.)
+    if (cache_.sqlite()) sqlite_api::sqlite3_reset(static_cast<soci::sqlite3_statement_backend*>(st_->get_backend())->stmt_);
+}
+
+Database::WalSync::~WalSync() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+std::uint64_t Database::WalSync::committed() {
+    std::lock_guard<std::mutex> lock(m_);
+    return ++issued_;
+}
+
+void Database::WalSync::waitDurable(std::uint64_t ticket) {
+    std::unique_lock<std::mutex> lock(m_);
+    while (synced_ < ticket) {
+        if (syncing_) {
+            cv_.wait(lock);
+            continue;
+        }
+        // Leader: every ticket issued so far belongs to a COMMIT that has returned, so its
+        // frames are in the WAL file; one fsync makes all of them durable.
+        syncing_ = true;
+        const std::uint64_t target = issued_;
+        lock.unlock();
+        std::string failure;
+        try {
+            fsyncWal();
+        } catch (const std::exception& e) {
+            failure = e.what();
+        }
+        lock.lock();
+        syncing_ = false;
+        if (failure.empty()) synced_ = target;
+        cv_.notify_all();
+        // The waiters retry with their own fsync; this commit's reply says it is not known durable.
+        if (!failure.empty()) throw std::runtime_error(failure);
+    }
+}
+
+void Database::WalSync::fsyncWal() {
+    if (fd_ < 0) {
+        // The WAL exists once the first write committed (it does by now), and stays while this
+        // process holds connections open. Its directory entry is made durable once.
+        fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
+        const auto slash = path_.rfind('/');
+        const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path_.substr(0, slash));
+        const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dirFd >= 0) {
+            ::fsync(dirFd);
+            ::close(dirFd);
+        }
+    }
+    if (::fsync(fd_) != 0) throw std::runtime_error("fsync of " + path_ + " failed: " + std::strerror(errno));
+}
+
+void Database::durable(std::unique_lock<std::mutex>& writer) {
+    if (!walSync_) {
+        writer.unlock();
+        return;
+    }
+    const std::uint64_t ticket = walSync_->committed();
+    writer.unlock();
+    walSync_->waitDurable(ticket);
 }
 
 Database::~Database() = default;
@@ -98,7 +204,9 @@ void Database::configure(soci::session& s) {
         s << "PRAGMA journal_mode=WAL", soci::into(mode);
         s << "PRAGMA busy_timeout=" + std::to_string(options_.busyTimeoutMs);
         s << "PRAGMA foreign_keys=ON";
-        s << "PRAGMA synchronous=" + options_.sqliteSynchronous;  // FULL or NORMAL (Settings checks)
+        // GROUP: SQLite does not sync at COMMIT; Database::durable does, once per group of commits.
+        const std::string sync = options_.sqliteSynchronous == "GROUP" ? "NORMAL" : options_.sqliteSynchronous;
+        s << "PRAGMA synchronous=" + sync;  // FULL or NORMAL (Settings checks)
     } else {
         s << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
         s << "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'";
@@ -121,14 +229,15 @@ void Database::release(std::size_t pos) {
     pool_->give_back(pos);
 }
 
-void Database::begin(soci::session& s, bool write) {
-    if (url_.backend == Backend::Sqlite)
-        s << (write ? "BEGIN IMMEDIATE" : "BEGIN");
-    else
-        s << "START TRANSACTION";
+void Database::begin(Tx& tx, bool write) {
+    static const std::string immediate = "BEGIN IMMEDIATE", deferred = "BEGIN", start = "START TRANSACTION";
+    tx.exec(url_.backend == Backend::Sqlite ? (write ? immediate : deferred) : start);
 }
 
-void Database::commit(soci::session& s) { s << "COMMIT"; }
+void Database::commit(Tx& tx) {
+    static const std::string commit = "COMMIT";
+    tx.exec(commit);
+}
 
 void Database::rollbackQuietly(soci::session& s) {
     try {
@@ -160,8 +269,9 @@ Database::Failure Database::classify(const soci::soci_error& e) const {
     }
 }
 
-void Database::recover(soci::session& s, Failure f, int attempt) {
+void Database::recover(soci::session& s, StatementCache& statements, Failure f, int attempt) {
     if (f == Failure::Connection) {
+        statements.clear();
         try {
             s.reconnect();
             configure(s);
@@ -177,18 +287,19 @@ void Database::recover(soci::session& s, Failure f, int attempt) {
 
 bool Database::ping() {
     try {
-        return withSession([this](soci::session& s) {
-            // A real table, not SELECT 1: a dropped or unreadable database must show.
-            int migrations = 0;
-            try {
-                s << "SELECT COUNT(*) FROM schema_migrations", soci::into(migrations);
-            } catch (const soci::soci_error&) {
-                s.reconnect();  // the server may have restarted since this session was used
-                configure(s);
-                s << "SELECT COUNT(*) FROM schema_migrations", soci::into(migrations);
-            }
-            return migrations > 0;
-        });
+        Lease lease(*this);
+        soci::session& s = lease.session();
+        // A real table, not SELECT 1: a dropped or unreadable database must show.
+        int migrations = 0;
+        try {
+            s << "SELECT COUNT(*) FROM schema_migrations", soci::into(migrations);
+        } catch (const soci::soci_error&) {
+            lease.statements().clear();  // they belong to the connection being replaced
+            s.reconnect();               // the server may have restarted since this session was used
+            configure(s);
+            s << "SELECT COUNT(*) FROM schema_migrations", soci::into(migrations);
+        }
+        return migrations > 0;
     } catch (...) {
         return false;
     }

@@ -6,10 +6,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
+#include <vector>
 
 #include "server/domain/Error.h"
 
@@ -31,19 +36,99 @@ struct PoolOptions {
     int leaseTimeoutMs = 2000;  // then 503: never hang on a busy pool
     int busyTimeoutMs = 5000;   // SQLite busy_timeout; MySQL innodb_lock_wait_timeout (rounded up to s)
     int maxAttempts = 6;        // per transaction, for retryable failures
-    // SQLite: FULL syncs the WAL at every commit (an acknowledged write survives power loss);
-    // NORMAL syncs at checkpoints only (it survives a crash of the process, not of the machine).
-    std::string sqliteSynchronous = "FULL";
+    // SQLite durability:
+    //  GROUP  an acknowledged write survives power loss: each write transaction returns only
+    //         after an fsync of the WAL that began after its COMMIT; concurrent commits share
+    //         one fsync (group commit), taken outside the write lock (SQLite runs NORMAL);
+    //  FULL   the same guarantee from SQLite itself: one fsync inside every COMMIT, under the lock;
+    //  NORMAL syncs at checkpoints only (survives a crash of the process, not of the machine).
+    std::string sqliteSynchronous = "GROUP";
+};
+
+// Statements prepared once per pooled session and kept, keyed by their SQL text: SQLite parses
+// and plans a statement when it is prepared, SOCI's MySQL backend splits it into chunks. For
+// fixed SQL texts only; past kMaxEntries, statements are prepared for one use as before.
+class StatementCache {
+public:
+    static constexpr std::size_t kMaxEntries = 256;
+    StatementCache(soci::session& s, bool sqlite) : session_(s), sqlite_(sqlite) {}
+    bool sqlite() const { return sqlite_; }
+    // A prepared statement with no elements bound, or nullptr when the cache is full.
+    soci::statement* find(const std::string& sql);
+    void drop(const std::string& sql) { statements_.erase(sql); }
+    void clear() { statements_.clear(); }  // before the session reconnects
+
+private:
+    soci::session& session_;
+    bool sqlite_;
+    std::unordered_map<std::string, std::unique_ptr<soci::statement>> statements_;
+};
+
+// One use of a cached (or, when the cache is full, one-off) statement: binds the elements,
+// and afterwards unbinds them and resets the statement so it holds no lock or snapshot. A
+// statement whose execution threw is dropped from the cache.
+class Prepared {
+public:
+    Prepared(soci::session& s, StatementCache& cache, const std::string& sql);
+    ~Prepared();
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+    soci::statement& operator*() { return *st_; }
+    soci::statement* operator->() { return st_; }
+    void done() { done_ = true; }
+
+private:
+    StatementCache& cache_;
+    const std::string& sql_;
+    std::unique_ptr<soci::statement> oneOff_;
+    soci::statement* st_;
+    bool done_ = false;
 };
 
 // One open transaction. Repositories take it as their first argument.
 struct Tx {
     soci::session& sql;
     Backend backend;
+    StatementCache& statements;
     bool mysql() const { return backend == Backend::Mysql; }
     // Row lock suffix for SELECTs that precede an update. SQLite's write transactions already
     // hold the database's write lock (BEGIN IMMEDIATE), so it needs none.
     const char* forUpdate() const { return mysql() ? " FOR UPDATE" : ""; }
+
+    // Runs `sql` once through this session's prepared statement, with soci::use / soci::into
+    // elements as `tx.sql << sql, ...` would. True when a row came back into the elements.
+    template <class... E> bool exec(const std::string& sql, E&&... elements) {
+        Prepared st(this->sql, statements, sql);
+        (st->exchange(std::forward<E>(elements)), ...);
+        st->define_and_bind();
+        st->execute(true);
+        const bool got = st->got_data();
+        st.done();
+        return got;
+    }
+    // The same for INSERT / UPDATE / DELETE: the number of rows changed.
+    template <class... E> long long change(const std::string& sql, E&&... uses) {
+        Prepared st(this->sql, statements, sql);
+        (st->exchange(std::forward<E>(uses)), ...);
+        st->define_and_bind();
+        st->execute(true);
+        const long long changed = st->get_affected_rows();
+        st.done();
+        return changed;
+    }
+    // Calls onRow(const soci::row&) for each row of a SELECT with soci::use elements.
+    template <class F, class... U> void each(const std::string& sql, F&& onRow, U&&... uses) {
+        Prepared st(this->sql, statements, sql);
+        soci::row row;
+        (st->exchange(std::forward<U>(uses)), ...);
+        st->exchange(soci::into(row));
+        st->define_and_bind();
+        if (st->execute(true)) {
+            do onRow(static_cast<const soci::row&>(row));
+            while (st->fetch());
+        }
+        st.done();
+    }
 };
 
 // Thrown inside a transaction to roll it back and run it once more (e.g. a unique key taken
@@ -98,6 +183,7 @@ private:
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
         soci::session& session() { return db_.pool_->at(pos_); }
+        StatementCache& statements() { return *db_.statements_[pos_]; }
 
     private:
         Database& db_;
@@ -106,20 +192,47 @@ private:
 
     enum class Failure { Fatal, Busy, Connection };
 
+    // Group commit for SQLite's GROUP mode: the first committer to arrive fsyncs the WAL for
+    // every commit finished before its fsync began; the others wait for that or the next one.
+    class WalSync {
+    public:
+        explicit WalSync(std::string walPath) : path_(std::move(walPath)) {}
+        ~WalSync();
+        std::uint64_t committed();          // a ticket, taken after COMMIT returned
+        void waitDurable(std::uint64_t t);  // returns once an fsync begun after ticket t ended
+
+    private:
+        void fsyncWal();
+        std::string path_;
+        int fd_ = -1;
+        std::mutex m_;
+        std::condition_variable cv_;
+        std::uint64_t issued_ = 0, synced_ = 0;
+        bool syncing_ = false;
+    };
+
     template <class F> auto run(bool write, F&& fn) -> std::invoke_result_t<F, Tx&>;
     std::size_t acquire();
     void release(std::size_t pos);
     void open(soci::session& s);
     void configure(soci::session& s);
-    void begin(soci::session& s, bool write);
-    void commit(soci::session& s);
+    void begin(Tx& tx, bool write);
+    void commit(Tx& tx);
+    // After a committed SQLite write: lets the next writer in, then (GROUP) waits for the WAL's fsync.
+    void durable(std::unique_lock<std::mutex>& writer);
     void rollbackQuietly(soci::session& s);
     Failure classify(const soci::soci_error& e) const;
-    void recover(soci::session& s, Failure f, int attempt);
+    void recover(soci::session& s, StatementCache& statements, Failure f, int attempt);
 
     DbUrl url_;
     PoolOptions options_;
     std::unique_ptr<soci::connection_pool> pool_;
+    std::vector<std::unique_ptr<StatementCache>> statements_;  // by pool position
+    // SQLite has one writer at a time. Writers of this process queue here rather than in
+    // SQLite's busy handler, which sleeps in steps of milliseconds; other processes sharing
+    // the file still meet busy_timeout.
+    std::mutex sqliteWriter_;
+    std::unique_ptr<WalSync> walSync_;  // GROUP mode only
     std::atomic<std::size_t> inUse_{0};
     std::atomic<long long> leaseTimeouts_{0};
 };
@@ -131,16 +244,20 @@ auto Database::run(bool write, F&& fn) -> std::invoke_result_t<F, Tx&> {
         Lease lease(*this);
         soci::session& s = lease.session();
         Failure failure = Failure::Busy;
+        std::unique_lock<std::mutex> writer(sqliteWriter_, std::defer_lock);
+        if (write && url_.backend == Backend::Sqlite) writer.lock();
         try {
-            begin(s, write);
-            Tx tx{s, url_.backend};
+            Tx tx{s, url_.backend, lease.statements()};
+            begin(tx, write);
             if constexpr (std::is_void_v<R>) {
                 fn(tx);
-                commit(s);
+                commit(tx);
+                if (writer.owns_lock()) durable(writer);
                 return;
             } else {
                 R result = fn(tx);
-                commit(s);
+                commit(tx);
+                if (writer.owns_lock()) durable(writer);
                 return result;
             }
         } catch (const RetryTransaction&) {
@@ -153,8 +270,9 @@ auto Database::run(bool write, F&& fn) -> std::invoke_result_t<F, Tx&> {
             rollbackQuietly(s);
             throw;
         }
+        if (writer.owns_lock()) writer.unlock();
         if (attempt >= options_.maxAttempts) throw Error::unavailable("the database is busy; try again");
-        recover(s, failure, attempt);
+        recover(s, lease.statements(), failure, attempt);
     }
 }
 

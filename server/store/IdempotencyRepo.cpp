@@ -5,19 +5,19 @@ namespace rxflow::store {
 std::optional<IdempotencyRecord> IdempotencyRepo::find(Tx& tx, const std::string& principal,
                                                        const std::string& key) {
     IdempotencyRecord r;
-    tx.sql << "SELECT request_hash, response FROM idempotency_keys WHERE principal = :p AND idem_key = :k",
-        soci::use(principal), soci::use(key), soci::into(r.requestHash), soci::into(r.sealedResponse);
-    if (!tx.sql.got_data()) return std::nullopt;
+    if (!tx.exec("SELECT request_hash, response FROM idempotency_keys WHERE principal = :p AND idem_key = :k",
+                 soci::use(principal), soci::use(key), soci::into(r.requestHash), soci::into(r.sealedResponse)))
+        return std::nullopt;
     return r;
 }
 
 void IdempotencyRepo::insert(Tx& tx, const std::string& principal, const std::string& key,
                              const IdempotencyRecord& r, long long nowMs) {
     if (!insertUnlessExists([&] {
-            tx.sql << "INSERT INTO idempotency_keys (principal, idem_key, request_hash, response, created_at) "
+            tx.change("INSERT INTO idempotency_keys (principal, idem_key, request_hash, response, created_at) "
                       "VALUES (:p, :k, :h, :r, :c)",
-                soci::use(principal), soci::use(key), soci::use(r.requestHash), soci::use(r.sealedResponse),
-                soci::use(nowMs);
+                      soci::use(principal), soci::use(key), soci::use(r.requestHash), soci::use(r.sealedResponse),
+                      soci::use(nowMs));
         }))
         throw RetryTransaction{};
 }

@@ -7,18 +7,18 @@ const char* const kPaymentColumns =
     "settlement_id, prescription_id, region, kind, pay_order_id, total, fund, account, cash, paid_at, paid_at_text, "
     "status, posted_role, posted_org";
 
-std::optional<Payment> onePayment(Tx& tx, const std::string& where, const std::string& value) {
-    soci::rowset<soci::row> rows =
-        (tx.sql.prepare << "SELECT " << kPaymentColumns << " FROM payments WHERE " << where, soci::use(value));
-    for (const soci::row& r : rows) return PaymentRepo::fromRow(r);
-    return std::nullopt;
+std::optional<Payment> onePayment(Tx& tx, const std::string& sql, const std::string& value) {
+    std::optional<Payment> out;
+    tx.each(sql, [&](const soci::row& r) { if (!out) out = PaymentRepo::fromRow(r); }, soci::use(value));
+    return out;
 }
 
 std::optional<Delivery> oneDelivery(Tx& tx, const std::string& sql, const std::string& value) {
-    soci::rowset<soci::row> rows = (tx.sql.prepare << sql, soci::use(value));
-    for (const soci::row& r : rows)
-        return Delivery{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3)};
-    return std::nullopt;
+    std::optional<Delivery> out;
+    tx.each(sql, [&](const soci::row& r) {
+        if (!out) out = Delivery{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3)};
+    }, soci::use(value));
+    return out;
 }
 
 }  // namespace
@@ -33,11 +33,14 @@ Payment PaymentRepo::fromRow(const soci::row& r) {
 }
 
 std::optional<Payment> PaymentRepo::find(Tx& tx, const std::string& settlementId) {
-    return onePayment(tx, "settlement_id = :s", settlementId);
+    static const std::string sql = std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE settlement_id = :s";
+    return onePayment(tx, sql, settlementId);
 }
 
 std::optional<Payment> PaymentRepo::settledFor(Tx& tx, const std::string& prescriptionId) {
-    return onePayment(tx, "prescription_id = :p AND status = 'settled'", prescriptionId);
+    static const std::string sql =
+        std::string("SELECT ") + kPaymentColumns + " FROM payments WHERE prescription_id = :p AND status = 'settled'";
+    return onePayment(tx, sql, prescriptionId);
 }
 
 bool PaymentRepo::insert(Tx& tx, const Payment& p, long long nowMs) {

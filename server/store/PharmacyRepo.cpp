@@ -27,12 +27,13 @@ std::optional<Pharmacy> PharmacyRepo::find(Tx& tx, const DataCipher& cipher, con
     int delivery = 0, active = 0;
     std::string url, secret;
     soci::indicator urlInd = soci::i_null, secretInd = soci::i_null;
-    tx.sql << "SELECT id, chain, name, region, district, lat, lon, delivery, active, adapter_type, adapter_url, "
-              "adapter_secret FROM pharmacies WHERE id = :id",
-        soci::use(id), soci::into(p.id), soci::into(p.chain), soci::into(p.name), soci::into(p.region),
-        soci::into(p.district), soci::into(p.lat), soci::into(p.lon), soci::into(delivery), soci::into(active),
-        soci::into(p.adapter.type), soci::into(url, urlInd), soci::into(secret, secretInd);
-    if (!tx.sql.got_data()) return std::nullopt;
+    const bool found =
+        tx.exec("SELECT id, chain, name, region, district, lat, lon, delivery, active, adapter_type, adapter_url, "
+                "adapter_secret FROM pharmacies WHERE id = :id",
+                soci::use(id), soci::into(p.id), soci::into(p.chain), soci::into(p.name), soci::into(p.region),
+                soci::into(p.district), soci::into(p.lat), soci::into(p.lon), soci::into(delivery), soci::into(active),
+                soci::into(p.adapter.type), soci::into(url, urlInd), soci::into(secret, secretInd));
+    if (!found) return std::nullopt;
     p.delivery = delivery != 0;
     p.active = active != 0;
     if (urlInd == soci::i_ok) p.adapter.url = url;

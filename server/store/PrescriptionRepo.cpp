@@ -30,20 +30,20 @@ void PrescriptionRepo::insert(Tx& tx, const DataCipher& cipher, const Prescripti
     soci::indicator storeInd = p.store.empty() ? soci::i_null : soci::i_ok;
     soci::indicator fulfillmentInd = fulfillment.empty() ? soci::i_null : soci::i_ok;
     const bool inserted = insertUnlessExists([&] {
-        tx.sql << "INSERT INTO prescriptions (id, clinic_id, rx_no, status, version, doctor_license, region, "
+        tx.change("INSERT INTO prescriptions (id, clinic_id, rx_no, status, version, doctor_license, region, "
                   "patient_key, issued_at, expires_at, created_at, updated_at, pickup_code_hash, store, document, "
                   "fulfillment) VALUES (:id, :cl, :rx, :st, :v, :dl, :rg, :pk, :ia, :ea, :ca, :ua, :pc, :so, :doc, :fu)",
-            soci::use(p.id), soci::use(p.clinicId), soci::use(p.rxNo), soci::use(p.status), soci::use(p.version),
-            soci::use(p.doctorLicense), soci::use(p.region), soci::use(p.patientKey), soci::use(p.issuedAt),
-            soci::use(p.expiresAt), soci::use(p.createdAt), soci::use(p.updatedAt), soci::use(p.pickupCodeHash),
-            soci::use(p.store, storeInd), soci::use(document), soci::use(fulfillment, fulfillmentInd);
+                  soci::use(p.id), soci::use(p.clinicId), soci::use(p.rxNo), soci::use(p.status), soci::use(p.version),
+                  soci::use(p.doctorLicense), soci::use(p.region), soci::use(p.patientKey), soci::use(p.issuedAt),
+                  soci::use(p.expiresAt), soci::use(p.createdAt), soci::use(p.updatedAt), soci::use(p.pickupCodeHash),
+                  soci::use(p.store, storeInd), soci::use(document), soci::use(fulfillment, fulfillmentInd));
     });
     if (!inserted)
         throw Error::conflict("duplicate_rx_no", "this clinic has issued a prescription with rxNo " + p.rxNo + " already");
     for (std::size_t i = 0; i < p.items.size(); ++i) {
         const int line = static_cast<int>(i);
-        tx.sql << "INSERT INTO prescription_items (prescription_id, line, drug_code, quantity) VALUES (:p, :l, :d, :q)",
-            soci::use(p.id), soci::use(line), soci::use(p.items[i].drugCode), soci::use(p.items[i].quantity);
+        tx.change("INSERT INTO prescription_items (prescription_id, line, drug_code, quantity) VALUES (:p, :l, :d, :q)",
+                  soci::use(p.id), soci::use(line), soci::use(p.items[i].drugCode), soci::use(p.items[i].quantity));
     }
 }
 
@@ -52,12 +52,12 @@ void PrescriptionRepo::update(Tx& tx, const DataCipher& cipher, PrescriptionReco
     soci::indicator storeInd = p.store.empty() ? soci::i_null : soci::i_ok;
     soci::indicator fulfillmentInd = fulfillment.empty() ? soci::i_null : soci::i_ok;
     const long long read = p.version, next = p.version + 1;
-    soci::statement st = (tx.sql.prepare << "UPDATE prescriptions SET status = :st, version = :nv, store = :so, "
-                                            "fulfillment = :fu, updated_at = :ua WHERE id = :id AND version = :ov",
-                          soci::use(p.status), soci::use(next), soci::use(p.store, storeInd),
-                          soci::use(fulfillment, fulfillmentInd), soci::use(nowMs), soci::use(p.id), soci::use(read));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) throw RetryTransaction{};
+    const long long changed =
+        tx.change("UPDATE prescriptions SET status = :st, version = :nv, store = :so, fulfillment = :fu, "
+                  "updated_at = :ua WHERE id = :id AND version = :ov",
+                  soci::use(p.status), soci::use(next), soci::use(p.store, storeInd),
+                  soci::use(fulfillment, fulfillmentInd), soci::use(nowMs), soci::use(p.id), soci::use(read));
+    if (changed != 1) throw RetryTransaction{};
     p.version = next;
     p.updatedAt = nowMs;
 }
@@ -74,23 +74,23 @@ std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCiphe
     PrescriptionRecord p;
     std::string document, fulfillment, store;
     soci::indicator storeInd = soci::i_null, fulfillmentInd = soci::i_null;
-    tx.sql << std::string("SELECT id, clinic_id, rx_no, status, version, doctor_license, region, patient_key, "
-                          "issued_at, expires_at, created_at, updated_at, pickup_code_hash, pickup_failures, store, "
-                          "document, fulfillment FROM prescriptions WHERE id = :id") +
-                  (forUpdate ? tx.forUpdate() : ""),
-        soci::use(id), soci::into(p.id), soci::into(p.clinicId), soci::into(p.rxNo), soci::into(p.status),
-        soci::into(p.version), soci::into(p.doctorLicense), soci::into(p.region), soci::into(p.patientKey),
-        soci::into(p.issuedAt), soci::into(p.expiresAt), soci::into(p.createdAt), soci::into(p.updatedAt),
-        soci::into(p.pickupCodeHash), soci::into(p.pickupFailures), soci::into(store, storeInd), soci::into(document),
-        soci::into(fulfillment, fulfillmentInd);
-    if (!tx.sql.got_data()) return std::nullopt;
+    static const std::string select =
+        "SELECT id, clinic_id, rx_no, status, version, doctor_license, region, patient_key, issued_at, expires_at, "
+        "created_at, updated_at, pickup_code_hash, pickup_failures, store, document, fulfillment FROM prescriptions "
+        "WHERE id = :id";
+    static const std::string selectForUpdate = select + " FOR UPDATE";
+    const bool found = tx.exec(
+        forUpdate && tx.mysql() ? selectForUpdate : select, soci::use(id), soci::into(p.id), soci::into(p.clinicId),
+        soci::into(p.rxNo), soci::into(p.status), soci::into(p.version), soci::into(p.doctorLicense),
+        soci::into(p.region), soci::into(p.patientKey), soci::into(p.issuedAt), soci::into(p.expiresAt),
+        soci::into(p.createdAt), soci::into(p.updatedAt), soci::into(p.pickupCodeHash), soci::into(p.pickupFailures),
+        soci::into(store, storeInd), soci::into(document), soci::into(fulfillment, fulfillmentInd));
+    if (!found) return std::nullopt;
     if (storeInd == soci::i_ok) p.store = store;
     p.document = cipher.unseal(document, kDocumentAad + p.id);
     if (fulfillmentInd == soci::i_ok) p.fulfillment = cipher.unseal(fulfillment, kFulfillmentAad + p.id);
-    soci::rowset<soci::row> rows =
-        (tx.sql.prepare << "SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line",
-         soci::use(id));
-    for (const soci::row& r : rows) p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0});
+    tx.each("SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line",
+            [&](const soci::row& r) { p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0}); }, soci::use(id));
     return p;
 }
 

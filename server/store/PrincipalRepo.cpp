@@ -17,11 +17,12 @@ std::optional<Principal> PrincipalRepo::findByTokenHash(Tx& tx, const std::strin
     Principal p;
     std::string storedHash, role, store;
     soci::indicator storeInd = soci::i_null;
-    tx.sql << "SELECT id, token_hash, role, org, store, name FROM principals WHERE token_hash = :h",
-        soci::use(tokenHash), soci::into(p.id), soci::into(storedHash), soci::into(role), soci::into(p.org),
-        soci::into(store, storeInd), soci::into(p.name);
+    const bool found =
+        tx.exec("SELECT id, token_hash, role, org, store, name FROM principals WHERE token_hash = :h",
+                soci::use(tokenHash), soci::into(p.id), soci::into(storedHash), soci::into(role), soci::into(p.org),
+                soci::into(store, storeInd), soci::into(p.name));
     // The index found the row; compare again in constant time so timing tells nothing of the hash.
-    if (!tx.sql.got_data() || !rxsign::equalConstantTime(storedHash, tokenHash)) return std::nullopt;
+    if (!found || !rxsign::equalConstantTime(storedHash, tokenHash)) return std::nullopt;
     auto parsed = parseRole(role);
     if (!parsed) return std::nullopt;
     p.role = *parsed;

@@ -68,8 +68,10 @@ TEST_CASE("in a layered configuration the priority -200 layer (command line) bea
     CHECK(s.host == "0.0.0.0");
 }
 
-TEST_CASE("Settings: SQLite syncs every commit (FULL) unless NORMAL is chosen, anything else is refused") {
+TEST_CASE("Settings: SQLite commits are durable, grouped (GROUP) unless FULL or NORMAL is chosen, anything else is refused") {
     AutoPtr<MapConfiguration> c(new MapConfiguration);
+    CHECK(rxflow::Settings::from(*c).pool.sqliteSynchronous == "GROUP");
+    c->setString("rxflow.db.sqlite_synchronous", "FULL");
     CHECK(rxflow::Settings::from(*c).pool.sqliteSynchronous == "FULL");
     c->setString("rxflow.db.sqlite_synchronous", "NORMAL");
     CHECK(rxflow::Settings::from(*c).pool.sqliteSynchronous == "NORMAL");

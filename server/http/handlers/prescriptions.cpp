@@ -102,7 +102,7 @@ Response issuePrescription(RequestContext& ctx) {
             store::AuditRepo::append(tx, r);
             jobs::notifyChange(tx, s, {"", "active"}, rx, now);
         }
-        auto view = wholeView(rx, store::AuditRepo::chain(tx, rx.id));
+        auto view = wholeView(rx, store::AuditRepo::history(tx, rx.id));
         if (!routed.errorCode.empty())
             view->set("routingError", object({{"code", routed.errorCode}, {"detail", routed.detail}}));
         view->set("pickupCode", pickupCode);
