@@ -10,6 +10,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstring>
@@ -116,6 +117,25 @@ ChainResult untrusted(std::string detail, std::string license = {}) {
     return r;
 }
 
+// Narrows result's window to the validity period of every certificate in a validated path.
+void narrowToPath(STACK_OF(X509) * path, ChainResult& result) {
+    if (path == nullptr) {
+        result.pathValidUntil = LLONG_MIN;  // no window known: nothing may rely on one
+        return;
+    }
+    for (int i = 0; i < sk_X509_num(path); ++i) {
+        X509* cert = sk_X509_value(path, i);
+        std::tm from{}, until{};
+        if (ASN1_TIME_to_tm(X509_get0_notBefore(cert), &from) != 1 ||
+            ASN1_TIME_to_tm(X509_get0_notAfter(cert), &until) != 1) {
+            result.pathValidUntil = LLONG_MIN;
+            return;
+        }
+        result.pathValidFrom = std::max<long long>(result.pathValidFrom, timegm(&from));
+        result.pathValidUntil = std::min<long long>(result.pathValidUntil, timegm(&until));
+    }
+}
+
 }  // namespace
 
 struct TrustStore::Impl {
@@ -175,6 +195,8 @@ ChainResult TrustStore::verify(const std::string& leafPem, const std::vector<std
         ChainResult result;
         result.status = ChainResult::Status::Ok;
         result.license = license;
+        result.pathValidFrom = LLONG_MIN;
+        result.pathValidUntil = LLONG_MAX;
         for (long long at : instants) {
             StoreCtx ctx(X509_STORE_CTX_new(), &X509_STORE_CTX_free);
             if (!ctx || X509_STORE_CTX_init(ctx.get(), impl_->store, leaf.get(), untrustedCerts.stack) != 1)
@@ -197,6 +219,11 @@ ChainResult TrustStore::verify(const std::string& leafPem, const std::vector<std
                 result.status = ChainResult::Status::Expired;
                 result.detail = describe(timeErrors.first, timeErrors.depth);
             }
+            narrowToPath(X509_STORE_CTX_get0_chain(ctx.get()), result);
+        }
+        if (result.status != ChainResult::Status::Ok || result.pathValidFrom > result.pathValidUntil) {
+            result.pathValidFrom = 0;
+            result.pathValidUntil = -1;
         }
         return result;
     } catch (...) {

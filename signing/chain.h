@@ -19,6 +19,10 @@ struct ChainResult {
     Status status = Status::Untrusted;
     std::string detail;   // OpenSSL's reason, for the problem detail; no personal data
     std::string license;  // the leaf subject's serialNumber attribute ("" if absent)
+    // For Ok: the instants (seconds since the epoch, inclusive) at which every certificate of
+    // the validated path is valid, so the same certificates against the same anchors give Ok
+    // at any instant in between.
+    long long pathValidFrom = 0, pathValidUntil = -1;
 };
 
 class TrustStore {

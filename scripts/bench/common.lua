@@ -22,8 +22,12 @@ function common.lines(path)
   return out
 end
 
-function common.response(status)
-  if status < 200 or status >= 300 then non2xx = (non2xx or 0) + 1 end
+function common.response(status, headers, body)
+  if status < 200 or status >= 300 then
+    non2xx = (non2xx or 0) + 1
+    -- the first few refusals of each thread, for the run's log
+    if non2xx <= 3 then io.stderr:write(string.format("non-2xx %d: %s\n", status, (body or ""):sub(1, 300))) end
+  end
 end
 
 function common.done(summary, latency)

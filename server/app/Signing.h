@@ -2,8 +2,10 @@
 // The two signature roles of the server (API.md §3): checking the doctor's signature and
 // certificate, and countersigning as the platform. Keys and trust anchors are loaded once,
 // not per request.
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,12 +55,24 @@ public:
                             long long nowMs);
 
 private:
+    // A certificate path found valid, and the key of its leaf: a doctor signs many
+    // prescriptions with one certificate, and its path need not be validated again for each
+    // while the anchors are unchanged and the instants fall where every certificate is valid.
+    struct KnownPath {
+        long long validFrom = 0, validUntil = -1;  // seconds since the epoch
+        std::string license;
+        rxsign::PublicKey key;
+    };
+    static constexpr std::size_t kMaxKnownPaths = 4096;
+
     std::shared_ptr<const rxsign::TrustStore> trustStore();
+    std::optional<KnownPath> knownPath(const std::string& key, const rxsign::TrustStore* store);
 
     store::Database& db_;
     std::mutex mutex_;
     std::string fingerprints_;
     std::shared_ptr<const rxsign::TrustStore> store_;
+    std::map<std::string, KnownPath> knownPaths_;  // by digest of the certificates; for store_ only
 };
 
 }  // namespace rxflow

@@ -11,9 +11,9 @@ bool ClinicRepo::insert(Tx& tx, const Clinic& c, long long nowMs) {
 
 std::optional<Clinic> ClinicRepo::find(Tx& tx, const std::string& id) {
     Clinic c;
-    tx.sql << "SELECT id, name, region FROM clinics WHERE id = :id", soci::use(id), soci::into(c.id),
-        soci::into(c.name), soci::into(c.region);
-    if (!tx.sql.got_data()) return std::nullopt;
+    if (!tx.exec("SELECT id, name, region FROM clinics WHERE id = :id", soci::use(id), soci::into(c.id),
+                 soci::into(c.name), soci::into(c.region)))
+        return std::nullopt;
     return c;
 }
 

@@ -176,18 +176,23 @@ public:
     long long leaseTimeouts() const { return leaseTimeouts_.load(); }
 
 private:
+    // A pooled session, or (SQLite writes) the one writer session and its lock.
     class Lease {
     public:
-        explicit Lease(Database& db) : db_(db), pos_(db.acquire()) {}
-        ~Lease() { db_.release(pos_); }
+        explicit Lease(Database& db, bool sqliteWriter = false);
+        ~Lease() { release(); }
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
-        soci::session& session() { return db_.pool_->at(pos_); }
-        StatementCache& statements() { return *db_.statements_[pos_]; }
+        soci::session& session() { return writer_ ? *db_.writer_ : db_.pool_->at(pos_); }
+        StatementCache& statements() { return writer_ ? *db_.writerStatements_ : *db_.statements_[pos_]; }
+        bool sqliteWriter() const { return writer_; }
+        void release();  // early, or at the end
 
     private:
         Database& db_;
-        std::size_t pos_;
+        bool writer_;
+        bool held_ = true;
+        std::size_t pos_ = 0;
     };
 
     enum class Failure { Fatal, Busy, Connection };
@@ -218,20 +223,25 @@ private:
     void configure(soci::session& s);
     void begin(Tx& tx, bool write);
     void commit(Tx& tx);
-    // After a committed SQLite write: lets the next writer in, then (GROUP) waits for the WAL's fsync.
-    void durable(std::unique_lock<std::mutex>& writer);
+    // After a commit: an SQLite writer lets the next writer in, then (GROUP) waits for the WAL's fsync.
+    void durable(Lease& lease);
     void rollbackQuietly(soci::session& s);
     Failure classify(const soci::soci_error& e) const;
-    void recover(soci::session& s, StatementCache& statements, Failure f, int attempt);
+    void reconnect(soci::session& s, StatementCache& statements);
+    static void backoff(int attempt);
 
     DbUrl url_;
     PoolOptions options_;
     std::unique_ptr<soci::connection_pool> pool_;
     std::vector<std::unique_ptr<StatementCache>> statements_;  // by pool position
-    // SQLite has one writer at a time. Writers of this process queue here rather than in
-    // SQLite's busy handler, which sleeps in steps of milliseconds; other processes sharing
-    // the file still meet busy_timeout.
-    std::mutex sqliteWriter_;
+    // SQLite has one writer at a time. This process's write transactions all run on one
+    // session, taken in turn under a lock: they queue here rather than in SQLite's busy
+    // handler (which sleeps in steps of milliseconds), and the writer's page cache stays warm
+    // (another connection's commit would void it). Other processes sharing the file still
+    // meet busy_timeout.
+    std::timed_mutex sqliteWriter_;
+    std::unique_ptr<soci::session> writer_;
+    std::unique_ptr<StatementCache> writerStatements_;
     std::unique_ptr<WalSync> walSync_;  // GROUP mode only
     std::atomic<std::size_t> inUse_{0};
     std::atomic<long long> leaseTimeouts_{0};
@@ -241,23 +251,21 @@ template <class F>
 auto Database::run(bool write, F&& fn) -> std::invoke_result_t<F, Tx&> {
     using R = std::invoke_result_t<F, Tx&>;
     for (int attempt = 1;; ++attempt) {
-        Lease lease(*this);
+        Lease lease(*this, write && url_.backend == Backend::Sqlite);
         soci::session& s = lease.session();
         Failure failure = Failure::Busy;
-        std::unique_lock<std::mutex> writer(sqliteWriter_, std::defer_lock);
-        if (write && url_.backend == Backend::Sqlite) writer.lock();
         try {
             Tx tx{s, url_.backend, lease.statements()};
             begin(tx, write);
             if constexpr (std::is_void_v<R>) {
                 fn(tx);
                 commit(tx);
-                if (writer.owns_lock()) durable(writer);
+                durable(lease);
                 return;
             } else {
                 R result = fn(tx);
                 commit(tx);
-                if (writer.owns_lock()) durable(writer);
+                durable(lease);
                 return result;
             }
         } catch (const RetryTransaction&) {
@@ -270,9 +278,10 @@ auto Database::run(bool write, F&& fn) -> std::invoke_result_t<F, Tx&> {
             rollbackQuietly(s);
             throw;
         }
-        if (writer.owns_lock()) writer.unlock();
+        if (failure == Failure::Connection) reconnect(s, lease.statements());
+        lease.release();
         if (attempt >= options_.maxAttempts) throw Error::unavailable("the database is busy; try again");
-        recover(s, lease.statements(), failure, attempt);
+        backoff(attempt);
     }
 }
 

@@ -36,14 +36,12 @@ bool DoctorRepo::replace(Tx& tx, const Doctor& d, long long nowMs) {
 std::optional<Doctor> DoctorRepo::find(Tx& tx, const std::string& license) {
     Doctor d;
     int active = 0;
-    tx.sql << "SELECT license, name, active FROM doctors WHERE license = :l", soci::use(license),
-        soci::into(d.license), soci::into(d.name), soci::into(active);
-    if (!tx.sql.got_data()) return std::nullopt;
+    if (!tx.exec("SELECT license, name, active FROM doctors WHERE license = :l", soci::use(license),
+                 soci::into(d.license), soci::into(d.name), soci::into(active)))
+        return std::nullopt;
     d.active = active != 0;
-    soci::rowset<std::string> clinics =
-        (tx.sql.prepare << "SELECT clinic_id FROM doctor_clinics WHERE license = :l ORDER BY clinic_id",
-         soci::use(license));
-    for (const std::string& c : clinics) d.clinics.push_back(c);
+    tx.each("SELECT clinic_id FROM doctor_clinics WHERE license = :l ORDER BY clinic_id",
+            [&](const soci::row& r) { d.clinics.push_back(r.get<std::string>(0)); }, soci::use(license));
     return d;
 }
 

@@ -72,11 +72,9 @@ void PharmacyRepo::replaceStock(Tx& tx, const std::string& store, const std::vec
 
 std::vector<StockItem> PharmacyRepo::stock(Tx& tx, const std::string& store) {
     std::vector<StockItem> out;
-    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT drug_code, quantity, reserved FROM pharmacy_stock "
-                                                      "WHERE store = :s ORDER BY drug_code",
-                                    soci::use(store));
-    for (const soci::row& r : rows)
-        out.push_back({r.get<std::string>(0), integerAt(r, 1), integerAt(r, 2)});
+    tx.each("SELECT drug_code, quantity, reserved FROM pharmacy_stock WHERE store = :s ORDER BY drug_code",
+            [&](const soci::row& r) { out.push_back({r.get<std::string>(0), integerAt(r, 1), integerAt(r, 2)}); },
+            soci::use(store));
     return out;
 }
 

@@ -9,21 +9,28 @@ namespace rxflow::store {
 std::vector<routing::Candidate> RoutingRepo::candidates(Tx& tx, const DataCipher& cipher, const std::string& region,
                                                         const std::string& namedStore,
                                                         const std::vector<RxItem>& items) {
+    // A named store is the only candidate (routing::chooseStore takes it or refuses); the
+    // region's stores compete otherwise, their open orders breaking ties of distance.
     std::vector<std::string> ids;
-    soci::rowset<std::string> rows =
-        (tx.sql.prepare << "SELECT id FROM pharmacies WHERE (region = :r AND active = 1) OR id = :n ORDER BY id",
-         soci::use(region), soci::use(namedStore));
-    for (const std::string& id : rows) ids.push_back(id);
+    if (!namedStore.empty()) {
+        ids.push_back(namedStore);
+    } else {
+        tx.each("SELECT id FROM pharmacies WHERE region = :r AND active = 1 ORDER BY id",
+                [&](const soci::row& r) { ids.push_back(r.get<std::string>(0)); }, soci::use(region));
+    }
     std::vector<routing::Candidate> out;
     for (const std::string& id : ids) {
         routing::Candidate c;
-        c.store = *PharmacyRepo::find(tx, cipher, id);
+        auto store = PharmacyRepo::find(tx, cipher, id);
+        if (!store) continue;
+        c.store = std::move(*store);
         std::map<std::string, long long> available;
         for (const StockItem& s : PharmacyRepo::stock(tx, id)) available[s.drugCode] = s.quantity - s.reserved;
         c.holdsAllItems = true;
         for (const RxItem& item : items) c.holdsAllItems = c.holdsAllItems && available[item.drugCode] >= item.quantity;
-        tx.sql << "SELECT COUNT(*) FROM prescriptions WHERE store = :s AND status IN ('routed', 'accepted', 'approved')",
-            soci::use(id), soci::into(c.openOrders);
+        if (namedStore.empty())
+            tx.exec("SELECT COUNT(*) FROM prescriptions WHERE store = :s AND status IN ('routed', 'accepted', 'approved')",
+                    soci::use(id), soci::into(c.openOrders));
         out.push_back(std::move(c));
     }
     return out;
@@ -31,9 +38,8 @@ std::vector<routing::Candidate> RoutingRepo::candidates(Tx& tx, const DataCipher
 
 std::set<std::string> RoutingRepo::excluded(Tx& tx, const std::string& prescriptionId) {
     std::set<std::string> out;
-    soci::rowset<std::string> rows =
-        (tx.sql.prepare << "SELECT store FROM route_exclusions WHERE prescription_id = :p", soci::use(prescriptionId));
-    for (const std::string& s : rows) out.insert(s);
+    tx.each("SELECT store FROM route_exclusions WHERE prescription_id = :p",
+            [&](const soci::row& r) { out.insert(r.get<std::string>(0)); }, soci::use(prescriptionId));
     return out;
 }
 
@@ -47,22 +53,20 @@ void RoutingRepo::exclude(Tx& tx, const std::string& prescriptionId, const std::
 
 bool RoutingRepo::reserve(Tx& tx, const std::string& store, const std::vector<RxItem>& items) {
     for (const RxItem& item : items) {
-        soci::statement st = (tx.sql.prepare << "UPDATE pharmacy_stock SET reserved = reserved + :q WHERE store = :s "
-                                                "AND drug_code = :d AND quantity - reserved >= :q2",
-                              soci::use(item.quantity), soci::use(store), soci::use(item.drugCode),
-                              soci::use(item.quantity));
-        st.execute(true);
-        if (st.get_affected_rows() != 1) return false;  // the caller's refusal rolls back what was reserved
+        if (tx.change("UPDATE pharmacy_stock SET reserved = reserved + :q WHERE store = :s AND drug_code = :d "
+                      "AND quantity - reserved >= :q2",
+                      soci::use(item.quantity), soci::use(store), soci::use(item.drugCode), soci::use(item.quantity)) != 1)
+            return false;  // the caller's refusal rolls back what was reserved
     }
     return true;
 }
 
 void RoutingRepo::consume(Tx& tx, const std::string& store, const std::vector<RxItem>& items) {
     for (const RxItem& item : items)
-        tx.sql << "UPDATE pharmacy_stock SET quantity = CASE WHEN quantity >= :q THEN quantity - :q2 ELSE 0 END, "
+        tx.change("UPDATE pharmacy_stock SET quantity = CASE WHEN quantity >= :q THEN quantity - :q2 ELSE 0 END, "
                   "reserved = CASE WHEN reserved >= :q3 THEN reserved - :q4 ELSE 0 END WHERE store = :s AND drug_code = :d",
-            soci::use(item.quantity), soci::use(item.quantity), soci::use(item.quantity), soci::use(item.quantity),
-            soci::use(store), soci::use(item.drugCode);
+                  soci::use(item.quantity), soci::use(item.quantity), soci::use(item.quantity), soci::use(item.quantity),
+                  soci::use(store), soci::use(item.drugCode));
 }
 
 void RoutingRepo::release(Tx& tx, const std::string& store, const std::vector<RxItem>& items) {

@@ -10,8 +10,9 @@
 namespace rxflow::store {
 
 struct RoutingRepo {
-    // The active stores of `region`, and `namedStore` wherever it is, with whether their
-    // available stock (quantity - reserved) covers `items`, and their open orders.
+    // `namedStore` alone when one is named (active or not, wherever it is), else the active
+    // stores of `region`; with whether their available stock (quantity - reserved) covers
+    // `items`, and (unnamed only) their open orders.
     static std::vector<routing::Candidate> candidates(Tx& tx, const DataCipher& cipher, const std::string& region,
                                                       const std::string& namedStore, const std::vector<RxItem>& items);
     static std::set<std::string> excluded(Tx& tx, const std::string& prescriptionId);

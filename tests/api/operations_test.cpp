@@ -95,7 +95,8 @@ TEST_CASE("no free database session within the lease timeout is 503 unavailable,
     REQUIRE(s.post("/v1/admin/doctors", s.admin, "{\"license\":\"D1\",\"name\":\"x\",\"clinics\":[\"C001\"]}").status ==
             201);
     // Hold the doctor's row (MariaDB) or the write lock (SQLite) from outside the server, so a
-    // PUT of that doctor waits inside the only pooled session.
+    // PUT of that doctor waits inside the only pooled session (MariaDB) or the writer session
+    // (SQLite, whose writes take turns on one session).
     auto holder = s.db().connect();
     if (onMysql()) {
         *holder << "START TRANSACTION";
@@ -108,8 +109,8 @@ TEST_CASE("no free database session within the lease timeout is 503 unavailable,
         return s.put("/v1/admin/doctors/D1", s.admin, "{\"name\":\"y\",\"clinics\":[\"C001\"]}");
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    // Had the lease waited for the session, this read would wait for the lock we hold: a hang.
-    Reply refused = s.get("/v1/admin/clinics/C001", s.admin);
+    // Had the lease waited for the session, this write would wait for the lock we hold: a hang.
+    Reply refused = s.put("/v1/admin/doctors/D2", s.admin, "{\"name\":\"z\",\"clinics\":[\"C001\"]}");
     CHECK_PROBLEM(refused, 503, "unavailable");
     *holder << "ROLLBACK";
     CHECK(blocked.get().status == 200);

@@ -49,10 +49,12 @@ WrkResult wrk(const std::string& script, int port, const std::map<std::string, s
     REQUIRE(std::system(command.c_str()) == 0);
     std::ifstream in(out);
     WrkResult r;
-    for (std::string line; std::getline(in, line);)
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("non-2xx ", 0) == 0) std::printf("%s: %s\n", script.c_str(), line.c_str());
         if (line.rfind("RESULT ", 0) == 0)
             std::sscanf(line.c_str(), "RESULT requests=%lld rps=%lf p50_ms=%lf p99_ms=%lf p999_ms=%lf errors=%lld",
                         &r.requests, &r.rps, &r.p50, &r.p99, &r.p999, &r.errors);
+    }
     return r;
 }
 

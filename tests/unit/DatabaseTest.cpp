@@ -156,14 +156,13 @@ TEST_CASE("RetryTransaction rolls back and reruns the transaction, retried every
     CHECK(bounded.db->inUse() == 0);
 }
 
-TEST_CASE("with a pool of one, a nested read inside a write times out as 503 and is counted") {
+TEST_CASE("with a pool of one, a nested read inside a read times out as 503 and is counted") {
     ScratchDb s(PoolOptions{1, 100, 5000, 6});
     CHECK(s.db->poolSize() == 1);
     CHECK(s.db->leaseTimeouts() == 0);
     int inner = 0;
     try {
-        s.db->write([&](Tx& tx) {
-            insert(tx, 5, "outer");
+        s.db->read([&](Tx&) {
             CHECK(s.db->inUse() == 1);
             s.db->read([&](Tx&) { ++inner; });
         });
@@ -174,7 +173,26 @@ TEST_CASE("with a pool of one, a nested read inside a write times out as 503 and
     CHECK(inner == 0);
     CHECK(s.db->leaseTimeouts() == 1);
     CHECK(s.db->inUse() == 0);
-    CHECK(s.rows(5) == 0);  // the outer transaction was rolled back, and its session went back to the pool
+}
+
+TEST_CASE("SQLite writes take turns on one writer session: a nested write times out as 503, is counted and rolls back") {
+    ScratchDb s(PoolOptions{1, 100, 5000, 6});
+    int inner = 0;
+    try {
+        s.db->write([&](Tx& tx) {
+            insert(tx, 5, "outer");
+            CHECK(s.db->inUse() == 1);
+            s.db->read([&](Tx&) { ++inner; });  // a read still finds the pooled session
+            s.db->write([&](Tx&) { inner += 10; });
+        });
+        FAIL("expected rxflow::Error");
+    } catch (const rxflow::Error& e) {
+        CHECK(e.status() == 503);
+    }
+    CHECK(inner == 1);
+    CHECK(s.db->leaseTimeouts() == 1);
+    CHECK(s.db->inUse() == 0);
+    CHECK(s.rows(5) == 0);  // the outer transaction was rolled back, and the writer session was let go
 }
 
 TEST_CASE("isUniqueViolation recognises a duplicate primary key and not other SQL errors") {
