@@ -35,9 +35,11 @@ function common.done(summary, latency)
   for _, thread in ipairs(threads) do bad = bad + (thread:get("non2xx") or 0) end
   local e = summary.errors
   local failures = e.connect + e.read + e.write + e.timeout + bad
-  io.write(string.format("RESULT requests=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f errors=%d\n",
+  io.write(string.format("RESULT requests=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f errors=%d" ..
+    " (connect=%d read=%d write=%d timeout=%d non2xx=%d)\n",
     summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, failures))
+    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, failures,
+    e.connect, e.read, e.write, e.timeout, bad))
 end
 
 return common

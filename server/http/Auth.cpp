@@ -18,7 +18,8 @@ Principal authenticate(const std::string& header, Services& services) {
     const std::string hash = tokenHash(token);
     if (!services.adminTokenHash.empty() && rxsign::equalConstantTime(hash, services.adminTokenHash))
         return Principal{"admin", Role::Admin, kPlatformOrg, "", "bootstrap admin"};
-    auto found = services.db.read([&](store::Tx& tx) { return store::PrincipalRepo::findByTokenHash(tx, hash); });
+    auto found =
+        services.db.readStatement([&](store::Tx& tx) { return store::PrincipalRepo::findByTokenHash(tx, hash); });
     if (!found) throw Error::unauthenticated("the token is not known");
     return *found;
 }

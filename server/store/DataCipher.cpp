@@ -1,7 +1,5 @@
 #include "server/store/DataCipher.h"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
 #include <Poco/DigestEngine.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -13,6 +11,7 @@
 
 #include "signing/digest.h"
 #include "signing/files.h"
+#include "signing/keys.h"
 #include "signing/seal.h"
 
 namespace rxflow::store {
@@ -42,20 +41,14 @@ DataCipher DataCipher::loadOrCreate(const std::string& dataDir, const std::strin
     return DataCipher(key);
 }
 
+// Base64 (one line, padded) through OpenSSL's block coder: this runs for every sealed column
+// read or written, and Poco's stream coder cost more than the AES-GCM itself.
 std::string DataCipher::seal(const std::string& plain, const std::string& aad) const {
-    std::ostringstream out;
-    Poco::Base64Encoder enc(out);
-    enc.rdbuf()->setLineLength(0);
-    enc << rxsign::seal(key_, plain, aad);
-    enc.close();
-    return out.str();
+    return rxsign::base64Encode(rxsign::seal(key_, plain, aad));
 }
 
 std::string DataCipher::unseal(const std::string& sealed, const std::string& aad) const {
-    std::istringstream in(sealed);
-    Poco::Base64Decoder dec(in);
-    std::string raw((std::istreambuf_iterator<char>(dec)), std::istreambuf_iterator<char>());
-    return rxsign::unseal(key_, raw, aad);
+    return rxsign::unseal(key_, rxsign::base64Decode(sealed), aad);
 }
 
 std::string DataCipher::keyedHash(const std::string& value, const std::string& purpose) const {

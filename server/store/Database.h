@@ -160,8 +160,11 @@ public:
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    template <class F> auto write(F&& fn) { return run(true, std::forward<F>(fn)); }
-    template <class F> auto read(F&& fn) { return run(false, std::forward<F>(fn)); }
+    template <class F> auto write(F&& fn) { return run(Mode::Write, std::forward<F>(fn)); }
+    template <class F> auto read(F&& fn) { return run(Mode::Read, std::forward<F>(fn)); }
+    // A read of exactly one statement, which both databases run atomically by themselves: no
+    // BEGIN / COMMIT around it (the token lookup of every request). Retried like the others.
+    template <class F> auto readStatement(F&& fn) { return run(Mode::Statement, std::forward<F>(fn)); }
     // A leased session outside any transaction (migrations, health checks).
     template <class F> auto withSession(F&& fn) {
         Lease lease(*this);
@@ -216,7 +219,8 @@ private:
         bool syncing_ = false;
     };
 
-    template <class F> auto run(bool write, F&& fn) -> std::invoke_result_t<F, Tx&>;
+    enum class Mode { Read, Write, Statement };
+    template <class F> auto run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&>;
     std::size_t acquire();
     void release(std::size_t pos);
     void open(soci::session& s);
@@ -248,23 +252,24 @@ private:
 };
 
 template <class F>
-auto Database::run(bool write, F&& fn) -> std::invoke_result_t<F, Tx&> {
+auto Database::run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
     using R = std::invoke_result_t<F, Tx&>;
+    const bool write = mode == Mode::Write, transaction = mode != Mode::Statement;
     for (int attempt = 1;; ++attempt) {
         Lease lease(*this, write && url_.backend == Backend::Sqlite);
         soci::session& s = lease.session();
         Failure failure = Failure::Busy;
         try {
             Tx tx{s, url_.backend, lease.statements()};
-            begin(tx, write);
+            if (transaction) begin(tx, write);
             if constexpr (std::is_void_v<R>) {
                 fn(tx);
-                commit(tx);
+                if (transaction) commit(tx);
                 durable(lease);
                 return;
             } else {
                 R result = fn(tx);
-                commit(tx);
+                if (transaction) commit(tx);
                 durable(lease);
                 return result;
             }

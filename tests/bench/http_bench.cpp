@@ -51,6 +51,8 @@ WrkResult wrk(const std::string& script, int port, const std::map<std::string, s
     WrkResult r;
     for (std::string line; std::getline(in, line);) {
         if (line.rfind("non-2xx ", 0) == 0) std::printf("%s: %s\n", script.c_str(), line.c_str());
+        if (line.rfind("RESULT ", 0) == 0 && line.find("errors=0 ") == std::string::npos)
+            std::printf("%s: %s\n", script.c_str(), line.c_str());  // which kind of error
         if (line.rfind("RESULT ", 0) == 0)
             std::sscanf(line.c_str(), "RESULT requests=%lld rps=%lf p50_ms=%lf p99_ms=%lf p999_ms=%lf errors=%lld",
                         &r.requests, &r.rps, &r.p50, &r.p99, &r.p999, &r.errors);
