@@ -66,7 +66,7 @@ Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int sta
                                      {"status", pay->status}}));
     if (auto d = store::DeliveryRepo::latestFor(tx, p.id))
         view->set("delivery", object({{"id", d->id}, {"courier", d->courier}, {"stage", d->stage}}));
-    Response r = Response::json(status, view);
+    Response r = wholeViewResponse(status, view, p);
     r.headers.emplace_back("ETag", "\"" + std::to_string(p.version) + "\"");
     return r;
 }

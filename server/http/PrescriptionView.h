@@ -7,11 +7,17 @@
 
 #include "server/audit/AuditEvent.h"
 #include "server/domain/Catalog.h"
+#include "server/http/Response.h"
 #include "server/store/PrescriptionRepo.h"
 
 namespace rxflow::http {
 
+// The whole view as an object callers may add members to. Its "prescription" member is a
+// placeholder: answer with wholeViewResponse, which writes the signed prescription in.
 Poco::JSON::Object::Ptr wholeView(const store::PrescriptionRecord& p, const std::vector<audit::AuditEvent>& events);
+// The view as a JSON response. The signed prescription is copied in as JSON text, kept by
+// prescription id (a signed document never changes), not parsed and written again each time.
+Response wholeViewResponse(int status, const Poco::JSON::Object::Ptr& view, const store::PrescriptionRecord& p);
 
 // What a courier carrying it may see: id, status, the delivery address, the patient's name and
 // phone masked, and the item names and quantities.

@@ -110,7 +110,7 @@ Response issuePrescription(RequestContext& ctx) {
                                                {"keyId", s.platform.keyId()},
                                                {"signedAt", signedAt},
                                                {"value", platformValue}}));
-        Response r = Response::json(201, view);
+        Response r = wholeViewResponse(201, view, rx);
         r.headers.emplace_back("ETag", "\"1\"");
         r.headers.emplace_back("Location", "/v1/prescriptions/" + rx.id);
         return r;
