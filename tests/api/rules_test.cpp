@@ -74,6 +74,22 @@ TEST_CASE("rule certificate_expired: the doctor's certificate expired before iss
     checkOnly(doctor.issue(RxSpec{}), "certificate_expired");
 }
 
+TEST_CASE("a certificate path found valid once is still checked at each issuedAt: before its notBefore it is expired") {
+    TestServer s;
+    Prescriber doctor(s);
+    doctor.doctor = issue({"谢道奋", "110330200000001", -1, 365, false}, &doctor.ca);
+    RxSpec fresh;
+    fresh.rxNo = "RX-PATH-1";
+    CHECK(doctor.issue(fresh).status == 201);  // the path is now remembered
+    RxSpec early;
+    early.rxNo = "RX-PATH-2";
+    early.validDays = 3;
+    early.issuedAtOffsetSeconds = -2 * 86400;  // before the certificate's notBefore, within validDays
+    checkOnly(doctor.issue(early), "certificate_expired");
+    fresh.rxNo = "RX-PATH-3";
+    CHECK(doctor.issue(fresh).status == 201);
+}
+
 TEST_CASE("rule certificate_license_mismatch: the certificate names another license") {
     TestServer s;
     Prescriber doctor(s);

@@ -195,6 +195,64 @@ TEST_CASE("SQLite writes take turns on one writer session: a nested write times 
     CHECK(s.rows(5) == 0);  // the outer transaction was rolled back, and the writer session was let go
 }
 
+TEST_CASE("a statement prepared once answers each use with that use's parameters, rows and changes") {
+    ScratchDb s;
+    s.db->write([](Tx& tx) {
+        for (int i = 1; i <= 3; ++i) {
+            int id = i;
+            std::string v = "v" + std::to_string(i);
+            CHECK(tx.change("INSERT INTO t (id, v) VALUES (:id, :v)", soci::use(id), soci::use(v)) == 1);
+        }
+    });
+    s.db->read([](Tx& tx) {
+        for (int i : {2, 1, 3, 7}) {
+            std::string v;
+            const bool found = tx.exec("SELECT v FROM t WHERE id = :id", soci::use(i), soci::into(v));
+            CHECK(found == (i != 7));
+            CHECK(v == (i == 7 ? "" : "v" + std::to_string(i)));
+        }
+        std::vector<std::string> seen;
+        int above = 1;
+        tx.each("SELECT v FROM t WHERE id > :a ORDER BY id", [&](const soci::row& r) { seen.push_back(r.get<std::string>(0)); },
+                soci::use(above));
+        CHECK(seen == std::vector<std::string>{"v2", "v3"});
+        above = 3;
+        seen.clear();
+        tx.each("SELECT v FROM t WHERE id > :a ORDER BY id", [&](const soci::row& r) { seen.push_back(r.get<std::string>(0)); },
+                soci::use(above));
+        CHECK(seen.empty());
+    });
+    // A use that fails (a duplicate key) drops the statement; the next use prepares it again.
+    s.db->write([](Tx& tx) {
+        int id = 2;
+        std::string v = "again";
+        CHECK_THROWS_AS(tx.change("INSERT INTO t (id, v) VALUES (:id, :v)", soci::use(id), soci::use(v)), soci::soci_error);
+        id = 4;
+        CHECK(tx.change("INSERT INTO t (id, v) VALUES (:id, :v)", soci::use(id), soci::use(v)) == 1);
+        CHECK(tx.change("UPDATE t SET v = :v WHERE id > :a", soci::use(v), soci::use(id)) == 0);
+    });
+    CHECK(s.rows(4) == 1);
+}
+
+TEST_CASE("a statement stopped on its first row holds no snapshot after the use: later reads see later commits") {
+    ScratchDb s(PoolOptions{1, 100, 5000, 6});  // one pooled session, so each read reuses its statement
+    auto count = [&] {
+        return s.db->read([](Tx& tx) {
+            std::string v;
+            int n = 0;
+            tx.exec("SELECT v FROM t ORDER BY id", soci::into(v));  // two rows: stops on the first
+            tx.exec("SELECT COUNT(*) FROM t", soci::into(n));
+            return n;
+        });
+    };
+    s.db->write([](Tx& tx) { insert(tx, 1, "a"); insert(tx, 2, "b"); });
+    CHECK(count() == 2);
+    s.db->write([](Tx& tx) { insert(tx, 3, "c"); });
+    CHECK(count() == 3);
+    s.db->write([](Tx& tx) { insert(tx, 4, "d"); });  // would be refused as a stale snapshot had one lingered
+    CHECK(count() == 4);
+}
+
 TEST_CASE("isUniqueViolation recognises a duplicate primary key and not other SQL errors") {
     ScratchDb s;
     s.db->write([](Tx& tx) { insert(tx, 1, "first"); });
