@@ -40,7 +40,8 @@ PlatformSigner PlatformSigner::loadOrCreate(const std::string& dataDir, rxsign::
 std::string PlatformSigner::sign(const std::string& bytes) const { return rxsign::base64Encode(key_.sign(bytes)); }
 
 std::shared_ptr<const rxsign::TrustStore> PrescriberVerifier::trustStore() {
-    const std::string current = db_.read([](store::Tx& tx) { return store::TrustAnchorFingerprints::current(tx); });
+    const std::string current =
+        db_.readStatement([](store::Tx& tx) { return store::TrustAnchorFingerprints::current(tx); });
     std::lock_guard<std::mutex> lock(mutex_);
     if (!store_ || current != fingerprints_) {
         std::vector<std::string> pems;

@@ -21,8 +21,8 @@ std::vector<PlatformKeyRow> PlatformKeyRepo::all(Tx& tx) {
 
 std::string TrustAnchorFingerprints::current(Tx& tx) {
     std::string joined;
-    soci::rowset<std::string> rows = (tx.sql.prepare << "SELECT fingerprint FROM trust_anchors ORDER BY fingerprint");
-    for (const std::string& f : rows) joined += f + ",";
+    tx.each("SELECT fingerprint FROM trust_anchors ORDER BY fingerprint",
+            [&](const soci::row& r) { joined += r.get<std::string>(0) + ","; });
     return joined;
 }
 
