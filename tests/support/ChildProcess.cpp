@@ -18,6 +18,25 @@
 #include <thread>
 
 namespace rxtest {
+namespace {
+
+// In the forked child: output to logPath (appended or truncated), env set, then args[0] run.
+[[noreturn]] void execChild(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                            const std::string& logPath, int appendOrTruncate) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test process that dies takes its children with it
+    int fd = open(logPath.c_str(), O_WRONLY | O_CREAT | appendOrTruncate, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+}
+
+}  // namespace
 
 int ChildProcess::start(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                         const std::string& logPath, const std::string& portFile) {
@@ -25,19 +44,7 @@ int ChildProcess::start(const std::vector<std::string>& args, const std::map<std
     Poco::File(portFile).exists() && (Poco::File(portFile).remove(), true);
     pid_ = fork();
     REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);  // a test process that dies takes its children with it
-        int fd = open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-        std::vector<std::string> copy = args;
-        std::vector<char*> argv;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
+    if (pid_ == 0) execChild(args, env, logPath, O_APPEND);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
         if (Poco::File(portFile).exists()) {
@@ -82,18 +89,7 @@ RunResult runProgram(const std::vector<std::string>& args, const std::string& lo
     child.logPath_ = logPath;
     child.pid_ = fork();
     REQUIRE(child.pid_ >= 0);
-    if (child.pid_ == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int fd = open(logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<std::string> copy = args;
-        std::vector<char*> argv;
-        for (auto& a : copy) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
+    if (child.pid_ == 0) execChild(args, {}, logPath, O_TRUNC);
     for (int i = 0; i < 1200; ++i) {
         int status = 0;
         if (waitpid(child.pid_, &status, WNOHANG) == child.pid_) {
