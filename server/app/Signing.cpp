@@ -39,7 +39,7 @@ PlatformSigner PlatformSigner::loadOrCreate(const std::string& dataDir, rxsign::
 
 std::string PlatformSigner::sign(const std::string& bytes) const { return rxsign::base64Encode(key_.sign(bytes)); }
 
-std::shared_ptr<const rxsign::TrustStore> PrescriberVerifier::trustStore() {
+PrescriberVerifier::Anchors PrescriberVerifier::anchors() {
     const std::string current =
         db_.readStatement([](store::Tx& tx) { return store::TrustAnchorFingerprints::current(tx); });
     std::lock_guard<std::mutex> lock(mutex_);
@@ -49,35 +49,26 @@ std::shared_ptr<const rxsign::TrustStore> PrescriberVerifier::trustStore() {
             pems.push_back(a.pem);
         store_ = std::make_shared<const rxsign::TrustStore>(pems);
         fingerprints_ = current;
-        knownPaths_.clear();
     }
-    return store_;
-}
-
-std::optional<PrescriberVerifier::KnownPath> PrescriberVerifier::knownPath(const std::string& key,
-                                                                            const rxsign::TrustStore* store) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (store != store_.get()) return std::nullopt;
-    auto it = knownPaths_.find(key);
-    if (it == knownPaths_.end()) return std::nullopt;
-    return it->second;
+    return {store_, fingerprints_};
 }
 
 SignatureFindings PrescriberVerifier::check(const std::string& canonical, const PrescriberSignature& sig,
                                             long long issuedAtMs, long long nowMs) {
     SignatureFindings f;
-    const auto store = trustStore();
-    std::string certificates = sig.certificate;
-    for (const std::string& c : sig.chain) certificates += '\0' + c;
-    const std::string pathKey = rxsign::sha256Hex(certificates);
+    const Anchors anchors = this->anchors();
+    std::string path = anchors.fingerprints + '\0' + sig.certificate;
+    for (const std::string& c : sig.chain) path += '\0' + c;
+    const std::string pathKey = rxsign::sha256Hex(path);
     const long long from = std::min(issuedAtMs, nowMs) / 1000, until = std::max(issuedAtMs, nowMs) / 1000;
     std::optional<rxsign::PublicKey> leafKey;
-    if (auto known = knownPath(pathKey, store.get()); known && known->validFrom <= from && until <= known->validUntil) {
+    auto known = knownPaths_.get(pathKey);
+    if (known && known->validFrom <= from && until <= known->validUntil) {
         f.chain = SignatureFindings::Chain::Ok;
         f.certificateLicense = known->license;
         leafKey = known->key;
     } else {
-        const rxsign::ChainResult chain = store->verify(sig.certificate, sig.chain, {issuedAtMs / 1000, nowMs / 1000});
+        const rxsign::ChainResult chain = anchors.store->verify(sig.certificate, sig.chain, {issuedAtMs / 1000, nowMs / 1000});
         f.chain = chain.status == rxsign::ChainResult::Status::Ok        ? SignatureFindings::Chain::Ok
                   : chain.status == rxsign::ChainResult::Status::Expired ? SignatureFindings::Chain::Expired
                                                                           : SignatureFindings::Chain::Untrusted;
@@ -86,11 +77,7 @@ SignatureFindings PrescriberVerifier::check(const std::string& canonical, const 
         if (chain.status == rxsign::ChainResult::Status::Ok && chain.pathValidFrom <= chain.pathValidUntil) {
             try {
                 leafKey = rxsign::PublicKey::fromCertificatePem(sig.certificate);
-                std::lock_guard<std::mutex> lock(mutex_);
-                if (store.get() == store_.get()) {
-                    if (knownPaths_.size() >= kMaxKnownPaths) knownPaths_.clear();
-                    knownPaths_.insert_or_assign(pathKey, KnownPath{chain.pathValidFrom, chain.pathValidUntil, chain.license, *leafKey});
-                }
+                knownPaths_.add(pathKey, KnownPath{chain.pathValidFrom, chain.pathValidUntil, chain.license, *leafKey});
             } catch (const std::exception&) {
                 // no key in the certificate: the signature check below says so
             }

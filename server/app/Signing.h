@@ -2,7 +2,8 @@
 // The two signature roles of the server (API.md §3): checking the doctor's signature and
 // certificate, and countersigning as the platform. Keys and trust anchors are loaded once,
 // not per request.
-#include <map>
+#include <Poco/LRUCache.h>
+
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,20 +60,23 @@ private:
     // prescriptions with one certificate, and its path need not be validated again for each
     // while the anchors are unchanged and the instants fall where every certificate is valid.
     struct KnownPath {
-        long long validFrom = 0, validUntil = -1;  // seconds since the epoch
+        long long validFrom, validUntil;  // seconds since the epoch
         std::string license;
         rxsign::PublicKey key;
     };
-    static constexpr std::size_t kMaxKnownPaths = 4096;
+    // The trust store of the registry's anchors, and their fingerprints (which name it).
+    struct Anchors {
+        std::shared_ptr<const rxsign::TrustStore> store;
+        std::string fingerprints;
+    };
 
-    std::shared_ptr<const rxsign::TrustStore> trustStore();
-    std::optional<KnownPath> knownPath(const std::string& key, const rxsign::TrustStore* store);
+    Anchors anchors();
 
     store::Database& db_;
     std::mutex mutex_;
     std::string fingerprints_;
     std::shared_ptr<const rxsign::TrustStore> store_;
-    std::map<std::string, KnownPath> knownPaths_;  // by digest of the certificates; for store_ only
+    Poco::LRUCache<std::string, KnownPath> knownPaths_{4096};  // by digest of anchors and certificates
 };
 
 }  // namespace rxflow

@@ -18,11 +18,11 @@ Principal authenticate(const std::string& header, Services& services) {
     const std::string hash = tokenHash(token);
     if (!services.adminTokenHash.empty() && rxsign::equalConstantTime(hash, services.adminTokenHash))
         return Principal{"admin", Role::Admin, kPlatformOrg, "", "bootstrap admin"};
-    if (auto known = services.knownPrincipals.find(hash)) return *known;
+    if (auto known = services.knownPrincipals.get(hash)) return *known;
     auto found =
         services.db.readStatement([&](store::Tx& tx) { return store::PrincipalRepo::findByTokenHash(tx, hash); });
     if (!found) throw Error::unauthenticated("the token is not known");
-    services.knownPrincipals.remember(hash, *found);
+    services.knownPrincipals.add(hash, *found);
     return *found;
 }
 

@@ -57,7 +57,7 @@ bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std:
     }
 }
 
-Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int status) {
+Response viewResponse(store::Tx& tx, Services& s, const store::PrescriptionRecord& p, int status) {
     auto view = wholeView(p, store::AuditRepo::history(tx, p.id));
     if (auto pay = store::PaymentRepo::settledFor(tx, p.id))
         view->set("payment", object({{"kind", pay->kind}, {"settlementId", pay->settlementId},
@@ -66,7 +66,7 @@ Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int sta
                                      {"status", pay->status}}));
     if (auto d = store::DeliveryRepo::latestFor(tx, p.id))
         view->set("delivery", object({{"id", d->id}, {"courier", d->courier}, {"stage", d->stage}}));
-    Response r = wholeViewResponse(status, view, p);
+    Response r = wholeViewResponse(status, view, p, s.signedPrescriptions);
     r.headers.emplace_back("ETag", "\"" + std::to_string(p.version) + "\"");
     return r;
 }
@@ -117,7 +117,7 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
                 store::AuditRepo::append(tx, next);
             }
             jobs::notifyChange(tx, s, before, *rx, now);
-            return viewResponse(tx, *rx);
+            return viewResponse(tx, s, *rx);
         });
     } catch (const Error& refusal) {
         if (refusal.status() == 404 || refusal.status() >= 500) throw;

@@ -51,7 +51,7 @@ bool mayReadWhole(const Principal& p, const store::PrescriptionRecord& rx, const
 std::string storeChainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx);
 
 // The response of a change: the whole view with its ETag.
-Response viewResponse(store::Tx& tx, const store::PrescriptionRecord& p, int status = 200);
+Response viewResponse(store::Tx& tx, Services& s, const store::PrescriptionRecord& p, int status = 200);
 
 // Writes a refused action on `prescriptionId` to its audit chain in a transaction of its own
 // (the refused one rolled back); quietly does nothing for an unknown prescription.

@@ -4,10 +4,6 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
-#include <mutex>
-#include <stdexcept>
-#include <unordered_map>
-
 #include "server/domain/Clock.h"
 #include "server/http/Response.h"
 
@@ -18,41 +14,17 @@ Poco::Dynamic::Var parseStored(const std::string& json) {
     return parser.parse(json);
 }
 
-namespace {
-
-// A JSON string value no rendered member can contain: any quote inside a string is escaped.
-const std::string kPrescriptionPlaceholder = "\x01signed-prescription\x01";
-
-class SignedPrescriptionTexts {
-public:
-    static constexpr std::size_t kMaxEntries = 4096;
-    std::string of(const store::PrescriptionRecord& p) {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            auto it = byId_.find(p.id);
-            if (it != byId_.end()) return it->second;
-        }
-        std::string text = toJson(parseStored(p.document).extract<Poco::JSON::Object::Ptr>()->get("prescription"));
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (byId_.size() >= kMaxEntries) byId_.clear();
-        byId_.emplace(p.id, text);
-        return text;
+Response wholeViewResponse(int status, const Poco::JSON::Object::Ptr& view, const store::PrescriptionRecord& p,
+                           Poco::LRUCache<std::string, std::string>& signedPrescriptions) {
+    auto text = signedPrescriptions.get(p.id);
+    if (!text) {
+        const auto document = parseStored(p.document).extract<Poco::JSON::Object::Ptr>();
+        signedPrescriptions.add(p.id, toJson(document->get("prescription")));
+        text = signedPrescriptions.get(p.id);
     }
-
-private:
-    std::mutex mutex_;
-    std::unordered_map<std::string, std::string> byId_;
-};
-
-}  // namespace
-
-Response wholeViewResponse(int status, const Poco::JSON::Object::Ptr& view, const store::PrescriptionRecord& p) {
-    static SignedPrescriptionTexts texts;
+    // {"prescription":<signed text>, then the view's own members}
     Response r = Response::json(status, view);
-    const std::string placeholder = toJson(kPrescriptionPlaceholder);
-    const auto at = r.body.find(placeholder);
-    if (at == std::string::npos) throw std::logic_error("a whole view without its prescription placeholder");
-    r.body.replace(at, placeholder.size(), texts.of(p));
+    r.body.replace(0, 1, "{\"prescription\":" + *text + (r.body.size() > 2 ? "," : ""));
     return r;
 }
 
@@ -68,7 +40,6 @@ Poco::JSON::Object::Ptr wholeView(const store::PrescriptionRecord& p, const std:
                         {"version", p.version},
                         {"createdAt", formatTime(p.createdAt)},
                         {"expiresAt", formatTime(p.expiresAt)},
-                        {"prescription", kPrescriptionPlaceholder},
                         {"fulfillment", p.fulfillment.empty() ? Poco::Dynamic::Var() : parseStored(p.fulfillment)}});
     if (!p.store.empty()) view->set("pharmacy", object({{"id", p.store}}));
     view->set("history", history);

@@ -2,6 +2,7 @@
 // The whole view of a prescription (API.md §5), for the issuing clinic, the store's chain
 // and admin.
 #include <Poco/JSON/Object.h>
+#include <Poco/LRUCache.h>
 
 #include <vector>
 
@@ -12,12 +13,13 @@
 
 namespace rxflow::http {
 
-// The whole view as an object callers may add members to. Its "prescription" member is a
-// placeholder: answer with wholeViewResponse, which writes the signed prescription in.
+// The whole view without its signed "prescription", as an object callers may add members to;
+// wholeViewResponse writes the prescription in.
 Poco::JSON::Object::Ptr wholeView(const store::PrescriptionRecord& p, const std::vector<audit::AuditEvent>& events);
-// The view as a JSON response. The signed prescription is copied in as JSON text, kept by
-// prescription id (a signed document never changes), not parsed and written again each time.
-Response wholeViewResponse(int status, const Poco::JSON::Object::Ptr& view, const store::PrescriptionRecord& p);
+// The view as a JSON response, its "prescription" copied in as JSON text kept by prescription
+// id (Services::signedPrescriptions), not parsed from the document and written again each time.
+Response wholeViewResponse(int status, const Poco::JSON::Object::Ptr& view, const store::PrescriptionRecord& p,
+                           Poco::LRUCache<std::string, std::string>& signedPrescriptions);
 
 // What a courier carrying it may see: id, status, the delivery address, the patient's name and
 // phone masked, and the item names and quantities.

@@ -3,6 +3,7 @@
 #include <soci/mysql/soci-mysql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <Poco/Path.h>
 #include <Poco/Random.h>
 
 #include <fcntl.h>
@@ -122,22 +123,28 @@ void Database::Lease::release() {
     }
 }
 
+namespace {
+
+std::unique_ptr<soci::statement> prepare(soci::session& s, const std::string& sql) {
+    auto st = std::make_unique<soci::statement>(s);
+    st->alloc();
+    st->prepare(sql);
+    return st;
+}
+
+}  // namespace
+
 soci::statement* StatementCache::find(const std::string& sql) {
     auto it = statements_.find(sql);
     if (it != statements_.end()) return it->second.get();
     if (statements_.size() >= kMaxEntries) return nullptr;
-    auto st = std::make_unique<soci::statement>(session_);
-    st->alloc();
-    st->prepare(sql);
-    return statements_.emplace(sql, std::move(st)).first->second.get();
+    return statements_.emplace(sql, prepare(session_, sql)).first->second.get();
 }
 
 Prepared::Prepared(soci::session& s, StatementCache& cache, const std::string& sql)
     : cache_(cache), sql_(sql), st_(cache.find(sql)) {
     if (!st_) {
-        oneOff_ = std::make_unique<soci::statement>(s);
-        oneOff_->alloc();
-        oneOff_->prepare(sql);
+        oneOff_ = prepare(s, sql);
         st_ = oneOff_.get();
     }
 }
@@ -196,8 +203,7 @@ void Database::WalSync::fsyncWal() {
         // process holds connections open. Its directory entry is made durable once.
         fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd_ < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
-        const auto slash = path_.rfind('/');
-        const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path_.substr(0, slash));
+        const std::string dir = Poco::Path(path_).makeAbsolute().parent().toString();
         const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dirFd >= 0) {
             ::fsync(dirFd);
@@ -323,9 +329,7 @@ bool Database::ping() {
         try {
             s << "SELECT COUNT(*) FROM schema_migrations", soci::into(migrations);
         } catch (const soci::soci_error&) {
-            lease.statements().clear();  // they belong to the connection being replaced
-            s.reconnect();               // the server may have restarted since this session was used
-            configure(s);
+            reconnect(s, lease.statements());  // the server may have restarted since this session was used
             s << "SELECT COUNT(*) FROM schema_migrations", soci::into(migrations);
         }
         return migrations > 0;

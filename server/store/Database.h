@@ -98,36 +98,32 @@ struct Tx {
     // Runs `sql` once through this session's prepared statement, with soci::use / soci::into
     // elements as `tx.sql << sql, ...` would. True when a row came back into the elements.
     template <class... E> bool exec(const std::string& sql, E&&... elements) {
+        return run(sql, [](soci::statement& st) { return st.got_data(); }, std::forward<E>(elements)...);
+    }
+    // The same for INSERT / UPDATE / DELETE: the number of rows changed.
+    template <class... E> long long change(const std::string& sql, E&&... uses) {
+        return run(sql, [](soci::statement& st) { return st.get_affected_rows(); }, std::forward<E>(uses)...);
+    }
+    // Calls onRow(const soci::row&) for each row of a SELECT with soci::use elements.
+    template <class F, class... U> void each(const std::string& sql, F&& onRow, U&&... uses) {
+        soci::row row;
+        const auto eachRow = [&](soci::statement& st) {
+            for (bool more = st.got_data(); more; more = st.fetch()) onRow(static_cast<const soci::row&>(row));
+            return true;
+        };
+        run(sql, eachRow, std::forward<U>(uses)..., soci::into(row));
+    }
+
+private:
+    // Binds the elements, executes (fetching the first row), and returns what `then` makes of it.
+    template <class Then, class... E> auto run(const std::string& sql, Then&& then, E&&... elements) {
         Prepared st(this->sql, statements, sql);
         (st->exchange(std::forward<E>(elements)), ...);
         st->define_and_bind();
         st->execute(true);
-        const bool got = st->got_data();
+        auto result = then(*st);
         st.done();
-        return got;
-    }
-    // The same for INSERT / UPDATE / DELETE: the number of rows changed.
-    template <class... E> long long change(const std::string& sql, E&&... uses) {
-        Prepared st(this->sql, statements, sql);
-        (st->exchange(std::forward<E>(uses)), ...);
-        st->define_and_bind();
-        st->execute(true);
-        const long long changed = st->get_affected_rows();
-        st.done();
-        return changed;
-    }
-    // Calls onRow(const soci::row&) for each row of a SELECT with soci::use elements.
-    template <class F, class... U> void each(const std::string& sql, F&& onRow, U&&... uses) {
-        Prepared st(this->sql, statements, sql);
-        soci::row row;
-        (st->exchange(std::forward<U>(uses)), ...);
-        st->exchange(soci::into(row));
-        st->define_and_bind();
-        if (st->execute(true)) {
-            do onRow(static_cast<const soci::row&>(row));
-            while (st->fetch());
-        }
-        st.done();
+        return result;
     }
 };
 

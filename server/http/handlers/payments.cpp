@@ -50,7 +50,7 @@ Response pay(RequestContext& ctx) {
     auto repeat = [&](store::Tx& tx, const store::PrescriptionRecord& rx) -> std::optional<Response> {
         auto same = store::PaymentRepo::find(tx, payment.settlementId);
         if (!same || same->prescriptionId != rx.id) return std::nullopt;
-        return viewResponse(tx, rx);
+        return viewResponse(tx, ctx.services, rx);
     };
     return changePrescription(
         ctx, Action::Pay,
@@ -92,7 +92,7 @@ Response reverse(RequestContext& ctx) {
             if (!caller.store.empty() && rx->store != caller.store)
                 throw Error::notFound("no such settlement");
             prescriptionId = rx->id;
-            if (payment->status == "reversed") return viewResponse(tx, *rx);
+            if (payment->status == "reversed") return viewResponse(tx, s, *rx);
             const bool handedOut = rx->status == "dispensed" || rx->status == "in_delivery" ||
                                    rx->status == "delivered" || rx->status == "delivery_failed";
             if (handedOut && caller.role != Role::Insurer)
@@ -104,7 +104,7 @@ Response reverse(RequestContext& ctx) {
             audit::AuditEvent e = audit::eventBy(caller, rx->id, "reverse_payment", now);
             e.detail = "settlementId=" + settlementId;
             store::AuditRepo::append(tx, e);
-            return viewResponse(tx, *rx);
+            return viewResponse(tx, s, *rx);
         });
     } catch (const Error& refusal) {
         if (!prescriptionId.empty() && refusal.status() != 404)

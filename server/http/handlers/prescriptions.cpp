@@ -110,7 +110,7 @@ Response issuePrescription(RequestContext& ctx) {
                                                {"keyId", s.platform.keyId()},
                                                {"signedAt", signedAt},
                                                {"value", platformValue}}));
-        Response r = wholeViewResponse(201, view, rx);
+        Response r = wholeViewResponse(201, view, rx, s.signedPrescriptions);
         r.headers.emplace_back("ETag", "\"1\"");
         r.headers.emplace_back("Location", "/v1/prescriptions/" + rx.id);
         return r;
@@ -167,7 +167,9 @@ std::optional<Response> partialView(RequestContext& ctx, const Principal& caller
 
 Response getPrescription(RequestContext& ctx) {
     if (auto partial = partialView(ctx, ctx.principal())) return *partial;
-    return readWhole(ctx, "read", [](store::Tx& tx, const store::PrescriptionRecord& p) { return viewResponse(tx, p); });
+    return readWhole(ctx, "read", [&](store::Tx& tx, const store::PrescriptionRecord& p) {
+        return viewResponse(tx, ctx.services, p);
+    });
 }
 
 Response getSigned(RequestContext& ctx) {
