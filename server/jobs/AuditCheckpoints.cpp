@@ -1,6 +1,7 @@
 #include "server/jobs/AuditCheckpoints.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "server/audit/AuditEvent.h"
 #include "server/store/CheckpointRepo.h"
@@ -13,22 +14,31 @@ constexpr long long kLateCommitMarginMs = 60 * 1000;
 }
 
 bool writeAuditCheckpoint(Services& s) {
+    // The heads are gathered from a snapshot, beside the requests; the write transaction only
+    // links the checkpoint, if it still follows the latest one (else the next sweep does).
+    audit::Checkpoint c;
+    c.at = s.clock.nowMs();
+    const auto prev = s.db.read([&](store::Tx& tx) {
+        auto latest = store::CheckpointRepo::latest(tx);
+        c.heads = store::CheckpointRepo::headsChangedSince(tx, latest ? latest->at - kLateCommitMarginMs : 0);
+        return latest;
+    });
+    c.prevDigest = prev ? prev->digest : audit::kGenesisHash;
+    std::unordered_map<std::string, const audit::Head*> before;
+    if (prev)
+        for (const audit::Head& p : prev->heads) before.emplace(p.chain, &p);
+    const bool nothingNew = std::all_of(c.heads.begin(), c.heads.end(), [&](const audit::Head& h) {
+        auto p = before.find(h.chain);
+        return p != before.end() && p->second->chainSeq == h.chainSeq && p->second->hash == h.hash;
+    });
+    if (c.heads.empty() || nothingNew) return false;
+    const std::string bytes = audit::signedBytes(c);
+    c.digest = rxsign::sha256Hex(bytes);
+    c.keyId = s.platform.keyId();
+    c.signature = s.platform.sign(bytes);
     return s.db.write([&](store::Tx& tx) {
-        const auto prev = store::CheckpointRepo::latest(tx);
-        audit::Checkpoint c;
-        c.at = s.clock.nowMs();
-        c.prevDigest = prev ? prev->digest : audit::kGenesisHash;
-        c.heads = store::CheckpointRepo::headsChangedSince(tx, prev ? prev->at - kLateCommitMarginMs : 0);
-        const bool nothingNew = std::all_of(c.heads.begin(), c.heads.end(), [&](const audit::Head& h) {
-            return prev && std::any_of(prev->heads.begin(), prev->heads.end(), [&](const audit::Head& p) {
-                       return p.chain == h.chain && p.chainSeq == h.chainSeq && p.hash == h.hash;
-                   });
-        });
-        if (c.heads.empty() || nothingNew) return false;
-        const std::string bytes = audit::signedBytes(c);
-        c.digest = rxsign::sha256Hex(bytes);
-        c.keyId = s.platform.keyId();
-        c.signature = s.platform.sign(bytes);
+        const auto latest = store::CheckpointRepo::latest(tx);
+        if ((latest ? latest->digest : audit::kGenesisHash) != c.prevDigest) return false;
         store::CheckpointRepo::insert(tx, c);
         return true;
     });

@@ -33,9 +33,12 @@ std::vector<std::string> claim(store::Tx& tx, const std::string& where, long lon
 
 }  // namespace
 
+bool expiryDue(const store::PrescriptionRecord& rx, long long now) {
+    return (rx.status == "active" || isOpen(rx.status)) && rx.expiresAt < now;
+}
+
 bool expireIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long long now) {
-    const bool expirable = rx.status == "active" || isOpen(rx.status);
-    if (!expirable || rx.expiresAt >= now) return false;
+    if (!expiryDue(rx, now)) return false;
     const std::string from = rx.status;
     if (from == "accepted" || from == "approved") store::RoutingRepo::release(tx, rx.store, rx.items);
     rx.status = transition(from, Action::Expire, Role::Admin);

@@ -8,6 +8,8 @@
 
 namespace rxflow::jobs {
 
+// Whether `rx` is still expirable and its time has passed at nowMs.
+bool expiryDue(const store::PrescriptionRecord& rx, long long nowMs);
 // Expires `rx` if its time has passed and it is still expirable; true when it did.
 bool expireIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long long nowMs);
 // Withdraws `rx` from its store if routed longer than the accept time-out, then re-routes it.

@@ -53,19 +53,13 @@ void CheckpointRepo::insert(Tx& tx, const audit::Checkpoint& c) {
 
 std::vector<audit::Head> CheckpointRepo::headsChangedSince(Tx& tx, long long sinceMs) {
     std::vector<audit::Head> heads;
-    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT chain, MAX(chain_seq) FROM audit_events WHERE at >= :s "
-                                                      "GROUP BY chain ORDER BY chain",
-                                    soci::use(sinceMs));
-    for (const soci::row& r : rows) heads.push_back({r.get<std::string>(0), integerAt(r, 1), ""});
-    for (audit::Head& h : heads) h.hash = hashAt(tx, h.chain, h.chainSeq);
+    soci::rowset<soci::row> rows =
+        (tx.sql.prepare << "SELECT e.chain, e.chain_seq, e.hash FROM audit_events e JOIN (SELECT chain, MAX(chain_seq) "
+                           "AS head FROM audit_events WHERE at >= :s GROUP BY chain) h ON e.chain = h.chain AND "
+                           "e.chain_seq = h.head ORDER BY e.chain",
+         soci::use(sinceMs));
+    for (const soci::row& r : rows) heads.push_back({r.get<std::string>(0), integerAt(r, 1), r.get<std::string>(2)});
     return heads;
-}
-
-std::string CheckpointRepo::hashAt(Tx& tx, const std::string& chain, long long chainSeq) {
-    std::string hash;
-    tx.sql << "SELECT hash FROM audit_events WHERE chain = :c AND chain_seq = :s", soci::use(chain),
-        soci::use(chainSeq), soci::into(hash);
-    return tx.sql.got_data() ? hash : "";
 }
 
 }  // namespace rxflow::store

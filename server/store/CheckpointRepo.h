@@ -14,8 +14,6 @@ struct CheckpointRepo {
     static void insert(Tx& tx, const audit::Checkpoint& c);
     // The head of every chain with an event at or after `sinceMs`.
     static std::vector<audit::Head> headsChangedSince(Tx& tx, long long sinceMs);
-    // The stored hash of one event, or "" when there is none at that place.
-    static std::string hashAt(Tx& tx, const std::string& chain, long long chainSeq);
 };
 
 }  // namespace rxflow::store

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -94,33 +95,16 @@ Database::Database(const DbUrl& url, PoolOptions options)
         statements_.push_back(std::make_unique<StatementCache>(pool_->at(i), sqlite));
     }
     if (sqlite) {
-        writer_ = std::make_unique<soci::session>();
+        writer_ = std::make_unique<soci::session>();  // combinedWrite's
         open(*writer_);
         writerStatements_ = std::make_unique<StatementCache>(*writer_, true);
     }
 }
 
-Database::Lease::Lease(Database& db, bool sqliteWriter) : db_(db), writer_(sqliteWriter) {
-    if (!writer_) {
-        pos_ = db.acquire();
-        return;
-    }
-    if (!db.sqliteWriter_.try_lock_for(std::chrono::milliseconds(db.options_.leaseTimeoutMs))) {
-        ++db.leaseTimeouts_;
-        throw Error::unavailable("too many writes waiting; try again");
-    }
-    ++db.inUse_;
-}
-
 void Database::Lease::release() {
     if (!held_) return;
     held_ = false;
-    if (writer_) {
-        --db_.inUse_;
-        db_.sqliteWriter_.unlock();
-    } else {
-        db_.release(pos_);
-    }
+    db_.release(pos_);
 }
 
 namespace {
@@ -213,11 +197,100 @@ void Database::WalSync::fsyncWal() {
     if (::fsync(fd_) != 0) throw std::runtime_error("fsync of " + path_ + " failed: " + std::strerror(errno));
 }
 
-void Database::durable(Lease& lease) {
-    if (!lease.sqliteWriter() || !walSync_) return;
-    const std::uint64_t ticket = walSync_->committed();
-    lease.release();
-    walSync_->waitDurable(ticket);
+void Database::combinedWrite(const std::function<void(Tx&)>& work) {
+    for (int attempt = 1;; ++attempt) {
+        WriteJob job(work);
+        takeTurn(job);
+        if (job.error) std::rethrow_exception(job.error);
+        if (!job.retry) {
+            if (walSync_) walSync_->waitDurable(job.ticket);
+            return;
+        }
+        if (attempt >= options_.maxAttempts) throw Error::unavailable("the database is busy; try again");
+        backoff(attempt);
+    }
+}
+
+void Database::takeTurn(WriteJob& job) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.leaseTimeoutMs);
+    std::unique_lock<std::mutex> lock(writeQueueMutex_);
+    writeQueue_.push_back(&job);
+    while (job.state != WriteJob::State::Done) {
+        if (job.state == WriteJob::State::Taken) {  // in a group another thread runs
+            job.cv.wait(lock);
+            continue;
+        }
+        if (leading_) {
+            if (job.cv.wait_until(lock, deadline) == std::cv_status::timeout && job.state == WriteJob::State::Queued) {
+                writeQueue_.erase(std::find(writeQueue_.begin(), writeQueue_.end(), &job));
+                ++leaseTimeouts_;
+                throw Error::unavailable("too many writes waiting; try again");
+            }
+            continue;
+        }
+        // Lead: take the queue (this job is in it) and run it as one group.
+        leading_ = true;
+        const std::size_t n = std::min(writeQueue_.size(), kMaxCombined);
+        std::vector<WriteJob*> group(writeQueue_.begin(), writeQueue_.begin() + static_cast<std::ptrdiff_t>(n));
+        writeQueue_.erase(writeQueue_.begin(), writeQueue_.begin() + static_cast<std::ptrdiff_t>(n));
+        for (WriteJob* j : group) j->state = WriteJob::State::Taken;
+        lock.unlock();
+        ++inUse_;
+        runGroup(group);
+        --inUse_;
+        lock.lock();
+        leading_ = false;
+        for (WriteJob* j : group) {
+            j->state = WriteJob::State::Done;
+            j->cv.notify_one();
+        }
+        if (!writeQueue_.empty()) writeQueue_.front()->cv.notify_one();  // the next leader
+    }
+}
+
+void Database::runGroup(std::vector<WriteJob*>& group) {
+    static const std::string savepoint = "SAVEPOINT work", release = "RELEASE work", undo = "ROLLBACK TO work";
+    Tx tx{*writer_, Backend::Sqlite, *writerStatements_};
+    // The whole transaction failed: each work not already refused gets the error when it is
+    // final, or runs again.
+    auto failAll = [&](const soci::soci_error& e) {
+        rollbackQuietly(*writer_);
+        const bool fatal = classify(e) == Failure::Fatal;
+        for (WriteJob* j : group) {
+            if (j->error) continue;
+            j->retry = !fatal;
+            if (fatal) j->error = std::current_exception();
+        }
+    };
+    try {
+        begin(tx, true);
+        for (WriteJob* j : group) {
+            tx.exec(savepoint);
+            try {
+                j->work(tx);
+                tx.exec(release);
+                continue;
+            } catch (const RetryTransaction&) {
+                j->retry = true;
+            } catch (const soci::soci_error& e) {
+                if (classify(e) == Failure::Fatal)
+                    j->error = std::current_exception();
+                else
+                    j->retry = true;
+            } catch (...) {
+                j->error = std::current_exception();
+            }
+            // Undo this work's changes only; throws when SQLite ended the whole transaction.
+            tx.exec(undo);
+            tx.exec(release);
+        }
+        commit(tx);
+    } catch (const soci::soci_error& e) {
+        failAll(e);
+        return;
+    }
+    const std::uint64_t ticket = walSync_ ? walSync_->committed() : 0;
+    for (WriteJob* j : group) j->ticket = ticket;
 }
 
 Database::~Database() = default;
@@ -240,7 +313,7 @@ void Database::configure(soci::session& s) {
         const std::string sync = options_.sqliteSynchronous == "GROUP" ? "NORMAL" : options_.sqliteSynchronous;
         s << "PRAGMA synchronous=" + sync;  // FULL or NORMAL (Settings checks)
         // Pages are read from a memory map of the file rather than by a read call each.
-        s << "PRAGMA mmap_size=268435456";
+        // s << "PRAGMA mmap_size=268435456";
     } else {
         s << "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
         s << "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'";

@@ -8,6 +8,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -175,24 +179,34 @@ public:
     long long leaseTimeouts() const { return leaseTimeouts_.load(); }
 
 private:
-    // A pooled session, or (SQLite writes) the one writer session and its lock.
+    // A pooled session.
     class Lease {
     public:
-        explicit Lease(Database& db, bool sqliteWriter = false);
+        explicit Lease(Database& db) : db_(db), pos_(db.acquire()) {}
         ~Lease() { release(); }
         Lease(const Lease&) = delete;
         Lease& operator=(const Lease&) = delete;
-        soci::session& session() { return writer_ ? *db_.writer_ : db_.pool_->at(pos_); }
-        StatementCache& statements() { return writer_ ? *db_.writerStatements_ : *db_.statements_[pos_]; }
-        bool sqliteWriter() const { return writer_; }
+        soci::session& session() { return db_.pool_->at(pos_); }
+        StatementCache& statements() { return *db_.statements_[pos_]; }
         void release();  // early, or at the end
 
     private:
         Database& db_;
-        bool writer_;
+        std::size_t pos_;
         bool held_ = true;
-        std::size_t pos_ = 0;
     };
+
+    // One SQLite write transaction's work, queued for the writer session (see combinedWrite).
+    struct WriteJob {
+        explicit WriteJob(const std::function<void(Tx&)>& w) : work(w) {}
+        const std::function<void(Tx&)>& work;
+        enum class State { Queued, Taken, Done } state = State::Queued;
+        std::exception_ptr error;  // what the work threw; its own changes were undone
+        bool retry = false;        // run it again: it asked to, or its transaction failed as a whole
+        std::uint64_t ticket = 0;  // its commit, for WalSync
+        std::condition_variable cv;
+    };
+    static constexpr std::size_t kMaxCombined = 64;
 
     enum class Failure { Fatal, Busy, Connection };
 
@@ -223,8 +237,16 @@ private:
     void configure(soci::session& s);
     void begin(Tx& tx, bool write);
     void commit(Tx& tx);
-    // After a commit: an SQLite writer lets the next writer in, then (GROUP) waits for the WAL's fsync.
-    void durable(Lease& lease);
+    // SQLite writes, combined: every write transaction's work joins a queue. One thread at a time,
+    // the leader (a waiting request's own thread), takes the whole queue and runs it on the writer
+    // session in one transaction, each work inside its own SAVEPOINT so that a refusal undoes
+    // only its own changes, and commits once for all. Each returns after that commit (and, in
+    // GROUP mode, the WAL's fsync after it); a work that waited longer than the lease timeout to
+    // be taken is refused with 503. The result is the same as running them one after another,
+    // at one BEGIN, COMMIT and write of the WAL per group.
+    void combinedWrite(const std::function<void(Tx&)>& work);
+    void takeTurn(WriteJob& job);               // returns once the job ran, in whoever's group
+    void runGroup(std::vector<WriteJob*>& group);  // on the writer session; never throws
     void rollbackQuietly(soci::session& s);
     Failure classify(const soci::soci_error& e) const;
     void reconnect(soci::session& s, StatementCache& statements);
@@ -235,13 +257,15 @@ private:
     std::unique_ptr<soci::connection_pool> pool_;
     std::vector<std::unique_ptr<StatementCache>> statements_;  // by pool position
     // SQLite has one writer at a time. This process's write transactions all run on one
-    // session, taken in turn under a lock: they queue here rather than in SQLite's busy
-    // handler (which sleeps in steps of milliseconds), and the writer's page cache stays warm
-    // (another connection's commit would void it). Other processes sharing the file still
-    // meet busy_timeout.
-    std::timed_mutex sqliteWriter_;
+    // session, in groups (combinedWrite): they queue here rather than in SQLite's busy handler
+    // (which sleeps in steps of milliseconds), and the writer's page cache stays warm (another
+    // connection's commit would void it). Other processes sharing the file still meet
+    // busy_timeout.
     std::unique_ptr<soci::session> writer_;
     std::unique_ptr<StatementCache> writerStatements_;
+    std::mutex writeQueueMutex_;
+    std::deque<WriteJob*> writeQueue_;
+    bool leading_ = false;  // a leader is running a group
     std::unique_ptr<WalSync> walSync_;  // GROUP mode only
     std::atomic<std::size_t> inUse_{0};
     std::atomic<long long> leaseTimeouts_{0};
@@ -250,23 +274,34 @@ private:
 template <class F>
 auto Database::run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
     using R = std::invoke_result_t<F, Tx&>;
-    const bool write = mode == Mode::Write, transaction = mode != Mode::Statement;
+    if (mode == Mode::Write && url_.backend == Backend::Sqlite) {
+        if constexpr (std::is_void_v<R>) {
+            combinedWrite([&](Tx& tx) { fn(tx); });
+            return;
+        } else {
+            std::optional<R> result;
+            combinedWrite([&](Tx& tx) {
+                result.reset();  // from an earlier run of a group that failed as a whole
+                result.emplace(fn(tx));
+            });
+            return std::move(*result);
+        }
+    }
+    const bool transaction = mode != Mode::Statement;
     for (int attempt = 1;; ++attempt) {
-        Lease lease(*this, write && url_.backend == Backend::Sqlite);
+        Lease lease(*this);
         soci::session& s = lease.session();
         Failure failure = Failure::Busy;
         try {
             Tx tx{s, url_.backend, lease.statements()};
-            if (transaction) begin(tx, write);
+            if (transaction) begin(tx, mode == Mode::Write);
             if constexpr (std::is_void_v<R>) {
                 fn(tx);
                 if (transaction) commit(tx);
-                durable(lease);
                 return;
             } else {
                 R result = fn(tx);
                 if (transaction) commit(tx);
-                durable(lease);
                 return result;
             }
         } catch (const RetryTransaction&) {

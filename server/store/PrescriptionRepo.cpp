@@ -69,6 +69,15 @@ int PrescriptionRepo::countPickupFailure(Tx& tx, const std::string& id) {
     return failures;
 }
 
+std::optional<long long> PrescriptionRepo::lockedVersion(Tx& tx, const std::string& id) {
+    long long version = 0;
+    const bool found = tx.exec(tx.mysql() ? "SELECT version FROM prescriptions WHERE id = :id FOR UPDATE"
+                                          : "SELECT version FROM prescriptions WHERE id = :id",
+                               soci::use(id), soci::into(version));
+    if (!found) return std::nullopt;
+    return version;
+}
+
 std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCipher& cipher, const std::string& id,
                                                          bool forUpdate) {
     PrescriptionRecord p;

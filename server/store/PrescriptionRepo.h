@@ -45,6 +45,8 @@ struct PrescriptionRepo {
     static void update(Tx& tx, const DataCipher& cipher, PrescriptionRecord& p, long long nowMs);
     // Counts one wrong pickup code; returns the new count.
     static int countPickupFailure(Tx& tx, const std::string& id);
+    // The version stored now (locking the row on MariaDB), or nothing when there is no such row.
+    static std::optional<long long> lockedVersion(Tx& tx, const std::string& id);
     // forUpdate: lock the row for a state change in this transaction.
     static std::optional<PrescriptionRecord> find(Tx& tx, const DataCipher& cipher, const std::string& id,
                                                   bool forUpdate = false);

@@ -119,20 +119,51 @@ Response issuePrescription(RequestContext& ctx) {
 
 // The whole prescription for its clinic, its store's chain and admin; everyone else is told it
 // does not exist.
-// Each such read is written to the prescription's audit chain.
+// Each such read is written to the prescription's audit chain. The answer is rendered from a
+// snapshot on a pooled session, beside other requests; the write that follows only appends the
+// event, after checking under the row's lock that the prescription is still the version rendered
+// and not yet due to expire. When it is not (a change came in between, or expiry is due, which
+// the read itself must carry out), the whole read runs again as one write transaction.
 template <class F> Response readWhole(RequestContext& ctx, const std::string& action, F&& render) {
     const Principal& caller = ctx.principal();
     const std::string id = ctx.param("id");
-    return ctx.write([&](store::Tx& tx) {
-        auto p = store::PrescriptionRepo::find(tx, ctx.services.cipher, id);
-        if (!p || !mayReadWhole(caller, *p, storeChainOf(tx, ctx.services, *p))) throw Error::notFound("no such prescription");
-        const long long now = ctx.services.clock.nowMs();
-        jobs::expireIfDue(tx, ctx.services, *p, now);  // expiry is seen on any read
-        store::AuditRepo::append(tx, audit::eventBy(caller, id, action, now));
-        Response r = render(tx, *p);
+    Services& s = ctx.services;
+    auto authorized = [&](store::Tx& tx) {
+        auto p = store::PrescriptionRepo::find(tx, s.cipher, id);
+        if (!p || !mayReadWhole(caller, *p, storeChainOf(tx, s, *p))) throw Error::notFound("no such prescription");
+        return *p;
+    };
+    auto withETag = [](Response r, long long version) {
         if (std::none_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "ETag"; }))
-            r.headers.emplace_back("ETag", "\"" + std::to_string(p->version) + "\"");
+            r.headers.emplace_back("ETag", "\"" + std::to_string(version) + "\"");
         return r;
+    };
+    struct Rendered {
+        Response response;
+        long long version;
+        long long expiresAt;
+    };
+    auto rendered = ctx.read([&](store::Tx& tx) -> std::optional<Rendered> {
+        store::PrescriptionRecord p = authorized(tx);
+        if (jobs::expiryDue(p, s.clock.nowMs())) return std::nullopt;
+        return Rendered{withETag(render(tx, p), p.version), p.version, p.expiresAt};
+    });
+    if (rendered) {
+        const bool recorded = s.db.write([&](store::Tx& tx) {  // a GET carries no Idempotency-Key
+            const long long now = s.clock.nowMs();
+            if (store::PrescriptionRepo::lockedVersion(tx, id) != rendered->version || rendered->expiresAt < now)
+                return false;  // changed since, or expiry due: read again below
+            store::AuditRepo::append(tx, audit::eventBy(caller, id, action, now));
+            return true;
+        });
+        if (recorded) return std::move(rendered->response);
+    }
+    return ctx.write([&](store::Tx& tx) {
+        store::PrescriptionRecord p = authorized(tx);
+        const long long now = s.clock.nowMs();
+        jobs::expireIfDue(tx, s, p, now);  // expiry is seen on any read
+        store::AuditRepo::append(tx, audit::eventBy(caller, id, action, now));
+        return withETag(render(tx, p), p.version);
     });
 }
 
