@@ -211,6 +211,11 @@ void Database::combinedWrite(const std::function<void(Tx&)>& work) {
     }
 }
 
+std::size_t Database::writesWaiting() {
+    std::lock_guard<std::mutex> lock(writeQueueMutex_);
+    return writeQueue_.size();
+}
+
 void Database::takeTurn(WriteJob& job) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.leaseTimeoutMs);
     std::unique_lock<std::mutex> lock(writeQueueMutex_);
@@ -250,6 +255,7 @@ void Database::takeTurn(WriteJob& job) {
 
 void Database::runGroup(std::vector<WriteJob*>& group) {
     static const std::string savepoint = "SAVEPOINT work", release = "RELEASE work", undo = "ROLLBACK TO work";
+    ++writeGroups_;
     Tx tx{*writer_, Backend::Sqlite, *writerStatements_};
     // The whole transaction failed: each work not already refused gets the error when it is
     // final, or runs again.

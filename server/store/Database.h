@@ -177,6 +177,9 @@ public:
     std::size_t poolSize() const { return options_.size; }
     std::size_t inUse() const { return inUse_.load(); }
     long long leaseTimeouts() const { return leaseTimeouts_.load(); }
+    // SQLite: write transactions waiting to be taken into a group, and groups run so far.
+    std::size_t writesWaiting();
+    long long writeGroups() const { return writeGroups_.load(); }
 
 private:
     // A pooled session.
@@ -269,6 +272,7 @@ private:
     std::unique_ptr<WalSync> walSync_;  // GROUP mode only
     std::atomic<std::size_t> inUse_{0};
     std::atomic<long long> leaseTimeouts_{0};
+    std::atomic<long long> writeGroups_{0};
 };
 
 template <class F>

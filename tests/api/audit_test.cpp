@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -78,6 +79,71 @@ TEST_CASE("a prescription's audit lists its changes and a read by each role that
     CHECK(readers == std::vector<std::string>{"clinic", "pharmacy", "admin"});
     CHECK(r.body.find("朱明勇") == std::string::npos);
     CHECK_PROBLEM(s.get("/v1/prescriptions/" + id + "/audit", s.token("clinic", "C002")), 404, "not_found");
+}
+
+TEST_CASE("whole reads racing the store's changes are each recorded between the changes whose version they showed") {
+    TestServer s;
+    Prescriber doctor(s);
+    s.addStore("S1", "CH1");
+    REQUIRE(s.put("/v1/pharmacies/S1/stock", s.admin, "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":5}]}").status == 200);
+    Reply issued = doctor.issue(RxSpec{}, "{\"mode\":\"pickup\",\"pharmacy\":\"S1\"}");
+    REQUIRE(issued.header("etag") == "\"1\"");
+    const std::string path = "/v1/prescriptions/" + issued.str("id"), chain = s.token("pharmacy", "CH1");
+    const std::vector<std::pair<std::string, std::string>> changes = {
+        {"/accept", ""},
+        {"/review", "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS1\"}}"},
+        {"/payments", "{\"kind\":\"self_pay\",\"settlementId\":\"ST1\",\"payOrderId\":\"PO1\",\"total\":5700,\"fund\":0,"
+                      "\"account\":0,\"cash\":5700,\"paidAt\":\"2026-11-22T10:30:00+08:00\"}"},
+        {"/dispense", "{\"pharmacist\":\"王药师\",\"pickupCode\":\"" + issued.str("pickupCode") +
+                          "\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,\"batchNo\":\"B1\","
+                          "\"expiryDate\":\"2028-01-31\"}]}"}};
+    std::atomic<bool> changing{true};
+    std::vector<std::multiset<long long>> shown(3);
+    std::vector<std::thread> readers;
+    for (std::size_t r = 0; r < shown.size(); ++r)
+        readers.emplace_back([&, r] {
+            for (int n = 0; changing || n < 5; ++n) {
+                Reply read = s.get(path, doctor.clinicToken);
+                CHECK(read.status == 200);
+                if (read.status != 200) continue;
+                const std::string etag = read.header("etag");
+                const long long v = std::stoll(etag.substr(1, etag.size() - 2));
+                CHECK(read.json()->getValue<long long>("version") == v);
+                shown[r].insert(v);
+            }
+        });
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        Reply changed = s.post(path + changes[i].first, chain, changes[i].second);
+        REQUIRE_MESSAGE(changed.status == 200, changed.body);
+        CHECK(changed.header("etag") == "\"" + std::to_string(i + 2) + "\"");
+    }
+    changing = false;
+    for (auto& t : readers) t.join();
+    std::multiset<long long> expected, recorded;
+    for (const auto& one : shown) expected.insert(one.begin(), one.end());
+    // Walking the chain: each change by the store moves the version on by one; each read event
+    // must carry the version its reader was shown.
+    long long version = 1;
+    std::string cursor;
+    for (int pages = 0; pages < 1000; ++pages) {
+        Reply page = s.get(path + "/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor), doctor.clinicToken);
+        REQUIRE(page.status == 200);
+        auto events = page.json()->getArray("events");
+        for (std::size_t i = 0; i < events->size(); ++i) {
+            auto e = events->getObject(static_cast<unsigned>(i));
+            if (e->getObject("actor")->getValue<std::string>("role") == "pharmacy" &&
+                e->getValue<std::string>("outcome") == "ok" && !e->get("toStatus").isEmpty())
+                ++version;
+            if (e->getValue<std::string>("action") == "read") recorded.insert(version);
+        }
+        if (page.json()->get("nextCursor").isEmpty()) break;
+        cursor = page.json()->get("nextCursor").toString();
+    }
+    CHECK(version == 5);
+    CHECK(expected.count(1) > 0);
+    CHECK(expected.count(5) > 0);
+    CHECK(recorded == expected);
 }
 
 TEST_CASE("admin pages through every event in writing order, and registry changes have their own chain") {

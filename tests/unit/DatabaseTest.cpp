@@ -3,7 +3,11 @@
 
 #include <Poco/File.h>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 #include <string>
 
 #include "server/store/Database.h"
@@ -193,6 +197,53 @@ TEST_CASE("SQLite writes take turns on one writer session: a nested write times 
     CHECK(s.db->leaseTimeouts() == 1);
     CHECK(s.db->inUse() == 0);
     CHECK(s.rows(5) == 0);  // the outer transaction was rolled back, and the writer session was let go
+}
+
+TEST_CASE("SQLite writes waiting together run as one group: each refusal undoes only its own changes") {
+    ScratchDb s;
+    const long long groupsBefore = s.db->writeGroups();
+    std::atomic<bool> leaderIn{false}, release{false};
+    std::thread leader([&] {
+        s.db->write([&](Tx& tx) {
+            insert(tx, 1, "leader");
+            leaderIn = true;
+            while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+    });
+    while (!leaderIn) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // Six writes queue behind the one running: plain ones, a refused one, one failing in SQL
+    // (a duplicate key) and one that asks to run again once.
+    std::atomic<int> retried{0};
+    std::vector<std::string> outcomes(6);
+    std::vector<std::thread> writers;
+    for (int k = 0; k < 6; ++k)
+        writers.emplace_back([&, k] {
+            try {
+                s.db->write([&](Tx& tx) {
+                    insert(tx, 10 + k, "w");
+                    if (k == 3) throw rxflow::Error::conflict("refused", "no");
+                    if (k == 4) insert(tx, 1, "duplicate");
+                    if (k == 5 && retried++ == 0) throw rxflow::store::RetryTransaction{};
+                });
+                outcomes[k] = "ok";
+            } catch (const rxflow::Error& e) {
+                outcomes[k] = e.code();
+            } catch (const soci::soci_error&) {
+                outcomes[k] = "sql";
+            }
+        });
+    while (s.db->writesWaiting() < 6) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    release = true;
+    leader.join();
+    for (auto& w : writers) w.join();
+    CHECK(outcomes == std::vector<std::string>{"ok", "ok", "ok", "refused", "sql", "ok"});
+    for (int id : {1, 10, 11, 12, 15}) CHECK_MESSAGE(s.rows(id) == 1, id);
+    CHECK(s.rows(13) == 0);
+    CHECK(s.rows(14) == 0);
+    CHECK(retried == 2);
+    // The leader's group, the six queued in one, and the one asked to run again.
+    CHECK(s.db->writeGroups() - groupsBefore == 3);
+    CHECK(s.db->inUse() == 0);
 }
 
 TEST_CASE("a statement prepared once answers each use with that use's parameters, rows and changes") {
