@@ -30,7 +30,7 @@ std::string serialize(const Response& r) {
 Response deserialize(const std::string& text) {
     auto o = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
     Response r{o->getValue<int>("status"), o->getValue<std::string>("contentType"), o->getValue<std::string>("body"),
-               {}};
+               {}, {}};
     auto headers = o->getArray("headers");
     for (std::size_t i = 0; i < headers->size(); ++i) {
         auto pair = headers->getArray(static_cast<unsigned>(i));

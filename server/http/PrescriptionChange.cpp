@@ -58,16 +58,27 @@ bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std:
 }
 
 Response viewResponse(store::Tx& tx, Services& s, const store::PrescriptionRecord& p, int status) {
-    auto view = wholeView(p, store::AuditRepo::history(tx, p.id));
-    if (auto pay = store::PaymentRepo::settledFor(tx, p.id))
-        view->set("payment", object({{"kind", pay->kind}, {"settlementId", pay->settlementId},
-                                     {"payOrderId", pay->payOrderId}, {"total", pay->total}, {"fund", pay->fund},
-                                     {"account", pay->account}, {"cash", pay->cash}, {"paidAt", pay->paidAtText},
-                                     {"status", pay->status}}));
-    if (auto d = store::DeliveryRepo::latestFor(tx, p.id))
-        view->set("delivery", object({{"id", d->id}, {"courier", d->courier}, {"stage", d->stage}}));
-    Response r = wholeViewResponse(status, view, p, s.signedPrescriptions);
+    Response r;
+    r.status = status;
     r.headers.emplace_back("ETag", "\"" + std::to_string(p.version) + "\"");
+    // Read here, in the transaction; rendered from these copies once it is over.
+    auto history = store::AuditRepo::history(tx, p.id);
+    auto pay = store::PaymentRepo::settledFor(tx, p.id);
+    auto delivery = store::DeliveryRepo::latestFor(tx, p.id);
+    r.render = [&s, p, status, history = std::move(history), pay = std::move(pay),
+                delivery = std::move(delivery)](Response& out) {
+        auto view = wholeView(p, history);
+        if (pay)
+            view->set("payment", object({{"kind", pay->kind}, {"settlementId", pay->settlementId},
+                                         {"payOrderId", pay->payOrderId}, {"total", pay->total}, {"fund", pay->fund},
+                                         {"account", pay->account}, {"cash", pay->cash}, {"paidAt", pay->paidAtText},
+                                         {"status", pay->status}}));
+        if (delivery)
+            view->set("delivery", object({{"id", delivery->id}, {"courier", delivery->courier}, {"stage", delivery->stage}}));
+        Response whole = wholeViewResponse(status, view, p, s.signedPrescriptions);
+        out.contentType = std::move(whole.contentType);
+        out.body = std::move(whole.body);
+    };
     return r;
 }
 

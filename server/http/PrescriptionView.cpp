@@ -6,6 +6,7 @@
 
 #include "server/domain/Clock.h"
 #include "server/http/Response.h"
+#include "signing/json.h"
 
 namespace rxflow::http {
 
@@ -18,8 +19,9 @@ Response wholeViewResponse(int status, const Poco::JSON::Object::Ptr& view, cons
                            Poco::LRUCache<std::string, std::string>& signedPrescriptions) {
     auto text = signedPrescriptions.get(p.id);
     if (!text) {
-        const auto document = parseStored(p.document).extract<Poco::JSON::Object::Ptr>();
-        signedPrescriptions.add(p.id, toJson(document->get("prescription")));
+        // The stored document is canonical (RFC 8785), and so is each member of it: the
+        // prescription's own canonical bytes, as the doctor signed them.
+        signedPrescriptions.add(p.id, rxsign::canonicalize(*rxsign::parseJson(p.document).find("prescription")));
         text = signedPrescriptions.get(p.id);
     }
     // {"prescription":<signed text>, then the view's own members}

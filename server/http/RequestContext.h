@@ -50,14 +50,20 @@ public:
     }
 
     // One write transaction around `fn`, with the Idempotency-Key record in the same transaction.
+    // A body rendered later is made after COMMIT, or inside when the record must hold it.
     template <class F> Response write(F&& fn) {
-        return services.db.write([&](store::Tx& tx) -> Response {
+        Response out = services.db.write([&](store::Tx& tx) -> Response {
             if (idempotency_)
                 if (auto replay = replayIfSeen(tx, services.cipher, *idempotency_)) return *replay;
             Response r = fn(tx);
-            if (idempotency_ && r.status < 300) remember(tx, services.cipher, *idempotency_, r, services.clock.nowMs());
+            if (idempotency_ && r.status < 300) {
+                r.finish();
+                remember(tx, services.cipher, *idempotency_, r, services.clock.nowMs());
+            }
             return r;
         });
+        out.finish();
+        return out;
     }
     template <class F> auto read(F&& fn) { return services.db.read(std::forward<F>(fn)); }
 

@@ -138,7 +138,7 @@ TEST_CASE("http benchmark") {
     std::vector<std::pair<std::string, WrkResult>> results;
 
     if (all || scenario == "issue") {
-        const int n = envInt("RXFLOW_BENCH_ISSUE_N", 20000);
+        const int n = envInt("RXFLOW_BENCH_ISSUE_N", 50000);
         {
             std::ofstream bodies(dir + "/issue.txt");
             for (int i = 0; i < n; ++i) {
@@ -155,7 +155,7 @@ TEST_CASE("http benchmark") {
         results.emplace_back("issue", wrk("issue", s.port(), env, load, dir));
     }
     if (all || scenario == "lifecycle") {
-        const auto rxs = issueMany(s, doctor, envInt("RXFLOW_BENCH_LIFECYCLE_N", 6000), "BENCH-L-", "");
+        const auto rxs = issueMany(s, doctor, envInt("RXFLOW_BENCH_LIFECYCLE_N", 12000), "BENCH-L-", "");
         {
             std::ofstream file(dir + "/lifecycle.txt");
             for (const auto& [id, code] : rxs) file << id << " " << code << "\n";

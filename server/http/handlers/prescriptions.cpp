@@ -78,6 +78,7 @@ Response issuePrescription(RequestContext& ctx) {
     p.pickupCodeHash = store::pickupCodeHash(s.cipher, p.id, pickupCode);
     p.items = in.draft.items;
     if (in.fulfillment) p.fulfillment = toJson(in.fulfillment);
+    s.signedPrescriptions.add(p.id, in.canonical);  // what the view shows of it, ready before the write
     return ctx.write([&](store::Tx& tx) {
         // A copy: the transaction may run again, and must start from the record as built.
         store::PrescriptionRecord rx = p;
