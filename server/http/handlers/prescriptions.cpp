@@ -103,17 +103,22 @@ Response issuePrescription(RequestContext& ctx) {
             store::AuditRepo::append(tx, r);
             jobs::notifyChange(tx, s, {"", "active"}, rx, now);
         }
-        auto view = wholeView(rx, store::AuditRepo::history(tx, rx.id));
-        if (!routed.errorCode.empty())
-            view->set("routingError", object({{"code", routed.errorCode}, {"detail", routed.detail}}));
-        view->set("pickupCode", pickupCode);
-        view->set("platformSignature", object({{"alg", rxsign::algName(s.platform.alg())},
-                                               {"keyId", s.platform.keyId()},
-                                               {"signedAt", signedAt},
-                                               {"value", platformValue}}));
-        Response r = wholeViewResponse(201, view, rx, s.signedPrescriptions);
-        r.headers.emplace_back("ETag", "\"1\"");
-        r.headers.emplace_back("Location", "/v1/prescriptions/" + rx.id);
+        Response r;
+        r.status = 201;
+        r.headers = {{"ETag", "\"1\""}, {"Location", "/v1/prescriptions/" + rx.id}};
+        // Rendered after COMMIT (RequestContext::write) from what the transaction read.
+        r.render = [&s, rx, routed, pickupCode, signedAt, platformValue,
+                    history = store::AuditRepo::history(tx, rx.id)](Response& out) {
+            auto view = wholeView(rx, history);
+            if (!routed.errorCode.empty())
+                view->set("routingError", object({{"code", routed.errorCode}, {"detail", routed.detail}}));
+            view->set("pickupCode", pickupCode);
+            view->set("platformSignature", object({{"alg", rxsign::algName(s.platform.alg())},
+                                                   {"keyId", s.platform.keyId()},
+                                                   {"signedAt", signedAt},
+                                                   {"value", platformValue}}));
+            out.body = wholeViewResponse(201, view, rx, s.signedPrescriptions).body;
+        };
         return r;
     });
 }
