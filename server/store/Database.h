@@ -43,8 +43,9 @@ struct PoolOptions {
     // SQLite durability:
     //  GROUP  an acknowledged write survives power loss: each write transaction returns only
     //         after an fsync of the WAL that began after its COMMIT; concurrent commits share
-    //         one fsync (group commit), taken outside the write lock (SQLite runs NORMAL);
-    //  FULL   the same guarantee from SQLite itself: one fsync inside every COMMIT, under the lock;
+    //         one fsync (group commit), taken outside the writer (SQLite runs NORMAL);
+    //  FULL   the same guarantee from SQLite itself: one fsync inside every COMMIT (one
+    //         COMMIT per group of combined writes);
     //  NORMAL syncs at checkpoints only (survives a crash of the process, not of the machine).
     std::string sqliteSynchronous = "GROUP";
 };

@@ -179,7 +179,7 @@ TEST_CASE("with a pool of one, a nested read inside a read times out as 503 and 
     CHECK(s.db->inUse() == 0);
 }
 
-TEST_CASE("SQLite writes take turns on one writer session: a nested write times out as 503, is counted and rolls back") {
+TEST_CASE("SQLite writes run on one writer session: a nested write times out as 503, is counted and rolls back") {
     ScratchDb s(PoolOptions{1, 100, 5000, 6});
     int inner = 0;
     try {
