@@ -21,8 +21,8 @@ Response wholeViewResponse(int status, const Poco::JSON::Object::Ptr& view, cons
     if (!text) {
         // The stored document is canonical (RFC 8785), and so is each member of it: the
         // prescription's own canonical bytes, as the doctor signed them.
-        signedPrescriptions.add(p.id, rxsign::canonicalize(*rxsign::parseJson(p.document).find("prescription")));
-        text = signedPrescriptions.get(p.id);
+        text = new std::string(rxsign::canonicalize(*rxsign::parseJson(p.document).find("prescription")));
+        signedPrescriptions.add(p.id, text);
     }
     // {"prescription":<signed text>, then the view's own members}
     Response r = Response::json(status, view);

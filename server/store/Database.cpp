@@ -125,10 +125,9 @@ soci::statement* StatementCache::find(const std::string& sql) {
     return statements_.emplace(sql, prepare(session_, sql)).first->second.get();
 }
 
-Prepared::Prepared(soci::session& s, StatementCache& cache, const std::string& sql)
-    : cache_(cache), sql_(sql), st_(cache.find(sql)) {
+Prepared::Prepared(StatementCache& cache, const std::string& sql) : cache_(cache), sql_(sql), st_(cache.find(sql)) {
     if (!st_) {
-        oneOff_ = prepare(s, sql);
+        oneOff_ = prepare(cache.session(), sql);
         st_ = oneOff_.get();
     }
 }
@@ -315,7 +314,7 @@ void Database::configure(soci::session& s) {
         s << "PRAGMA journal_mode=WAL", soci::into(mode);
         s << "PRAGMA busy_timeout=" + std::to_string(options_.busyTimeoutMs);
         s << "PRAGMA foreign_keys=ON";
-        // GROUP: SQLite does not sync at COMMIT; Database::durable does, once per group of commits.
+        // GROUP: SQLite does not sync at COMMIT; combinedWrite does, once per group of commits.
         const std::string sync = options_.sqliteSynchronous == "GROUP" ? "NORMAL" : options_.sqliteSynchronous;
         s << "PRAGMA synchronous=" + sync;  // FULL or NORMAL (Settings checks)
         // No memory map (mmap_size stays 0): a reader whose snapshot is older than the last

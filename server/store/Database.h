@@ -11,9 +11,9 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -60,6 +60,7 @@ public:
     bool sqlite() const { return sqlite_; }
     // A prepared statement with no elements bound, or nullptr when the cache is full.
     soci::statement* find(const std::string& sql);
+    soci::session& session() { return session_; }
     void drop(const std::string& sql) { statements_.erase(sql); }
     void clear() { statements_.clear(); }  // before the session reconnects
 
@@ -74,7 +75,7 @@ private:
 // statement whose execution threw is dropped from the cache.
 class Prepared {
 public:
-    Prepared(soci::session& s, StatementCache& cache, const std::string& sql);
+    Prepared(StatementCache& cache, const std::string& sql);
     ~Prepared();
     Prepared(const Prepared&) = delete;
     Prepared& operator=(const Prepared&) = delete;
@@ -122,7 +123,7 @@ struct Tx {
 private:
     // Binds the elements, executes (fetching the first row), and returns what `then` makes of it.
     template <class Then, class... E> auto run(const std::string& sql, Then&& then, E&&... elements) {
-        Prepared st(this->sql, statements, sql);
+        Prepared st(statements, sql);
         (st->exchange(std::forward<E>(elements)), ...);
         st->define_and_bind();
         st->execute(true);

@@ -71,8 +71,7 @@ int PrescriptionRepo::countPickupFailure(Tx& tx, const std::string& id) {
 
 std::optional<long long> PrescriptionRepo::lockedVersion(Tx& tx, const std::string& id) {
     long long version = 0;
-    const bool found = tx.exec(tx.mysql() ? "SELECT version FROM prescriptions WHERE id = :id FOR UPDATE"
-                                          : "SELECT version FROM prescriptions WHERE id = :id",
+    const bool found = tx.exec(std::string("SELECT version FROM prescriptions WHERE id = :id") + tx.forUpdate(),
                                soci::use(id), soci::into(version));
     if (!found) return std::nullopt;
     return version;
