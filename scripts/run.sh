@@ -9,9 +9,15 @@
 # (accept, review, payment, hand-over) before the courier's events; each step is printed with
 # the resulting state. The server and the simulator keep running; stop both with
 #   ./scripts/run.sh stop
+#
+# Environment (so a second demo, or a test, can run beside the first):
+#   RXFLOW_PORT (8080), RXFLOW_SIM_PORT (RXFLOW_PORT+1), RXFLOW_DEMO_DIR (build/demo),
+#   RXFLOW_DATA_DIR ($RXFLOW_DEMO_DIR/data), RXFLOW_DEMO_BUILD (the build dir, build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-demo="build/demo"
+demo="${RXFLOW_DEMO_DIR:-build/demo}"
+data="${RXFLOW_DATA_DIR:-$demo/data}"
+bin="${RXFLOW_DEMO_BUILD:-build}"
 pidfile="$demo/rxflow.pid"
 simpidfile="$demo/sim.pid"
 
@@ -19,6 +25,7 @@ stop_pid() {
   if [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; then
     kill -TERM "$(cat "$1")"
     for _ in $(seq 50); do kill -0 "$(cat "$1")" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$(cat "$1")" 2>/dev/null && kill -KILL "$(cat "$1")" 2>/dev/null || true
   fi
   rm -f "$1"
 }
@@ -26,14 +33,20 @@ stop_server() { stop_pid "$simpidfile"; stop_pid "$pidfile"; }
 if [[ "${1:-}" == "stop" ]]; then stop_server; echo "rxflow stopped"; exit 0; fi
 
 ./scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j2 --target rxflow rxsign-tool rxflow-pharmacy-sim | grep -E "error|warning:|Built target rxflow$" || true
+# A build dir that exists keeps its build type (a sanitizer build stays one).
+if [[ -f "$bin/CMakeCache.txt" ]]; then
+  cmake -S . -B "$bin" >/dev/null
+else
+  cmake -S . -B "$bin" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$bin" -j2 --target rxflow rxsign-tool rxflow-pharmacy-sim | grep -E "error|warning:|Built target rxflow$" || true
 stop_server
 rm -rf "$demo" && mkdir -p "$demo/pki"
+[[ "$data" == "$demo"/* ]] || rm -rf "$data"
 
 # --- development PKI: ES256 root -> intermediate -> doctor, and an SM2 root -> doctor -------
 pki="$demo/pki"
-./build/rxsign-tool pki "$pki" --license 110330200000001 --sm2-license 110330200000002 >/dev/null
+"$bin"/rxsign-tool pki "$pki" --license 110330200000001 --sm2-license 110330200000002 >/dev/null
 cat "$pki/root-ca.pem" "$pki/root-ca-sm2.pem" >"$pki/trust-anchors.pem"
 echo "pki: $pki (trust anchors: root-ca.pem, root-ca-sm2.pem; doctors: doctor-es256, doctor-sm2)"
 
@@ -44,26 +57,26 @@ simsecret="demo-webhook-secret-$(openssl rand -hex 8)"
 admin="${RXFLOW_ADMIN_TOKEN:-adm_$(openssl rand -hex 16)}"
 echo "$admin" >"$demo/admin.token"
 RXFLOW_ADMIN_TOKEN="$admin" RXFLOW_TRUST_CA="$pki/trust-anchors.pem" \
-  nohup ./build/rxflow serve --port "$port" --data-dir "$demo/data" >"$demo/rxflow.log" 2>&1 &
+  nohup "$bin"/rxflow serve --port "$port" --data-dir "$data" >"$demo/rxflow.log" 2>&1 &
 echo $! >"$pidfile"
 for _ in $(seq 100); do
   curl -sf "127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   kill -0 "$(cat "$pidfile")" 2>/dev/null || { cat "$demo/rxflow.log"; exit 1; }
   sleep 0.1
 done
-echo "rxflow: http://127.0.0.1:$port (pid $(cat "$pidfile"), log $demo/rxflow.log, data $demo/data)"
+echo "rxflow: http://127.0.0.1:$port (pid $(cat "$pidfile"), log $demo/rxflow.log, data $data)"
 
 call() {  # call METHOD PATH BODY [TOKEN]: prints the step and its status, returns the body
   local out status
   out=$(curl -s -w '\n%{http_code}' -X "$1" "127.0.0.1:$port$2" -H "Authorization: Bearer ${4:-$admin}" \
         -H 'Content-Type: application/json' ${3:+-d "$3"})
   status=${out##*$'\n'}
-  state=$(sed -nE 's/^\{("id":"[^"]*",)?"status":"([a-z_]+)".*/ (\2)/p' <<<"${out%$'\n'*}" | head -1)
+  state=$(jq -r 'if type == "object" and (.status | type) == "string" then " (\(.status))" else "" end' <<<"${out%$'\n'*}" 2>/dev/null || true)
   printf '%-6s %-58s -> %s%s\n' "$1" "$2" "$status" "$state" >&2
   [[ "$status" == 2* ]] || { echo "${out%$'\n'*}" >&2; exit 1; }
   echo "${out%$'\n'*}"
 }
-token_of() { sed -E 's/.*"token":"([^"]+)".*/\1/'; }
+token_of() { jq -er .token; }
 
 echo "--- seeding the registries"
 call POST /v1/admin/clinics '{"id":"C001","name":"宁波云医院","region":"330200"}' >/dev/null
@@ -91,15 +104,14 @@ BUREAU=$bureau
 TOKENS
 
 # --- 海王星辰's ERP: the simulator, receiving rxflow's signed webhooks for store T001 ----------
-RXSIM_TOKEN="$ch2" RXSIM_SECRET="$simsecret" nohup ./build/rxflow-pharmacy-sim --mode erp --port "$simport" \
+RXSIM_TOKEN="$ch2" RXSIM_SECRET="$simsecret" nohup "$bin"/rxflow-pharmacy-sim --mode erp --port "$simport" \
   --rxflow "http://127.0.0.1:$port" --courier SF --delay-ms 300 --pharmacist-name 李药师 \
   --state "$demo/sim-events.txt" >"$demo/sim.log" 2>&1 &
 echo $! >"$simpidfile"
 for _ in $(seq 100); do grep -q listening "$demo/sim.log" 2>/dev/null && break; sleep 0.1; done
 echo "CH2 ERP simulator: http://127.0.0.1:$simport (log $demo/sim.log, status: curl 127.0.0.1:$simport/sim/status)"
 
-json_pem() { sed ':a;N;$!ba;s/\n/\\n/g' "$1"; }  # a PEM file as a JSON string body
-field() { sed -nE "s/.*\"$1\":\"([^\"]+)\".*/\1/p" <<<"$2" | head -1; }
+field() { jq -er "$1" <<<"$2"; }  # field JQ-PATH JSON: one value out of an answer
 # issue RXNO FULFILLMENT: the doctor signs (ES256, certificate under the intermediate), the clinic issues.
 issue() {
   local issued_at file sig body
@@ -113,9 +125,9 @@ issue() {
 "longTerm":false,"items":[{"drugCode":"XC08CAA001","name":"苯磺酸氨氯地平片","quantity":2,"unit":"box",
 "dose":{"amount":"5","unit":"mg"},"frequency":"qd","route":"oral","days":7}]}}
 RX
-  sig=$(./build/rxsign-tool sign --key "$pki/doctor-es256.key" --member prescription "$file")
-  body=$(sed '$ s/}$//' "$file" | tr -d '\n')
-  body="$body,\"signature\":{\"alg\":\"ES256\",\"certificate\":\"$(json_pem "$pki/doctor-es256.pem")\",\"chain\":[\"$(json_pem "$pki/chain.pem")\"],\"value\":\"$sig\"},\"fulfillment\":$2}"
+  sig=$("$bin"/rxsign-tool sign --key "$pki/doctor-es256.key" --member prescription "$file")
+  body=$(jq -c --rawfile cert "$pki/doctor-es256.pem" --rawfile chain "$pki/chain.pem" --arg sig "$sig" --argjson f "$2" \
+    '. + {signature: {alg: "ES256", certificate: $cert, chain: [$chain], value: $sig}, fulfillment: $f}' "$file")
   call POST /v1/prescriptions "$body" "$clinic"
 }
 review='{"decision":"approve","pharmacist":{"name":"王药师","license":"YS33020001"}}'
@@ -124,27 +136,27 @@ handed='"items":[{"drugCode":"XC08CAA001","quantity":2,"batchNo":"B20260918","ex
 
 echo "--- pickup: a follow-up visit, the prescription goes to the nearest store, the patient collects it"
 issued=$(issue "DEMO-P-$(date +%s)" '{"mode":"pickup","near":{"lat":"29.8710","lon":"121.5560"}}')
-rx=$(sed -nE 's/^\{"id":"([^"]+)".*/\1/p' <<<"$issued"); code=$(field pickupCode "$issued")
-echo "  $rx at store $(sed -nE 's/.*"pharmacy":\{"id":"([^"]+)".*/\1/p' <<<"$issued"), pickup code $code (given to the patient)"
+rx=$(field .id "$issued"); code=$(field .pickupCode "$issued")
+echo "  $rx at store $(field .pharmacy.id "$issued"), pickup code $code (given to the patient)"
 call POST "/v1/prescriptions/$rx/accept" "" "$ch1" >/dev/null
 call POST "/v1/prescriptions/$rx/review" "$review" "$ch1" >/dev/null
 settlement="ST-P-$(date +%s)"; pickup_rx=$rx
 call POST "/v1/prescriptions/$rx/payments" "$(pay "$settlement")" "$bureau" >/dev/null
-call POST "/v1/prescriptions/$rx/dispense" "{\"pharmacist\":\"王药师\",\"pickupCode\":\"$code\",$handed}" "$ch1" >/dev/null
+call POST "/v1/prescriptions/$rx/dispense" "{\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"pickupCode\":\"$code\",$handed}" "$ch1" >/dev/null
 call GET "/v1/prescriptions/$rx/signed" "" "$clinic" >"$demo/signed.json"
 curl -s "127.0.0.1:$port/v1/platform/keys" -H "Authorization: Bearer $clinic" \
-  | sed -E 's/.*"pem":"([^"]+)".*/\1/; s/\\n/\n/g' >"$demo/platform-key.pem"
+  | jq -er '(.keys // [.])[0].pem' >"$demo/platform-key.pem"
 echo "  offline check, as anyone holding the document can: rxflow verify"
-./build/rxflow verify "$demo/signed.json" --platform-key "$demo/platform-key.pem" --trust-ca "$pki/trust-anchors.pem"
+"$bin"/rxflow verify "$demo/signed.json" --platform-key "$demo/platform-key.pem" --trust-ca "$pki/trust-anchors.pem"
 
 echo "--- delivery: the patient asks for home delivery from 海王星辰 (on webhooks); its ERP works the order, a courier brings it"
 issued=$(issue "DEMO-D-$(date +%s)" '{"mode":"delivery","pharmacy":"T001","address":{"region":"330200","district":"330212","line":"鄞州区天童南路1号","lat":"29.8210","lon":"121.5470"}}')
-rx=$(sed -nE 's/^\{"id":"([^"]+)".*/\1/p' <<<"$issued"); code=$(field pickupCode "$issued")
+rx=$(field .id "$issued"); code=$(field .pickupCode "$issued")
 # follow RX STATUS: prints each state the prescription passes through until STATUS.
 follow() {
   local last="routed" st
   for _ in $(seq 300); do
-    st=$(curl -s "127.0.0.1:$port/v1/prescriptions/$1" -H "Authorization: Bearer $clinic" | sed -nE 's/^\{"id":"[^"]*","status":"([a-z_]+)".*/\1/p')
+    st=$(curl -s "127.0.0.1:$port/v1/prescriptions/$1" -H "Authorization: Bearer $clinic" | jq -r '.status // empty')
     [[ "$st" != "$last" ]] && { printf '       %-58s    (%s)\n' "(海王星辰 ERP, after rxflow's webhook)" "$st" >&2; last=$st; }
     [[ "$st" == "$2" ]] && return 0
     sleep 0.2
@@ -152,13 +164,13 @@ follow() {
   echo "timed out waiting for $1 to be $2; see $demo/sim.log" >&2; exit 1
 }
 follow "$rx" in_delivery
-delivery=$(sed -nE 's/.*"delivery":\{"id":"([^"]+)".*/\1/p' <<<"$(call GET "/v1/prescriptions/$rx" "" "$clinic" 2>/dev/null)")
-echo "  outbox: $(call GET "/v1/admin/outbox?status=delivered" "" 2>/dev/null | grep -o '"status":"delivered"' | wc -l) message(s) delivered to the ERP, signed (X-Rxflow-Signature)"
+delivery=$(field .delivery.id "$(call GET "/v1/prescriptions/$rx" "" "$clinic" 2>/dev/null)")
+echo "  outbox: $(call GET "/v1/admin/outbox?status=delivered" "" 2>/dev/null | jq '[.messages[] | select(.status == "delivered")] | length') message(s) delivered to the ERP, signed (X-Rxflow-Signature)"
 now() { TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00; }
 call POST "/v1/deliveries/$delivery/events" "{\"type\":\"picked_up\",\"at\":\"$(now)\"}" "$courier" >/dev/null
 call POST "/v1/deliveries/$delivery/events" "{\"type\":\"in_transit\",\"at\":\"$(now)\"}" "$courier" >/dev/null
 call POST "/v1/deliveries/$delivery/events" "{\"type\":\"delivered\",\"at\":\"$(now)\",\"proofCode\":\"$code\"}" "$courier" >/dev/null
-echo "  what the courier sees of it (masked): $(call GET "/v1/prescriptions/$rx" "" "$courier" 2>/dev/null | sed -E 's/.*"patient":(\{[^}]*\}).*/\1/')"
+echo "  what the courier sees of it (masked): $(call GET "/v1/prescriptions/$rx" "" "$courier" 2>/dev/null | jq -c .patient)"
 
 echo "--- 对账: the bureau's statement of today against the platform's insurance payments"
 today=$(TZ=Asia/Shanghai date +%Y-%m-%d)
@@ -168,11 +180,12 @@ printf '%s\r\n%s\r\n%s\r\n' \
   "settlement_id,pay_order_id,prescription_id,psn_no,total,fund,account,cash,status,settled_at" \
   "$settlement,PO-$settlement,$pickup_rx,33020000000000000001,5700,3990,1000,710,settled,$settled_at" \
   "ST-LOST-1,PO-LOST-1,rx_unknown,33020000000000000002,1200,800,400,0,settled,$settled_at" >"$demo/statement.csv"
-report=$(curl -s -X POST "127.0.0.1:$port/v1/reconciliation/runs?date=$today&region=330200" \
+report=$(curl -s --fail-with-body -X POST "127.0.0.1:$port/v1/reconciliation/runs?date=$today&region=330200" \
   -H "Authorization: Bearer $bureau" -H 'Content-Type: text/csv' --data-binary @"$demo/statement.csv")
 printf '%-6s %-58s -> %s\n' POST "/v1/reconciliation/runs?date=$today&region=330200" \
-  "$(sed -nE 's/.*"matched":([0-9]+).*/matched \1/p' <<<"$report"), discrepancies: $(grep -o '"kind":"[a-z_]*"' <<<"$report" | cut -d'"' -f4 | paste -sd, -)"
+  "201 $(jq -r '"matched \(.matched), platform ¥\(.platform.total / 100) in \(.platform.count), bureau ¥\(.bureau.total / 100) in \(.bureau.count), discrepancies: \([.discrepancies[].kind] | join(","))"' <<<"$report")"
 
 echo "--- ready"
-echo "tokens: $demo/tokens.env   try: curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""
+echo "tokens: $demo/tokens.env"
+echo "try:    source $demo/tokens.env; curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""
 echo "stop: ./scripts/run.sh stop (the server and the ERP simulator)"

@@ -15,7 +15,11 @@ PACKAGES=(
   libmysqlcppconn-dev doctest-dev
   mariadb-server mariadb-client
   wrk sqlite3 openssl
+  jq prometheus
 )
+# The suite's outside validators come from npm (tests/tools/package.json, pinned by its
+# lock file): Node.js and npm from Debian unless the machine already has them.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 SCRIPT_DIR="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd -- "$SCRIPT_DIR/.." && pwd)"
@@ -36,8 +40,19 @@ for pkg in "${PACKAGES[@]}"; do
   [[ "${status[$pkg]:-}" == "installed" ]] || missing+=("$pkg")
 done
 
+# npm tools: installed from the lock file into tests/tools/node_modules when missing or stale.
+npm_tools() {
+  local dir="$REPO_DIR/tests/tools"
+  if [[ -f "$dir/node_modules/.package-lock.json" && "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]]; then
+    return 0
+  fi
+  echo "setup: npm ci in tests/tools"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error </dev/null) || die "npm ci in tests/tools failed"
+}
+
 if ((${#missing[@]} == 0)); then
   echo "setup: all ${#PACKAGES[@]} packages present"
+  npm_tools
   exit 0
 fi
 
@@ -79,4 +94,5 @@ APT_OPTS=(-o DPkg::Lock::Timeout=600)
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "${missing[@]}" </dev/null
 
+npm_tools
 echo "setup: done"

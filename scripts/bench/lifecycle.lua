@@ -34,7 +34,7 @@ function request()
       '","payOrderId":"P-' .. rx.id .. '","total":100,"fund":0,"account":0,"cash":100,"paidAt":"2026-11-22T10:30:00+08:00"}')
   end
   if step == 5 then
-    return wrk.format("POST", base .. "/dispense", chain, '{"pharmacist":"王药师","pickupCode":"' .. rx.code ..
+    return wrk.format("POST", base .. "/dispense", chain, '{"pharmacist":{"name":"王药师","license":"YS33020001"},"pickupCode":"' .. rx.code ..
       '","items":[{"drugCode":"XC08CAA001","quantity":2,"batchNo":"B1","expiryDate":"2028-01-31"}]}')
   end
   -- Out of prepared prescriptions: a request that fails, so the shortfall shows as errors.

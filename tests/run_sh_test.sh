@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The README's first command, run as a newcomer would, on free loopback ports in its own demo
+# directory (so it runs beside a demo already started by hand):
+#   tests/run_sh_test.sh run  BUILD_DIR DEMO_DIR   ./scripts/run.sh to its end, then the "try" line
+#   tests/run_sh_test.sh stop BUILD_DIR DEMO_DIR   ./scripts/run.sh stop, then no demo process is left
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mode=$1 build=$2 demo=$3
+fail() { echo "FAIL: $*"; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+if [[ "$mode" == run ]]; then
+  port=$(free_port); simport=$(free_port)
+  [[ "$port" != "$simport" ]] || simport=$(free_port)
+  rm -rf "$demo"
+  log=$(mktemp)
+  RXFLOW_PORT=$port RXFLOW_SIM_PORT=$simport RXFLOW_DEMO_DIR="$demo" RXFLOW_DEMO_BUILD="$build" \
+    timeout 600 ./scripts/run.sh >"$log" 2>&1
+  rc=$?
+  cat "$log"
+  [[ $rc -eq 0 ]] || fail "run.sh exited $rc"
+  expect() { grep -qE "$1" "$log" || fail "run.sh did not print: $2"; }
+  expect '^POST +/v1/prescriptions/rx_[A-Za-z0-9]+/dispense +-> 200 \(dispensed\)$' "the pickup prescription dispensed"
+  expect '^POST +/v1/deliveries/dl_[A-Za-z0-9]+/events +-> 200 \(delivered\)$' "the delivery delivered"
+  expect '^OK rx_[A-Za-z0-9]+ rxNo=DEMO-P-' "rxflow verify OK"
+  expect '^POST +/v1/reconciliation/runs\?date=[0-9-]+&region=330200 +-> 201 matched 1, .*discrepancies: missing_in_platform$' "the 对账 line"
+  expect '^--- ready$' "--- ready"
+  # every step's answer shows its state: accept, review and each delivery event
+  [[ $(grep -cE '^POST +/v1/prescriptions/rx_[A-Za-z0-9]+/(accept|review) +-> 200 \((accepted|approved)\)$' "$log") -eq 2 ]] \
+    || fail "accept and review did not print their states"
+  # the "try" line, as printed
+  try=$(sed -nE 's/^try: +//p' "$log")
+  [[ -n "$try" ]] || fail "no try line"
+  out=$(cd "$PWD" && bash -c "$try") || fail "the try line failed: $try"
+  [[ $(jq -r .code <<<"$out") == XC08CAA001 ]] || fail "the try line did not show the drug: $out"
+  echo "run.sh: all steps printed"
+  exit 0
+fi
+
+if [[ "$mode" == stop ]]; then
+  pids=()
+  for f in "$demo/rxflow.pid" "$demo/sim.pid"; do [[ -f "$f" ]] && pids+=("$(cat "$f")"); done
+  [[ ${#pids[@]} -eq 2 ]] || fail "the demo left no pid files in $demo (did the run test start it?)"
+  for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || fail "demo process $p was not running before stop"; done
+  RXFLOW_DEMO_DIR="$demo" ./scripts/run.sh stop || fail "run.sh stop exited non-zero"
+  for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && fail "process $p still runs after run.sh stop"; done
+  left=$(pgrep -f -- "$demo/(data|sim-events)" || true)
+  [[ -z "$left" ]] || fail "processes of the demo still run: $left"
+  echo "run.sh stop: no demo process left"
+  exit 0
+fi
+fail "usage: $0 run|stop BUILD_DIR DEMO_DIR"
