@@ -76,20 +76,27 @@ public:
         agree(courier_, extension(resource, kCourierExtension), at + "/extension", "couriers differ");
         auto performers = resource->getArray("performer");
         auto actor = performers && performers->getObject(0) ? performers->getObject(0)->getObject("actor") : nullptr;
-        if (pharmacist_.empty()) pharmacist_ = text(actor, "display");
+        if (pharmacist_.empty()) {
+            pharmacist_ = text(actor, "display");
+            license_ = text(actor ? actor->getObject("identifier") : nullptr, "value");
+        }
         item(resource, at);
     }
 
     DispenseReport finish() {
         if (report_.action == "dispense") {
             if (pharmacist_.empty()) fail("/performer/0/actor/display", "names the pharmacist who dispensed");
+            if (license_.empty()) fail("/performer/0/actor/identifier/value", "gives the dispensing pharmacist's license");
             if (pickupCode_.empty()) fail("/extension", std::string("needs the patient's pickup code (") + kPickupCodeExtension + ")");
         }
         if (report_.action == "handover" && courier_.empty())
             fail("/extension", std::string("needs the courier company (") + kCourierExtension + ")");
         Object::Ptr body = new Object;
         if (report_.action == "dispense") {
-            body->set("pharmacist", pharmacist_);
+            Object::Ptr pharmacist = new Object;
+            pharmacist->set("name", pharmacist_);
+            pharmacist->set("license", license_);
+            body->set("pharmacist", pharmacist);
             body->set("pickupCode", pickupCode_);
         } else {
             body->set("courier", courier_);
@@ -130,7 +137,7 @@ private:
     }
 
     DispenseReport report_;
-    std::string pickupCode_, courier_, pharmacist_;
+    std::string pickupCode_, courier_, pharmacist_, license_;
     Array::Ptr items_ = new Array;
 };
 

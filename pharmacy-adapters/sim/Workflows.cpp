@@ -61,7 +61,9 @@ Object::Ptr medicationDispense(const std::string& id, const Object& native, bool
         Array::Ptr authorizing = new Array;
         authorizing->add(obj({{"identifier", obj({{"system", rxflow::adapters::kPrescriptionSystem}, {"value", id}})}}));
         Array::Ptr performer = new Array;
-        performer->add(obj({{"actor", obj({{"display", native.optValue<std::string>("pharmacist", "")}})}}));
+        Object::Ptr who = native.getObject("pharmacist");
+        performer->add(obj({{"actor", obj({{"display", who ? who->optValue<std::string>("name", "") : ""},
+                                            {"identifier", obj({{"value", who ? who->optValue<std::string>("license", "") : ""}})}})}}));
         entries->add(obj({{"resource", obj({{"resourceType", "MedicationDispense"},
                                              {"status", atCounter ? "completed" : "in-progress"},
                                              {"contained", contained},
@@ -299,7 +301,7 @@ void Erp::finish(const std::string& id, const Order& o) {
     const bool atCounter = o.mode != "delivery";
     Object::Ptr native = obj();
     if (atCounter) {
-        native->set("pharmacist", options_.pharmacistName);
+        native->set("pharmacist", obj({{"name", options_.pharmacistName}, {"license", options_.pharmacistLicense}}));
         native->set("pickupCode", o.code);
     } else {
         native->set("courier", options_.courier);

@@ -94,7 +94,7 @@ TEST_CASE("whole reads racing the store's changes are each recorded between the 
         {"/review", "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS1\"}}"},
         {"/payments", "{\"kind\":\"self_pay\",\"settlementId\":\"ST1\",\"payOrderId\":\"PO1\",\"total\":5700,\"fund\":0,"
                       "\"account\":0,\"cash\":5700,\"paidAt\":\"2026-11-22T10:30:00+08:00\"}"},
-        {"/dispense", "{\"pharmacist\":\"王药师\",\"pickupCode\":\"" + issued.str("pickupCode") +
+        {"/dispense", "{\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"pickupCode\":\"" + issued.str("pickupCode") +
                           "\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,\"batchNo\":\"B1\","
                           "\"expiryDate\":\"2028-01-31\"}]}"}};
     std::atomic<bool> changing{true};

@@ -46,7 +46,7 @@ std::string payment(const std::string& settlementId, long long total = 5700, lon
 }
 
 std::string dispenseBody(const std::string& code) {
-    return "{\"pharmacist\":\"王药师\",\"pickupCode\":\"" + code +
+    return "{\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"pickupCode\":\"" + code +
            "\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}";
 }
 
@@ -95,6 +95,29 @@ TEST_CASE("dispense: payment first, then the right pickup code, stock leaves the
     CHECK(stock->getValue<long long>("quantity") == 8);
     CHECK(stock->getValue<long long>("reserved") == 0);
     CHECK_PROBLEM(s.post(a.path + "/cancel", doctor.clinicToken, "{\"reason\":\"x\"}"), 409, "invalid_state");
+}
+
+TEST_CASE("dispense: the pharmacist is the object of review, name and license, and the audit records both") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "pickup");
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    const std::string items = "\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]";
+    CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, "{\"pharmacist\":\"王药师\",\"pickupCode\":\"" + a.pickupCode + "\"," + items + "}"),
+                  400, "invalid_request");
+    CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, "{\"pharmacist\":{\"name\":\"王药师\"},\"pickupCode\":\"" + a.pickupCode + "\"," + items + "}"),
+                  400, "invalid_request");
+    CHECK(s.get(a.path, a.chain).str("status") == "approved");
+    REQUIRE(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)).status == 200);
+    Reply audit = s.get(a.path + "/audit", doctor.clinicToken);
+    REQUIRE(audit.status == 200);
+    auto events = audit.json()->getArray("events");
+    std::string detail;
+    for (std::size_t i = 0; i < events->size(); ++i)
+        if (events->getObject(static_cast<unsigned>(i))->getValue<std::string>("action") == "dispense")
+            detail = events->getObject(static_cast<unsigned>(i))->optValue<std::string>("detail", "");
+    CHECK_MESSAGE(detail.find("王药师") != std::string::npos, detail);
+    CHECK_MESSAGE(detail.find("YS33020001") != std::string::npos, detail);
 }
 
 TEST_CASE("dispense: each of 5 wrong codes is 403 pickup_code_mismatch, after them even the right one is 423") {

@@ -103,7 +103,7 @@ TEST_CASE("FHIR MedicationDispense refusals: wrong media type, role, unmappable 
                "\"urn:rxflow:drug-code\",\"code\":\"XC08CAA001\"}]},\"batch\":{\"lotNumber\":\"B1\","
                "\"expirationDate\":\"2028-12-31\"}}],\"medicationReference\":{\"reference\":\"#m\"},"
                "\"authorizingPrescription\":[{\"identifier\":{\"system\":\"urn:rxflow:prescription\",\"value\":\"" + rx.id +
-               "\"}}],\"performer\":[{\"actor\":{\"display\":\"王药师\"}}],"
+               "\"}}],\"performer\":[{\"actor\":{\"display\":\"王药师\",\"identifier\":{\"value\":\"YS33020001\"}}}],"
                "\"extension\":[{\"url\":\"urn:rxflow:fhir:pickup-code\",\"valueString\":\"" + code + "\"}],"
                "\"quantity\":{\"value\":2}}";
     };

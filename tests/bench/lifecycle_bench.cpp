@@ -44,7 +44,7 @@ TEST_CASE("lifecycle steps per second") {
                 const std::string pay = "{\"kind\":\"insurance\",\"settlementId\":\"BS" + std::to_string(i) +
                                         "\",\"payOrderId\":\"P\",\"total\":100,\"fund\":60,\"account\":30,\"cash\":10,"
                                         "\"paidAt\":\"2026-11-22T10:30:00+08:00\"}";
-                const std::string dispense = "{\"pharmacist\":\"王药师\",\"pickupCode\":\"" + rx.code +
+                const std::string dispense = "{\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"pickupCode\":\"" + rx.code +
                                              "\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,\"batchNo\":\"B\","
                                              "\"expiryDate\":\"2028-01-31\"}]}";
                 failures += s.post(rx.path + "/accept", chain, "").status != 200;

@@ -185,7 +185,7 @@ std::string dispenseResource(const std::string& status, const std::string& rx, c
            code + R"("}]},"batch":{"lotNumber":"B1","expirationDate":"2028-12-31T00:00:00+08:00"}}],
         "medicationReference":{"reference":"#m"},
         "authorizingPrescription":[{"identifier":{"system":"urn:rxflow:prescription","value":")" + rx + R"("}}],
-        "performer":[{"actor":{"display":"王药师"}}],
+        "performer":[{"actor":{"display":"王药师","identifier":{"value":"YS33020001"}}}],
         "extension":[)" + extension + R"(],
         "quantity":{"value":)" + quantity + "}}";
 }
@@ -204,7 +204,8 @@ TEST_CASE("FHIR MedicationDispense: completed is the counter's dispense, in-prog
     CHECK(d.action == "dispense");
     CHECK(d.prescriptionId == "rx_1");
     CHECK(d.body->getValue<std::string>("pickupCode") == "123456");
-    CHECK(d.body->getValue<std::string>("pharmacist") == "王药师");
+    CHECK(d.body->getObject("pharmacist")->getValue<std::string>("name") == "王药师");
+    CHECK(d.body->getObject("pharmacist")->getValue<std::string>("license") == "YS33020001");
     auto items = d.body->getArray("items");
     REQUIRE(items->size() == 2);
     CHECK(items->getObject(0)->getValue<std::string>("drugCode") == "XC08CAA001");

@@ -37,7 +37,11 @@ void requirePayment(store::Tx& tx, const store::PrescriptionRecord& rx) {
 Response dispense(RequestContext& ctx) {
     ctx.require({Role::Pharmacy});
     BodyReader in(ctx.json());
-    in.str("pharmacist", 100);
+    std::string pharmacist;  // who hands it over, recorded with the change: "name (license)"
+    if (auto who = in.child("pharmacist")) {
+        pharmacist = who->str("name", 100);
+        pharmacist += " (" + who->str("license", 32) + ")";
+    }
     const std::string code = in.str("pickupCode", 6);
     readHandedItems(in);
     in.done();
@@ -56,7 +60,7 @@ Response dispense(RequestContext& ctx) {
             return refused;
         }
         store::RoutingRepo::consume(tx, rx.store, rx.items);
-        return ChangeResult{"store=" + rx.store};
+        return ChangeResult{"store=" + rx.store + " pharmacist=" + pharmacist};
     });
 }
 
