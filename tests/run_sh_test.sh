@@ -33,7 +33,22 @@ if [[ "$mode" == run ]]; then
   [[ -n "$try" ]] || fail "no try line"
   out=$(cd "$PWD" && bash -c "$try") || fail "the try line failed: $try"
   [[ $(jq -r .code <<<"$out") == XC08CAA001 ]] || fail "the try line did not show the drug: $out"
-  echo "run.sh: all steps printed"
+  # every command of README.md's "Try it" sh blocks, with this demo's ports and directory
+  readme=$(mktemp)
+  awk '/^## Try it/{on=1} /^## Layout/{on=0} on && /^```sh$/{b=1; next} on && b && /^```$/{b=0; next} on && b' README.md \
+    | sed -e "s#127.0.0.1:8080#127.0.0.1:$port#g" -e "s#127.0.0.1:8081#127.0.0.1:$simport#g" -e "s#build/demo/#$demo/#g" \
+          -e "s#\./build/#$build/#g" >"$readme"
+  [[ $(wc -l <"$readme") -ge 10 ]] || fail "README.md's Try it blocks were not found"
+  n=0
+  while IFS= read -r cmd; do
+    n=$((n + 1))
+    echo "readme \$ $cmd"
+    out=$(bash -c "set -eo pipefail; source $demo/tokens.env; $cmd" 2>&1) || fail "README command failed: $cmd
+$out"
+    [[ -n "$out" || "$cmd" == source* ]] || fail "README command printed nothing: $cmd"
+    head -c 300 <<<"$out"; echo
+  done <"$readme"
+  echo "run.sh: all steps printed; $n README commands ran"
   exit 0
 fi
 

@@ -271,10 +271,32 @@ int statement(const std::map<std::string, std::string>& o) {
     return 0;
 }
 
+const char* kUsage =
+    "rxflow-bureau-sim: the insurance bureau (医保局), for tests and demos.\n"
+    "\n"
+    "usage:\n"
+    "  rxflow-bureau-sim settle --rxflow URL --token T --region 330200 --date YYYY-MM-DD\n"
+    "      --prescriptions ids.txt --ledger ledger.csv [--timeout-rate R] [--reverse-rate R] [--seed N]\n"
+    "    settles the mobile payments of the listed prescriptions (one id a line) as the insurer of\n"
+    "    the region (fund / personal account / cash); at --timeout-rate it acts as if the answer was\n"
+    "    lost and posts the same settlement again; at --reverse-rate it reverses (冲正) the payment\n"
+    "    afterwards. Its records go to --ledger, in the statement's columns.\n"
+    "  rxflow-bureau-sim statement --ledger ledger.csv --out statement.csv --manifest manifest.json\n"
+    "      [--format csv|json] [--inject KIND=N,...] [--seed N]\n"
+    "    writes the day's statement (对账单) from the ledger with the discrepancies asked for, and a\n"
+    "    manifest of exactly what it injected. KIND: missing_in_platform, missing_in_bureau,\n"
+    "    amount_mismatch, status_mismatch, duplicate_in_statement.\n"
+    "  rxflow-bureau-sim --help\n"
+    "    prints this.\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const std::string command = argc > 1 ? argv[1] : "";
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return 0;
+    }
     try {
         if (command == "settle") return settle(options(argc, argv));
         if (command == "statement") return statement(options(argc, argv));
@@ -282,7 +304,6 @@ int main(int argc, char** argv) {
         std::cerr << "rxflow-bureau-sim " << command << ": " << e.what() << "\n";
         return 2;
     }
-    std::cerr << "usage: rxflow-bureau-sim settle|statement --option value ... (see the top of "
-                 "pharmacy-adapters/sim/bureau/main.cpp)\n";
+    std::cerr << kUsage;
     return 2;
 }
