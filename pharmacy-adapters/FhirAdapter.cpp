@@ -2,6 +2,7 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <map>
 
@@ -72,6 +73,13 @@ Object::Ptr createOnce(const std::string& type, const std::string& system, const
     return obj({{"method", "POST"}, {"url", type}, {"ifNoneExist", "identifier=" + system + "|" + value}});
 }
 
+// A FHIR id is [A-Za-z0-9\-\.]{1,64}: rxflow's ids ("ev_01...") with '-' for '_'.
+std::string fhirId(std::string id) {
+    for (char& c : id)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '-';
+    return id.substr(0, 64);
+}
+
 std::string genderOf(const std::string& g) {
     if (g == "M") return "male";
     if (g == "F") return "female";
@@ -86,14 +94,17 @@ Object::Ptr prescriptionBundle(const AdapterEvent& e) {
     BundleBuilder b(e);
 
     auto patient = rx->getObject("patient");
+    // One patient is one Patient at the store across prescriptions, found by rxflow's keyed hash
+    // of the id number (never the number itself); without it, by the prescription.
+    const std::string patientKey = e.patientKey.empty() ? e.prescriptionId : e.patientKey;
     const std::string patientRef =
         b.add("patient",
               obj({{"resourceType", "Patient"},
-                   {"identifier", arr({identifier(kPrescriptionSystem, e.prescriptionId)})},
+                   {"identifier", arr({identifier(kPatientSystem, patientKey)})},
                    {"name", arr({obj({{"text", text(patient, "name")}})})},
                    {"gender", genderOf(text(patient, "gender"))},
                    {"birthDate", text(patient, "birthDate")}}),
-              createOnce("Patient", kPrescriptionSystem, e.prescriptionId));
+              createOnce("Patient", kPatientSystem, patientKey));
     auto doctor = rx->getObject("doctor");
     const std::string license = text(doctor, "license");
     const std::string practitionerRef =
@@ -112,7 +123,7 @@ Object::Ptr prescriptionBundle(const AdapterEvent& e) {
     const std::string storeRef = b.add("store",
                                        obj({{"resourceType", "Organization"},
                                             {"identifier", arr({identifier("urn:rxflow:store", e.store)})},
-                                            {"name", e.store},
+                                            {"name", e.storeName.empty() ? e.store : e.storeName},
                                             {"partOf", obj({{"display", e.chain}})}}),
                                        createOnce("Organization", "urn:rxflow:store", e.store));
 
@@ -125,6 +136,7 @@ Object::Ptr prescriptionBundle(const AdapterEvent& e) {
         const std::string medicationRef = b.add(
             "medication/" + n,
             obj({{"resourceType", "Medication"},
+                 {"identifier", arr({identifier(kDrugCodeSystem, code)})},
                  {"code", obj({{"coding", arr({obj({{"system", kDrugCodeSystem}, {"code", code},
                                                      {"display", text(item, "name")}})})},
                                {"text", text(item, "name")}})}}),
@@ -150,7 +162,10 @@ Object::Ptr prescriptionBundle(const AdapterEvent& e) {
                           obj({{"value", item->optValue<long long>("days", 0)}, {"unit", "d"},
                                {"system", "http://unitsofmeasure.org"}, {"code", "d"}}));
         request->set("dispenseRequest", dispense);
-        if (!active) request->set("statusReason", obj({{"text", e.reason.empty() ? e.type : e.reason}}));
+        if (!active)
+            request->set("statusReason", obj({{"text", !e.cancelReason.empty() ? e.cancelReason
+                                                       : e.reason.empty()       ? e.type
+                                                                                : e.reason}}));
         b.add("request/" + n, request,
               active ? createOnce("MedicationRequest", kPrescriptionItemSystem, itemId)
                      : obj({{"method", "PUT"},
@@ -158,7 +173,7 @@ Object::Ptr prescriptionBundle(const AdapterEvent& e) {
                                         itemId}}));
     }
     return obj({{"resourceType", "Bundle"},
-                {"id", e.eventId},
+                {"id", fhirId(e.eventId)},
                 {"identifier", identifier("urn:rxflow:event", e.eventId)},
                 {"type", "transaction"},
                 {"timestamp", e.occurredAt},

@@ -21,6 +21,7 @@ namespace rxflow::adapters {
 
 inline constexpr const char* kDrugCodeSystem = "urn:rxflow:drug-code";
 inline constexpr const char* kPrescriptionSystem = "urn:rxflow:prescription";
+inline constexpr const char* kPatientSystem = "urn:rxflow:patient-key";  // rxflow's keyed hash of the id number
 inline constexpr const char* kPrescriptionItemSystem = "urn:rxflow:prescription-item";  // "<id>/<n>", n from 1
 inline constexpr const char* kPickupCodeExtension = "urn:rxflow:fhir:pickup-code";
 inline constexpr const char* kCourierExtension = "urn:rxflow:fhir:courier";

@@ -30,6 +30,9 @@ struct AdapterEvent {
     std::string store;
     std::string chain;
     std::string clinicName;
+    std::string storeName;
+    std::string cancelReason;  // cancelled: the clinic's words
+    std::string patientKey;    // rxflow's keyed hash of the patient's id: one Patient across prescriptions
     std::string deliveryId;  // delivery.handed_over
     std::string courier;
     // The prescription as the doctor signed it (API.md §3 `prescription`): items, patient,

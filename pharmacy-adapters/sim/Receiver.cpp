@@ -121,7 +121,12 @@ std::pair<int, std::string> Receiver::deliver(const std::string& eventId, const 
         ++counts_["refused"];
         return {400, message("the body is not a JSON object")};
     }
-    if (eventId.empty() || parsed->optValue<std::string>("id", "") != eventId) {
+    // A JSON event carries the event id as its id; a FHIR Bundle (whose id must be a FHIR id)
+    // in its identifier.
+    auto bundleIdentifier = parsed->getObject("identifier");
+    const std::string bodyId = bundleIdentifier ? bundleIdentifier->optValue<std::string>("value", "")
+                                                : parsed->optValue<std::string>("id", "");
+    if (eventId.empty() || bodyId != eventId) {
         ++counts_["refused"];
         return {400, message("the event id header is missing or differs from the body's id")};
     }

@@ -127,7 +127,10 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
                 next.detail = result.followUpDetail;
                 store::AuditRepo::append(tx, next);
             }
-            jobs::notifyChange(tx, s, before, *rx, now);
+            if (result.notifyReason.empty())
+                jobs::notifyChange(tx, s, before, *rx, now);
+            else
+                jobs::notifyChange(tx, s, before, *rx, now, result.notifyReason);
             return viewResponse(tx, s, *rx);
         });
     } catch (const Error& refusal) {

@@ -25,6 +25,7 @@ struct ChangeResult {
     std::string betweenStatus;
     std::string followUpAction;
     std::string followUpDetail;
+    std::string notifyReason;  // passed to the store's message (a cancel: the clinic's reason)
     // A refusal whose side effects (e.g. counting a wrong pickup code) must be committed: the
     // state stays as it was, the refusal is audited and answered.
     std::shared_ptr<Error> committedRefusal;

@@ -25,6 +25,7 @@ adapters::AdapterEvent eventFor(store::Tx& tx, const store::PrescriptionRecord& 
     e.version = rx.version;
     e.expiresAt = formatTime(rx.expiresAt);
     e.mode = store::fulfillmentMode(rx);
+    e.patientKey = rx.patientKey;
     auto document = Poco::JSON::Parser().parse(rx.document).extract<Poco::JSON::Object::Ptr>();
     e.prescription = document->getObject("prescription");
     if (auto clinic = store::ClinicRepo::find(tx, rx.clinicId)) e.clinicName = clinic->name;
@@ -48,7 +49,8 @@ void enqueue(store::Tx& tx, const Services& s, const adapters::AdapterEvent& e, 
 }
 
 void tellStore(store::Tx& tx, const Services& s, const std::string& storeId, const store::PrescriptionRecord& rx,
-               const std::string& type, const std::string& reason, long long nowMs) {
+               const std::string& type, const std::string& reason, long long nowMs,
+               const std::string& cancelReason = {}) {
     auto pharmacy = store::PharmacyRepo::find(tx, s.cipher, storeId);
     if (!pharmacy) return;
     const adapters::PharmacyAdapter* adapter = adapters::adapterFor(pharmacy->adapter.type);
@@ -57,6 +59,8 @@ void tellStore(store::Tx& tx, const Services& s, const std::string& storeId, con
     e.reason = reason;
     e.store = pharmacy->id;
     e.chain = pharmacy->chain;
+    e.storeName = pharmacy->name;
+    if (type == "prescription.cancelled") e.cancelReason = cancelReason;
     if (auto message = adapter->storeMessage(e)) enqueue(tx, s, e, "store", storeId, adapter->type(), *message, nowMs);
 }
 
@@ -78,7 +82,7 @@ void notifyChange(store::Tx& tx, const Services& s, const StoreBefore& before, c
                   long long nowMs, const std::string& reason) {
     const bool hadIt = !before.store.empty() && isOpen(before.status);
     if (hadIt && after.status == "cancelled") {
-        tellStore(tx, s, before.store, after, "prescription.cancelled", "cancelled", nowMs);
+        tellStore(tx, s, before.store, after, "prescription.cancelled", "cancelled", nowMs, reason);
     } else if (hadIt && after.status == "expired") {
         tellStore(tx, s, before.store, after, "prescription.withdrawn", "expired", nowMs);
     } else if (hadIt && before.status == "routed" && after.store != before.store) {

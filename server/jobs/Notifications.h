@@ -19,7 +19,7 @@ struct StoreBefore {
 };
 
 // `reason` names why a routed prescription left its store when it was not the clinic's
-// re-routing (accept_timeout).
+// re-routing (accept_timeout); for a cancel, the clinic's reason.
 void notifyChange(store::Tx& tx, const Services& s, const StoreBefore& before, const store::PrescriptionRecord& after,
                   long long nowMs, const std::string& reason = "rerouted");
 

@@ -5,7 +5,11 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -239,4 +243,88 @@ TEST_CASE("FHIR MedicationDispense that cannot be mapped names each problem by i
                        dispenseResource("completed", "rx_2", "Y", kPickup) + "}]}");
     CHECK(paths(mapMedicationDispense(mixed)).count("/entry/1/resource/authorizingPrescription") == 1);
     CHECK(paths(mapMedicationDispense(parse(R"({"resourceType":"Bundle","entry":[]})"))).count("/entry") == 1);
+}
+
+namespace {
+
+// The entry whose resource is of `type`, with its request.
+Object::Ptr entryOf(const Object::Ptr& bundle, const std::string& type, std::size_t nth = 0) {
+    auto entries = bundle->getArray("entry");
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+        auto e = entries->getObject(static_cast<unsigned>(i));
+        if (e->getObject("resource")->getValue<std::string>("resourceType") == type && nth-- == 0) return e;
+    }
+    return nullptr;
+}
+
+std::string identifierSearch(const Object::Ptr& resource) {
+    auto id = resource->getArray("identifier")->getObject(0);
+    return "identifier=" + id->getValue<std::string>("system") + "|" + id->getValue<std::string>("value");
+}
+
+}  // namespace
+
+TEST_CASE("FHIR: a server finds what ifNoneExist searches for, one Patient across prescriptions, the store and the clinic's reason") {
+    AdapterEvent first = routedEvent();
+    first.patientKey = "k3f9a0c1d2";
+    first.storeName = "老百姓大药房(中山东路店)";
+    AdapterEvent second = first;
+    second.prescriptionId = "rx_02TEST";
+    second.eventId = "ev_02TEST";
+    const Object::Ptr a = prescriptionBundle(first), b = prescriptionBundle(second);
+    CHECK(a->getValue<std::string>("id") == "ev-01TEST");
+    for (const char* type : {"Patient", "Practitioner", "Organization", "Medication", "MedicationRequest"}) {
+        auto e = entryOf(a, type);
+        REQUIRE_MESSAGE(e, type);
+        CHECK_MESSAGE(e->getObject("request")->getValue<std::string>("ifNoneExist") == identifierSearch(e->getObject("resource")), type);
+    }
+    auto patient = entryOf(a, "Patient")->getObject("resource");
+    CHECK(identifierSearch(patient) == std::string("identifier=") + kPatientSystem + "|k3f9a0c1d2");
+    CHECK(text(patient) == text(entryOf(b, "Patient")->getObject("resource")));
+    CHECK(text(a).find("330203196001011232") == std::string::npos);
+    auto store = entryOf(a, "Organization", 1)->getObject("resource");
+    CHECK(store->getValue<std::string>("name") == "老百姓大药房(中山东路店)");
+    AdapterEvent cancelled = first;
+    cancelled.type = "prescription.cancelled";
+    cancelled.reason = "cancelled";
+    cancelled.cancelReason = "患者改为线下就诊";
+    auto request = entryOf(prescriptionBundle(cancelled), "MedicationRequest")->getObject("resource");
+    CHECK(request->getObject("statusReason")->getValue<std::string>("text") == "患者改为线下就诊");
+}
+
+// The bundles of every kind and the MedicationDispense examples, through a FHIR R4 validator that
+// nobody here wrote (tests/fhir_validate.js: the R4 JSON schema, from npm).
+TEST_CASE("FHIR: every bundle kind and the MedicationDispense examples pass an independent FHIR R4 validator") {
+    const std::string dir = std::string(RXFLOW_BINARY_DIR) + "/fhir-examples";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::vector<std::pair<std::string, std::string>> files;
+    AdapterEvent e = routedEvent();
+    e.patientKey = "k3f9a0c1d2";
+    e.storeName = "老百姓大药房(中山东路店)";
+    files.push_back({"routed.json", text(prescriptionBundle(e))});
+    e.type = "prescription.withdrawn";
+    e.reason = "accept_timeout";
+    files.push_back({"withdrawn.json", text(prescriptionBundle(e))});
+    e.type = "prescription.cancelled";
+    e.reason = "cancelled";
+    e.cancelReason = "患者改为线下就诊";
+    files.push_back({"cancelled.json", text(prescriptionBundle(e))});
+    files.push_back({"dispense-completed.json", dispenseResource("completed", "rx_1", "XC08CAA001", kPickup)});
+    files.push_back({"dispense-in-progress.json", dispenseResource("in-progress", "rx_1", "XC08CAA001", kCourier)});
+    files.push_back({"dispense-bundle.json", R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":)" +
+                                                 dispenseResource("completed", "rx_1", "XC08CAA001", kPickup) + "},{\"resource\":" +
+                                                 dispenseResource("completed", "rx_1", "XA10BA02", kPickup, "1") + "}]}"});
+    std::string args;
+    for (const auto& [name, body] : files) {
+        std::ofstream(dir + "/" + name) << body;
+        args += " '" + dir + "/" + name + "'";
+    }
+    const std::string command = "node '" + std::string(RXFLOW_SOURCE_DIR) + "/tests/fhir_validate.js'" + args + " > '" + dir +
+                                "/validator.log' 2>&1";
+    const int rc = std::system(command.c_str());
+    std::ifstream log(dir + "/validator.log");
+    const std::string out((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    CHECK_MESSAGE(rc == 0, out);
+    CHECK_MESSAGE(out.find("dispense-bundle.json: Bundle valid") != std::string::npos, out);
 }

@@ -68,11 +68,13 @@ Response review(RequestContext& ctx) {
 Response cancel(RequestContext& ctx) {
     ctx.require({Role::Clinic});
     BodyReader in(ctx.json());
-    in.str("reason", 500);
+    const std::string reason = in.str("reason", 500);
     in.done();
     return changePrescription(ctx, Action::Cancel, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string& from) {
         if (from == "accepted" || from == "approved") store::RoutingRepo::release(tx, rx.store, rx.items);
-        return ChangeResult{"from=" + from};
+        ChangeResult result{"from=" + from};
+        result.notifyReason = reason;
+        return result;
     });
 }
 
