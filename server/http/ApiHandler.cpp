@@ -140,7 +140,7 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTT
         }
     }
     try {
-        resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+        resp.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
         resp.setContentType(out.contentType);
         resp.set("X-Request-Id", id);
         for (const auto& [name, value] : out.headers) resp.set(name, value);

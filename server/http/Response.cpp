@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/HTTPResponse.h>
 
 #include <sstream>
 
@@ -30,7 +31,8 @@ Response Response::text(int status, std::string contentType, std::string body) {
 Response problem(const Error& e) {
     auto p = object();
     p->set("type", "about:blank");
-    p->set("title", e.status() == 503 ? "Service unavailable" : e.status() >= 500 ? "Internal error" : "Request refused");
+    // With type about:blank, the title is the status's standard reason phrase (RFC 9457).
+    p->set("title", Poco::Net::HTTPResponse::getReasonForStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(e.status())));
     p->set("status", e.status());
     p->set("code", e.code());
     p->set("detail", e.detail());

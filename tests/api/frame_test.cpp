@@ -167,3 +167,14 @@ TEST_CASE("the log names routes and never request bodies or ids in paths") {
     CHECK(log.find("保密的诊所名") == std::string::npos);
     CHECK(log.find(s.admin) == std::string::npos);
 }
+
+TEST_CASE("frame: the status line carries the standard reason phrase, and a problem's title is that phrase") {
+    TestServer s;
+    std::string answer = rawExchange(s.port(), "GET /v1/drugs/NOPE HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.admin +
+                                                   "\r\nConnection: close\r\n\r\n");
+    CHECK_MESSAGE(answer.rfind("HTTP/1.1 404 Not Found\r\n", 0) == 0, answer);
+    CHECK_MESSAGE(answer.find("\"title\":\"Not Found\"") != std::string::npos, answer);
+    answer = rawExchange(s.port(), "GET /v1/drugs/XC08CAA001 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK_MESSAGE(answer.rfind("HTTP/1.1 401 Unauthorized\r\n", 0) == 0, answer);
+    CHECK_MESSAGE(answer.find("\"title\":\"Unauthorized\"") != std::string::npos, answer);
+}
