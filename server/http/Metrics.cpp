@@ -50,7 +50,7 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     std::set<std::string> described;
     for (const Gauge& g : gauges) {
         if (described.insert(g.name).second)
-            out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " gauge\n";
+            out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " " << g.type << "\n";
         out << g.name;
         if (!g.labels.empty()) out << "{" << g.labels << "}";
         out << " " << g.value << "\n";

@@ -15,6 +15,7 @@ struct Gauge {
     std::string help;
     std::string labels;  // e.g. state="routed", or empty
     double value = 0;
+    std::string type = "gauge";  // or "counter" (then the name ends in _total)
 };
 
 class Metrics {

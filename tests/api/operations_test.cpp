@@ -114,7 +114,7 @@ TEST_CASE("no free database session within the lease timeout is 503 unavailable,
     CHECK_PROBLEM(refused, 503, "unavailable");
     *holder << "ROLLBACK";
     CHECK(blocked.get().status == 200);
-    CHECK(s.get("/metrics", "").body.find("rxflow_db_pool_lease_timeouts 1") != std::string::npos);
+    CHECK(s.get("/metrics", "").body.find("rxflow_db_pool_lease_timeouts_total 1") != std::string::npos);
 }
 
 TEST_CASE("configuration layers: --config file, then RXFLOW_* environment, then the command line win in turn") {

@@ -1,4 +1,6 @@
 // GET /healthz, /readyz, /metrics: no token (API.md §9).
+#include <map>
+
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/ListRepo.h"
@@ -19,16 +21,22 @@ Response metrics(RequestContext& ctx) {
     std::vector<Gauge> gauges = {
         {"rxflow_db_pool_size", "Database sessions in the pool.", "", static_cast<double>(db.poolSize())},
         {"rxflow_db_pool_in_use", "Database sessions leased right now.", "", static_cast<double>(db.inUse())},
-        {"rxflow_db_pool_lease_timeouts",
+        {"rxflow_db_pool_lease_timeouts_total",
          "Requests refused with 503 because no session was free (since start).", "",
-         static_cast<double>(db.leaseTimeouts())},
+         static_cast<double>(db.leaseTimeouts()), "counter"},
         {"rxflow_catalog_drugs", "Drugs in the loaded catalog.", "",
          static_cast<double>(ctx.services.catalog.size())},
     };
     // From the database, when it answers: the process's own figures are still worth a scrape.
     try {
         ctx.read([&](store::Tx& tx) {
-            for (const auto& [state, n] : store::ListRepo::countByStatus(tx))
+            // Every state, 0 included, so a dashboard's series never vanish.
+            std::map<std::string, long long> byState;
+            for (const char* state : {"active", "routed", "accepted", "approved", "dispensed", "in_delivery", "delivered",
+                                      "delivery_failed", "rejected", "cancelled", "expired"})
+                byState[state] = 0;
+            for (const auto& [state, n] : store::ListRepo::countByStatus(tx)) byState[state] = n;
+            for (const auto& [state, n] : byState)
                 gauges.push_back({"rxflow_prescriptions", "Prescriptions by state.",
                                   "state=\"" + state + "\"", static_cast<double>(n)});
             for (const auto& [status, n] : store::OutboxRepo::countByStatus(tx))
