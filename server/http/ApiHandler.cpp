@@ -1,8 +1,10 @@
 #include "server/http/ApiHandler.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/MediaType.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 
@@ -20,11 +22,14 @@ bool hasBody(const Poco::Net::HTTPServerRequest& req) {
     return req.hasContentLength() ? req.getContentLength64() > 0 : req.getChunkedTransferEncoding();
 }
 
+// The body's media type in lower case, without parameters. Bodies are UTF-8 (API.md §1): a
+// charset parameter naming anything else is 415.
 std::string mediaType(const Poco::Net::HTTPServerRequest& req) {
-    std::string type = req.getContentType();
-    auto semi = type.find(';');
-    if (semi != std::string::npos) type.erase(semi);
-    return Poco::toLower(Poco::trim(type));
+    const Poco::Net::MediaType type(req.getContentType());
+    if (type.hasParameter("charset") && Poco::icompare(Poco::trim(type.getParameter("charset")), "utf-8") != 0)
+        throw Error(415, "unsupported_media_type",
+                    "request bodies must be UTF-8; charset " + type.getParameter("charset") + " is not accepted");
+    return Poco::toLower(type.getType() + "/" + type.getSubType());
 }
 
 std::string readBody(Poco::Net::HTTPServerRequest& req) {
@@ -39,6 +44,30 @@ std::string readBody(Poco::Net::HTTPServerRequest& req) {
         body.append(buf, static_cast<std::size_t>(in.gcount()));
     }
     return body;
+}
+
+// The query's parameters; a malformed percent-encoding is 400 naming the parameter it is in.
+std::map<std::string, std::string> queryParameters(const std::string& target) {
+    std::map<std::string, std::string> query;
+    try {
+        for (const auto& [k, v] : Poco::URI(target).getQueryParameters()) query[k] = v;
+        return query;
+    } catch (const Poco::SyntaxException&) {
+    }
+    std::string bad;
+    Poco::StringTokenizer pairs(target.substr(target.find('?') + 1), "&");
+    for (const std::string& pair : pairs) {
+        std::string name = pair.substr(0, pair.find('=')), decoded;
+        try {
+            Poco::URI::decode(name, decoded);
+            Poco::URI::decode(pair, decoded);
+        } catch (const Poco::SyntaxException&) {
+            bad = name;
+            break;
+        }
+    }
+    throw Error::badRequest("the query string has a malformed percent-encoding",
+                            {{"query:" + bad, "malformed percent-encoding", "", {}}});
 }
 
 std::string requestId(const Poco::Net::HTTPServerRequest& req) {
@@ -88,12 +117,7 @@ Response ApiHandler::dispatch(Poco::Net::HTTPServerRequest& req, State& state) {
     }
     state.bodyRead = true;
 
-    std::map<std::string, std::string> query;
-    try {
-        for (const auto& [k, v] : Poco::URI(target).getQueryParameters()) query[k] = v;
-    } catch (const Poco::SyntaxException&) {
-        throw Error::badRequest("the query string is malformed");
-    }
+    std::map<std::string, std::string> query = queryParameters(target);
 
     std::optional<IdempotencyScope> idem;
     if (principal && (req.getMethod() == "POST" || req.getMethod() == "PUT")) {
@@ -106,6 +130,14 @@ Response ApiHandler::dispatch(Poco::Net::HTTPServerRequest& req, State& state) {
     RequestContext ctx(services_, std::move(match.params), std::move(query), std::move(body), std::move(principal),
                        std::move(idem), req.get("If-Match", ""), type, req.get("Accept", ""));
     return match.route->handler(ctx);
+}
+
+Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& req) {
+    // Poco sends "100 Continue" after this returns unless the status is no longer 200: a body
+    // announced too large is refused (413, by dispatch) without inviting the client to send it.
+    if (req.getExpectContinue() && req.hasContentLength() && req.getContentLength64() > kMaxBodyBytes)
+        req.response().setStatus(Poco::Net::HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE);
+    return new ApiHandler(router_, services_, log_);
 }
 
 void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {

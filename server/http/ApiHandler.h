@@ -36,9 +36,7 @@ class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     ApiHandlerFactory(const Router& router, Services& services, Poco::Logger& log)
         : router_(router), services_(services), log_(log) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new ApiHandler(router_, services_, log_);
-    }
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& req) override;
 
 private:
     const Router& router_;

@@ -139,9 +139,9 @@ Poco::JSON::Object::Ptr parseObject(const std::string& body) {
         Poco::JSON::Parser parser;  // depth limited to 128 by default: no stack exhaustion
         parsed = parser.parse(body);
     } catch (const Poco::Exception& e) {
-        throw Error::badRequest("the body is not valid JSON: " + e.message());
+        throw Error::badRequest("the body is not valid JSON: " + e.message(), {{"", "not valid JSON", "", {}}});
     }
-    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) throw Error::badRequest("the body must be a JSON object");
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) throw Error::badRequest("the body must be a JSON object", {{"", "must be a JSON object", "", {}}});
     return parsed.extract<Poco::JSON::Object::Ptr>();
 }
 

@@ -28,7 +28,7 @@ std::string decodeCursor(const std::string& cursor) {
         if (!key.empty()) return key;
     } catch (const Poco::Exception&) {
     }
-    throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
+    throw Error::badRequest("cursor is not one this server issued", {{"query:cursor", "unknown cursor", "", {}}});
 }
 
 long long decodeNumberCursor(const std::string& cursor) {
@@ -36,7 +36,7 @@ long long decodeNumberCursor(const std::string& cursor) {
     Poco::Int64 n = 0;
     if (key.empty()) return 0;
     if (!Poco::NumberParser::tryParse64(key, n) || n < 0)
-        throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
+        throw Error::badRequest("cursor is not one this server issued", {{"query:cursor", "unknown cursor", "", {}}});
     return n;
 }
 

@@ -49,7 +49,7 @@ std::optional<IdempotencyScope> idempotencyScope(const std::string& headerValue,
                                        [](char c) { return c > 0x20 && c < 0x7f; });
     if (headerValue.size() > 255 || !printable)
         throw Error::badRequest("Idempotency-Key must be 1 to 255 printable ASCII characters",
-                                {{"/headers/Idempotency-Key", "1 to 255 printable ASCII characters", "", {}}});
+                                {{"header:Idempotency-Key", "1 to 255 printable ASCII characters", "", {}}});
     return IdempotencyScope{principal, headerValue, rxsign::sha256Hex(method + " " + target + "\n" + body)};
 }
 
@@ -58,7 +58,8 @@ std::optional<Response> replayIfSeen(store::Tx& tx, const store::DataCipher& cip
     if (!record) return std::nullopt;
     if (!rxsign::equalConstantTime(record->requestHash, s.requestHash))
         throw Error(422, "idempotency_key_reused",
-                    "this Idempotency-Key was used for a different request; use a new key for a new request");
+                    "this Idempotency-Key was used for a different request; use a new key for a new request",
+                    {{"header:Idempotency-Key", "already used for a different request", "idempotency_key_reused", {}}});
     Response r = deserialize(cipher.unseal(record->sealedResponse, kAad));
     r.headers.emplace_back("Idempotent-Replayed", "true");
     return r;

@@ -32,7 +32,7 @@ std::size_t listLimit(const RequestContext& ctx) {
     const std::string raw = ctx.query("limit", "50");
     int limit = 0;
     if (!Poco::NumberParser::tryParse(raw, limit) || limit < 1 || limit > 200)
-        throw Error::badRequest("limit must be an integer from 1 to 200", {{"/query/limit", "1 to 200", "", {}}});
+        throw Error::badRequest("limit must be an integer from 1 to 200", {{"query:limit", "1 to 200", "", {}}});
     return static_cast<std::size_t>(limit);
 }
 

@@ -38,9 +38,12 @@ Response problem(const Error& e) {
     p->set("detail", e.detail());
     if (e.status() == 400 || e.status() == 422 || !e.errors().empty()) {
         Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-        for (const FieldError& f : e.errors()) {
+        std::vector<FieldError> errors = e.errors();
+        // Every 400/422 names at least one failure; one not tied to a part is about the body.
+        if (errors.empty()) errors.push_back({"", e.detail(), e.code() == "invalid_request" ? "" : e.code(), {}});
+        for (const FieldError& f : errors) {
             auto item = object();
-            if (!f.path.empty()) item->set("path", f.path);
+            item->set("path", f.path);
             if (f.line) item->set("line", *f.line);
             item->set("message", f.message);
             if (!f.code.empty()) item->set("code", f.code);

@@ -39,7 +39,9 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
                 try {
                     Poco::URI::decode(segs[i], value);
                 } catch (const Poco::SyntaxException&) {
-                    throw Error::badRequest("the path has malformed percent-encoding");
+                    throw Error::badRequest("the path has malformed percent-encoding",
+                                           {{"path:" + r.segments[i].substr(1, r.segments[i].size() - 2),
+                                             "malformed percent-encoding", "", {}}});
                 }
                 same = !value.empty();
                 params[r.segments[i].substr(1, r.segments[i].size() - 2)] = value;
@@ -48,12 +50,14 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
             }
         }
         if (!same) continue;
-        if (r.method == method) {
+        // HEAD is answered wherever GET is: the same headers, no body (Poco sends none for HEAD).
+        if (r.method == method || (method == "HEAD" && r.method == "GET")) {
             m.route = &r;
             m.params = std::move(params);
             return m;
         }
         m.allowed.push_back(r.method);
+        if (r.method == "GET") m.allowed.push_back("HEAD");
     }
     return m;
 }

@@ -1,6 +1,7 @@
 // The HTTP frame (API.md §1, §9): health, metrics, and every generic refusal.
 #include <Poco/Net/SocketStream.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/String.h>
 #include <doctest/doctest.h>
 
 #include "tests/support/TestServer.h"
@@ -91,7 +92,7 @@ TEST_CASE("malformed JSON is 400 invalid_request and stores nothing") {
     TestServer s;
     Reply r = s.post("/v1/admin/clinics", s.admin, "{\"id\":\"C1\",");
     CHECK_PROBLEM(r, 400, "invalid_request");
-    CHECK(r.json()->has("errors"));
+    CHECK(r.errorPaths() == std::vector<std::string>{""});  // the body as a whole
     CHECK(clinicCount(s) == 0);
 }
 
@@ -99,6 +100,44 @@ TEST_CASE("a JSON body that is not an object is 400") {
     TestServer s;
     Reply r = s.post("/v1/admin/clinics", s.admin, "[1,2]");
     CHECK_PROBLEM(r, 400, "invalid_request");
+    CHECK(r.errorPaths() == std::vector<std::string>{""});
+}
+
+TEST_CASE("a JSON body in a charset other than UTF-8 is 415, UTF-8 in any spelling is taken") {
+    TestServer s;
+    const std::string body = "{\"id\":\"C1\",\"name\":\"a\",\"region\":\"330200\"}";
+    for (const char* type : {"application/json; charset=iso-8859-1", "application/json;charset=GBK",
+                             "application/json; charset=\"utf-16\""}) {
+        CAPTURE(type);
+        CHECK_PROBLEM(s.post("/v1/admin/clinics", s.admin, body, {{"Content-Type", type}}), 415, "unsupported_media_type");
+    }
+    CHECK(clinicCount(s) == 0);
+    CHECK(s.post("/v1/admin/clinics", s.admin, body, {{"Content-Type", "application/json; charset=UTF-8"}}).status == 201);
+    CHECK(s.post("/v1/admin/couriers", s.admin, "{\"id\":\"K1\",\"name\":\"a\"}",
+                 {{"Content-Type", "Application/JSON;charset=\"utf-8\""}})
+              .status == 201);
+}
+
+TEST_CASE("HEAD is answered wherever GET is, with GET's headers and no body") {
+    TestServer s;
+    const std::string get = rawExchange(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string head = rawExchange(s.port(), "HEAD /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    const std::size_t end = head.find("\r\n\r\n");
+    REQUIRE(end != std::string::npos);
+    CHECK(head.size() == end + 4);  // no body
+    const auto length = [](const std::string& a) {
+        const std::size_t at = Poco::toLower(a).find("content-length: ");
+        return at == std::string::npos ? std::string() : a.substr(at + 16, a.find("\r\n", at) - at - 16);
+    };
+    CHECK(!length(get).empty());
+    CHECK(length(head) == length(get));
+    CHECK(s.call("HEAD", "/v1/drugs/XC08CAA001", s.admin).status == 200);
+    CHECK(s.call("HEAD", "/v1/drugs/NOPE", s.admin).status == 404);
+    CHECK(s.call("HEAD", "/v1/drugs/XC08CAA001", "").status == 401);
+    Reply wrong = s.call("DELETE", "/healthz", "");
+    CHECK_PROBLEM(wrong, 405, "method_not_allowed");
+    CHECK(wrong.header("allow") == "GET, HEAD");
 }
 
 TEST_CASE("a body that is not application/json is 415 unsupported_media_type and stores nothing") {
@@ -116,6 +155,27 @@ TEST_CASE("a Content-Length over 1 MiB is refused with 413 before the body is se
                                                              "Content-Length: 2097152\r\n\r\n");
     CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
     CHECK(answer.find("\"code\":\"payload_too_large\"") != std::string::npos);
+}
+
+TEST_CASE("a Content-Length over 1 MiB with Expect: 100-continue is refused before 100 Continue") {
+    TestServer s;
+    std::string answer = rawExchange(s.port(), "POST /v1/admin/clinics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                                   s.admin + "\r\nContent-Type: application/json\r\n"
+                                                             "Expect: 100-continue\r\nContent-Length: 2097152\r\n\r\n");
+    CHECK_MESSAGE(answer.rfind("HTTP/1.1 413 ", 0) == 0, answer.substr(0, 200));
+    CHECK(answer.find("100 Continue") == std::string::npos);
+    CHECK(answer.find("\"code\":\"payload_too_large\"") != std::string::npos);
+}
+
+TEST_CASE("a body within the limit with Expect: 100-continue gets 100 Continue and is read") {
+    TestServer s;
+    const std::string body = "{\"id\":\"K1\",\"name\":\"a\"}";
+    std::string answer = rawExchange(s.port(), "POST /v1/admin/couriers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                                                   s.admin + "\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                                                             "Expect: 100-continue\r\nContent-Length: " +
+                                                   std::to_string(body.size()) + "\r\n\r\n" + body);
+    CHECK_MESSAGE(answer.rfind("HTTP/1.1 100 Continue\r\n", 0) == 0, answer.substr(0, 200));
+    CHECK(answer.find("HTTP/1.1 201 Created\r\n") != std::string::npos);
 }
 
 TEST_CASE("a chunked body over 1 MiB is refused with 413 while reading") {

@@ -47,6 +47,7 @@ TEST_CASE("the same key with a different body is 422 idempotency_key_reused") {
             201);
     Reply r = s.post("/v1/admin/couriers", s.admin, "{\"id\":\"JD\",\"name\":\"b\"}", {{"Idempotency-Key", "k"}});
     CHECK_PROBLEM(r, 422, "idempotency_key_reused");
+    CHECK(r.errorPaths() == std::vector<std::string>{"header:Idempotency-Key"});
     CHECK(s.get("/v1/admin/couriers/JD", s.admin).status == 404);
 }
 

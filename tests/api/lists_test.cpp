@@ -44,7 +44,12 @@ TEST_CASE("a clinic lists its own prescriptions oldest first, page by page, none
     CHECK(pageAll(s, "/v1/prescriptions", s.token("clinic", "C002"), "prescriptions", 3).empty());
     CHECK(pageAll(s, "/v1/prescriptions?status=routed", doctor.clinicToken, "prescriptions", 3).empty());
     CHECK_PROBLEM(s.get("/v1/prescriptions?status=lost", doctor.clinicToken), 400, "invalid_request");
-    CHECK_PROBLEM(s.get("/v1/prescriptions?cursor=bm90IGEgY3Vyc29y", doctor.clinicToken), 400, "invalid_request");
+    Reply badCursor = s.get("/v1/prescriptions?cursor=bm90IGEgY3Vyc29y", doctor.clinicToken);
+    CHECK_PROBLEM(badCursor, 400, "invalid_request");
+    CHECK(badCursor.errorPaths() == std::vector<std::string>{"query:cursor"});
+    Reply badEncoding = s.get("/v1/prescriptions?limit=2&cursor=%zz", doctor.clinicToken);
+    CHECK_PROBLEM(badEncoding, 400, "invalid_request");
+    CHECK(badEncoding.errorPaths() == std::vector<std::string>{"query:cursor"});
     CHECK_PROBLEM(s.get("/v1/prescriptions", s.token("insurer", "330200")), 403, "forbidden");
 }
 

@@ -29,6 +29,28 @@ Poco::JSON::Object::Ptr Reply::json() const {
 
 std::string Reply::code() const { return str("code"); }
 
+bool Reply::errorsWellFormed() const {
+    auto o = json();
+    if (!o->has("errors")) return status != 400 && status != 422;
+    auto list = o->getArray("errors");
+    if (!list || ((status == 400 || status == 422) && list->size() == 0)) return false;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        auto e = list->getObject(static_cast<unsigned>(i));
+        if (!e || !e->has("path") || !e->get("path").isString() || !e->has("message") || !e->get("message").isString() ||
+            e->getValue<std::string>("message").empty())
+            return false;
+    }
+    return true;
+}
+
+std::vector<std::string> Reply::errorPaths() const {
+    std::vector<std::string> out;
+    auto o = json();
+    if (auto list = o->getArray("errors"))
+        for (std::size_t i = 0; i < list->size(); ++i) out.push_back(list->getObject(static_cast<unsigned>(i))->getValue<std::string>("path"));
+    return out;
+}
+
 std::string Reply::str(const std::string& key) const {
     auto o = json();
     return o->has(key) ? o->get(key).toString() : "";

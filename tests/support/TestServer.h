@@ -22,6 +22,9 @@ struct Reply {
     Poco::JSON::Object::Ptr json() const;  // fails the test when the body is not an object
     std::string code() const;              // problem+json "code"
     std::string str(const std::string& key) const;
+    // API.md §1: a 400/422 lists at least one failure; every entry has a string path and message.
+    bool errorsWellFormed() const;
+    std::vector<std::string> errorPaths() const;  // the `path` of each errors[] entry, in order
 };
 
 struct ServerOptions {
@@ -81,6 +84,7 @@ private:
         CHECK_MESSAGE(problem_.status == (expectedStatus), problem_.body);         \
         CHECK(problem_.code() == (expectedCode));                                  \
         CHECK(problem_.header("content-type") == "application/problem+json");      \
+        CHECK_MESSAGE(problem_.errorsWellFormed(), problem_.body);                 \
     } while (0)
 
 // A JSON string literal (quotes included) for building request bodies.

@@ -49,7 +49,7 @@ TEST_CASE("idempotencyScope is none without a key and 400 for a key over 255 cha
     } catch (const rxflow::Error& e) {
         CHECK(e.code() == "invalid_request");
         REQUIRE(e.errors().size() == 1);
-        CHECK(e.errors()[0].path == "/headers/Idempotency-Key");
+        CHECK(e.errors()[0].path == "header:Idempotency-Key");
     }
 }
 

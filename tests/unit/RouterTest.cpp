@@ -57,11 +57,11 @@ TEST_CASE("router gives allowed methods for another method on a known path, and 
     const Router r = sampleRouter();
     auto m = r.match("DELETE", "/v1/prescriptions/rx_1");
     CHECK(m.route == nullptr);
-    CHECK(m.allowed == std::vector<std::string>{"GET"});
+    CHECK(m.allowed == std::vector<std::string>{"GET", "HEAD"});
 
     m = r.match("PATCH", "/v1/prescriptions");
     CHECK(m.route == nullptr);
-    CHECK(sorted(m.allowed) == std::vector<std::string>{"GET", "POST"});
+    CHECK(sorted(m.allowed) == std::vector<std::string>{"GET", "HEAD", "POST"});
 
     m = r.match("GET", "/v1/prescriptions/rx_1/accept");
     CHECK(m.route == nullptr);
@@ -69,7 +69,16 @@ TEST_CASE("router gives allowed methods for another method on a known path, and 
 
     m = r.match("get", "/healthz");  // methods are case-sensitive tokens
     CHECK(m.route == nullptr);
-    CHECK(m.allowed == std::vector<std::string>{"GET"});
+    CHECK(m.allowed == std::vector<std::string>{"GET", "HEAD"});
+
+    // HEAD is answered wherever GET is, by the GET route; never where only POST is.
+    m = r.match("HEAD", "/v1/prescriptions/rx_1");
+    REQUIRE(m.route != nullptr);
+    CHECK(m.route->method == "GET");
+    CHECK(m.params.at("id") == "rx_1");
+    m = r.match("HEAD", "/v1/prescriptions/rx_1/accept");
+    CHECK(m.route == nullptr);
+    CHECK(m.allowed == std::vector<std::string>{"POST"});
 
     // An unknown path, an extra segment or a wrong literal: no route and no methods (404).
     for (const char* path : {"/v1/nothing", "/", "", "/v1", "/v1/prescriptions/rx_1/accept/now",

@@ -61,7 +61,7 @@ Response allAudit(RequestContext& ctx) {
     long long since = 0;
     if (const std::string s = ctx.query("since"); !s.empty()) {
         auto at = parseTimestampMs(s);
-        if (!at) throw Error::badRequest("since must be RFC 3339", {{"/query/since", "not an RFC 3339 time", "", {}}});
+        if (!at) throw Error::badRequest("since must be RFC 3339", {{"query:since", "not an RFC 3339 time", "", {}}});
         since = *at;
     }
     const long long after = decodeNumberCursor(ctx.query("cursor"));

@@ -22,7 +22,7 @@ Response listDrugs(RequestContext& ctx) {
     ctx.principal();
     const std::string drugClass = ctx.query("class");
     if (!drugClass.empty() && !Catalog::isKnownClass(drugClass))
-        throw Error::badRequest("unknown drug class", {{"/query/class", "not a drug class", "", {}}});
+        throw Error::badRequest("unknown drug class", {{"query:class", "not a drug class", "", {}}});
     const std::size_t limit = listLimit(ctx);
     auto page = ctx.services.catalog.list(drugClass, ctx.query("q"), decodeCursor(ctx.query("cursor")), limit + 1);
     const bool more = page.size() > limit;

@@ -22,7 +22,7 @@ std::string statusFilter(const RequestContext& ctx) {
     const std::string status = ctx.query("status");
     if (status.empty() || std::find(std::begin(kStatuses), std::end(kStatuses), status) != std::end(kStatuses))
         return status;
-    throw Error::badRequest("unknown status", {{"/query/status", "not a prescription state", "", {}}});
+    throw Error::badRequest("unknown status", {{"query:status", "not a prescription state", "", {}}});
 }
 
 // A cursor's key: "createdAt id".
@@ -32,7 +32,7 @@ void readCursor(const RequestContext& ctx, long long& afterCreatedAt, std::strin
     const auto space = key.find(' ');
     Poco::Int64 at = 0;
     if (space == std::string::npos || !Poco::NumberParser::tryParse64(key.substr(0, space), at))
-        throw Error::badRequest("cursor is not one this server issued", {{"/query/cursor", "unknown cursor", "", {}}});
+        throw Error::badRequest("cursor is not one this server issued", {{"query:cursor", "unknown cursor", "", {}}});
     afterCreatedAt = at;
     afterId = key.substr(space + 1);
 }
@@ -49,7 +49,7 @@ Response listPrescriptions(RequestContext& ctx, store::ListFilter f, const char*
     readCursor(ctx, f.afterCreatedAt, f.afterId);
     if (const std::string since = ctx.query("since"); !since.empty()) {
         auto at = parseTimestampMs(since);
-        if (!at) throw Error::badRequest("since must be RFC 3339", {{"/query/since", "not an RFC 3339 time", "", {}}});
+        if (!at) throw Error::badRequest("since must be RFC 3339", {{"query:since", "not an RFC 3339 time", "", {}}});
         f.since = *at;
     }
     auto rows = ctx.read([&](store::Tx& tx) { return store::ListRepo::prescriptions(tx, f); });

@@ -42,7 +42,7 @@ Response listMessages(RequestContext& ctx) {
     const std::string status = ctx.query("status");
     if (!status.empty() && status != "pending" && status != "delivered" && status != "dead")
         throw Error::badRequest("status must be pending, delivered or dead",
-                                {{"/query/status", "must be pending, delivered or dead", "", {}}});
+                                {{"query:status", "must be pending, delivered or dead", "", {}}});
     const long long after = decodeNumberCursor(ctx.query("cursor"));
     const std::size_t limit = listLimit(ctx);
     auto rows = ctx.read([&](store::Tx& tx) { return store::OutboxRepo::list(tx, status, after, limit + 1); });

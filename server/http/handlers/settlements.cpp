@@ -18,10 +18,10 @@ SettlementDay settlementDay(const RequestContext& ctx, const Principal& caller) 
     day.date = ctx.query("date");
     day.region = ctx.query("region", caller.role == Role::Insurer ? caller.org : "");
     std::vector<FieldError> errors;
-    if (!isDate(day.date)) errors.push_back({"/query/date", "must be a date YYYY-MM-DD", "", {}});
+    if (!isDate(day.date)) errors.push_back({"query:date", "must be a date YYYY-MM-DD", "", {}});
     static const std::regex sixDigits("[0-9]{6}");
     if (!std::regex_match(day.region, sixDigits))
-        errors.push_back({"/query/region", "must be a 6-digit region code", "", {}});
+        errors.push_back({"query:region", "must be a 6-digit region code", "", {}});
     if (!errors.empty()) throw Error::badRequest(errors.front().path + " " + errors.front().message, errors);
     if (caller.role == Role::Insurer && caller.org != day.region)
         throw Error::forbidden("an insurer settles and reconciles its own region only");
