@@ -15,4 +15,9 @@ echo "$out"
 for s in active routed accepted approved dispensed in_delivery delivered delivery_failed rejected cancelled expired; do
   grep -q "^rxflow_prescriptions{state=\"$s\"} 0$" "$dir/metrics" || { echo "FAIL: no rxflow_prescriptions for $s"; exit 1; }
 done
-echo "metrics: promtool clean, all 11 states"
+# Counts since start are counters named _total (promtool only checks the name of a counter).
+for c in rxflow_http_requests_total rxflow_db_pool_lease_timeouts_total; do
+  grep -q "^# TYPE $c counter$" "$dir/metrics" || { echo "FAIL: $c is not a counter"; exit 1; }
+done
+if grep -E "^# TYPE [a-z_]+_total (gauge|untyped)" "$dir/metrics"; then echo "FAIL: a _total that is not a counter"; exit 1; fi
+echo "metrics: promtool clean, all 11 states, counters typed"
