@@ -127,10 +127,7 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
                 next.detail = result.followUpDetail;
                 store::AuditRepo::append(tx, next);
             }
-            if (result.notifyReason.empty())
-                jobs::notifyChange(tx, s, before, *rx, now);
-            else
-                jobs::notifyChange(tx, s, before, *rx, now, result.notifyReason);
+            jobs::notifyChange(tx, s, before, *rx, now, result.storeReason);
             return viewResponse(tx, s, *rx);
         });
     } catch (const Error& refusal) {

@@ -25,7 +25,9 @@ struct ChangeResult {
     std::string betweenStatus;
     std::string followUpAction;
     std::string followUpDetail;
-    std::string notifyReason;  // passed to the store's message (a cancel: the clinic's reason)
+    // Why the store that had it lost it, for the store's message: a re-routing unless the
+    // change says otherwise (a cancel gives the clinic's reason).
+    std::string storeReason = "rerouted";
     // A refusal whose side effects (e.g. counting a wrong pickup code) must be committed: the
     // state stays as it was, the refusal is audited and answered.
     std::shared_ptr<Error> committedRefusal;

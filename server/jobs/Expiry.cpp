@@ -44,7 +44,7 @@ bool expireIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long
     rx.status = transition(from, Action::Expire, Role::Admin);
     store::PrescriptionRepo::update(tx, s.cipher, rx, now);
     store::AuditRepo::append(tx, step(rx, Action::Expire, from, rx.status, now));
-    notifyChange(tx, s, {rx.store, from}, rx, now);
+    notifyChange(tx, s, {rx.store, from}, rx, now, "expired");
     return true;
 }
 

@@ -21,6 +21,6 @@ struct StoreBefore {
 // `reason` names why a routed prescription left its store when it was not the clinic's
 // re-routing (accept_timeout); for a cancel, the clinic's reason.
 void notifyChange(store::Tx& tx, const Services& s, const StoreBefore& before, const store::PrescriptionRecord& after,
-                  long long nowMs, const std::string& reason = "rerouted");
+                  long long nowMs, const std::string& reason);
 
 }  // namespace rxflow::jobs

@@ -73,7 +73,7 @@ Response cancel(RequestContext& ctx) {
     return changePrescription(ctx, Action::Cancel, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string& from) {
         if (from == "accepted" || from == "approved") store::RoutingRepo::release(tx, rx.store, rx.items);
         ChangeResult result{"from=" + from};
-        result.notifyReason = reason;
+        result.storeReason = reason;
         return result;
     });
 }

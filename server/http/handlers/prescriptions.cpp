@@ -101,7 +101,7 @@ Response issuePrescription(RequestContext& ctx) {
             r.toStatus = "routed";
             r.detail = "store=" + routed.store;
             store::AuditRepo::append(tx, r);
-            jobs::notifyChange(tx, s, {"", "active"}, rx, now);
+            jobs::notifyChange(tx, s, {"", "active"}, rx, now, "");  // no store had it
         }
         Response r;
         r.status = 201;
