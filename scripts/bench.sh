@@ -12,20 +12,25 @@
 #                                next to the bare-HTTP ceiling (bench_bare_http, same server
 #                                settings) and `openssl speed` ES256, all in the same run.
 #                                RXFLOW_BENCH_SECONDS (10), RXFLOW_BENCH_CONNECTIONS (64),
-#                                RXFLOW_BENCH_WRK_THREADS (2) change the load.
+#                                RXFLOW_BENCH_WRK_THREADS (2) change the load;
+#                                RXFLOW_BENCH_ISSUE_N (50000), RXFLOW_BENCH_LIFECYCLE_N (12000),
+#                                RXFLOW_BENCH_READ_N (2000) the prescriptions prepared.
 #   ./scripts/bench.sh reconcile [N]
 #                                对账 of N (default 1,000,000) platform payments (SQLite) against
 #                                an N-line CSV statement: time and peak memory of the reconciling
 #                                process (generating the data is a separate process)
+#   RXFLOW_BENCH_BUILD=DIR        use an already configured build directory instead of
+#                                build-release (the suite runs a short `all` in its own build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-signing}"
 ./scripts/setup.sh >/dev/null
-cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+release="${RXFLOW_BENCH_BUILD:-build-release}"
+[[ -n "${RXFLOW_BENCH_BUILD:-}" ]] || cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
 case "$what" in
   signing)
-    cmake --build build-release -j2 --target bench_signing >/dev/null
-    ./build-release/bench_signing
+    cmake --build "$release" -j2 --target bench_signing >/dev/null
+    "$release"/bench_signing
     ;;
   audit)
     cmake -S . -B build-release-nolinks -DCMAKE_BUILD_TYPE=Release -DRXFLOW_BENCH_AUDIT_WITHOUT_LINKS=ON >/dev/null
@@ -41,14 +46,14 @@ case "$what" in
   issue|lifecycle|read|all)
     backend=sqlite
     [[ "${2:-}" == "--db" && -n "${3:-}" ]] && backend="$3"
-    cmake --build build-release -j2 --target rxflow bench_http bench_bare_http >/dev/null
+    cmake --build "$release" -j2 --target rxflow bench_http bench_bare_http >/dev/null
     if [[ "$backend" == "mysql" ]]; then
       ./scripts/mysql.sh start >/dev/null
       trap './scripts/mysql.sh stop >/dev/null 2>&1' EXIT
       RXFLOW_TEST_MYSQL_URL="$(./scripts/mysql.sh url)"
       export RXFLOW_TEST_MYSQL_URL
     fi
-    RXFLOW_BENCH_SCENARIO="$what" ./build-release/tests/bench_http --backend="$backend" \
+    RXFLOW_BENCH_SCENARIO="$what" "$release"/tests/bench_http --backend="$backend" \
       --no-version=true --no-intro=true --minimal=true
     ;;
   reconcile)

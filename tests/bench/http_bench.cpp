@@ -165,7 +165,7 @@ TEST_CASE("http benchmark") {
         results.emplace_back("lifecycle", wrk("lifecycle", s.port(), env, load, dir));
     }
     if (all || scenario == "read") {
-        const auto rxs = issueMany(s, doctor, 2000, "BENCH-R-", "{\"mode\":\"pickup\",\"pharmacy\":\"S1\"}");
+        const auto rxs = issueMany(s, doctor, envInt("RXFLOW_BENCH_READ_N", 2000), "BENCH-R-", "{\"mode\":\"pickup\",\"pharmacy\":\"S1\"}");
         {
             std::ofstream file(dir + "/read.txt");
             for (const auto& rx : rxs) file << rx.first << "\n";

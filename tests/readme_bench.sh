@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's speed command, `./scripts/bench.sh all`, run short in the suite's own build: it
+# must run to its end and print a rate for the ceiling and every scenario. Figures are never
+# asserted here (scripts/bench.sh is where speed is shown).   tests/readme_bench.sh BUILD_DIR
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=$1
+fail() { echo "FAIL: $*"; exit 1; }
+grep -q '^`./scripts/bench.sh all`' README.md || fail "README.md no longer shows ./scripts/bench.sh all"
+out=$(RXFLOW_BENCH_BUILD="$build" RXFLOW_BENCH_SECONDS=1 RXFLOW_BENCH_CONNECTIONS=4 RXFLOW_BENCH_ISSUE_N=300 \
+      RXFLOW_BENCH_LIFECYCLE_N=100 RXFLOW_BENCH_READ_N=50 RXFLOW_MAX_THREADS=8 timeout 600 ./scripts/bench.sh all 2>&1)
+rc=$?
+echo "$out"
+[[ $rc -eq 0 ]] || fail "bench.sh all exited $rc"
+for scenario in bare-http issue lifecycle read; do
+  rate=$(awk -v s="$scenario" '$1 == s { print $2 }' <<<"$out")
+  [[ "$rate" =~ ^[0-9]+$ && "$rate" -gt 0 ]] || fail "no rate for $scenario"
+done
+grep -qE '^openssl speed ES256, one core: sign [1-9][0-9]*/s, verify [1-9][0-9]*/s' <<<"$out" || fail "no openssl speed line"
+echo "bench.sh all: ran, every scenario printed a rate"
