@@ -185,6 +185,25 @@ report=$(curl -s --fail-with-body -X POST "127.0.0.1:$port/v1/reconciliation/run
 printf '%-6s %-58s -> %s\n' POST "/v1/reconciliation/runs?date=$today&region=330200" \
   "201 $(jq -r '"matched \(.matched), platform ¥\(.platform.total / 100) in \(.platform.count), bureau ¥\(.bureau.total / 100) in \(.bureau.count), discrepancies: \([.discrepancies[].kind] | join(","))"' <<<"$report")"
 
+echo "--- the other endings: not yet at a store, a pharmacist's clinical rejection, the clinic's cancel, a failed delivery"
+issued=$(issue "DEMO-A-$(date +%s)" null)
+rx=$(field .id "$issued")
+echo "  $rx waits for the patient to choose a store"
+call POST "/v1/prescriptions/$rx/route" '{"mode":"pickup","pharmacy":"S001"}' "$clinic" >/dev/null
+call POST "/v1/prescriptions/$rx/accept" "" "$ch1" >/dev/null
+call POST "/v1/prescriptions/$rx/review" '{"decision":"reject","reasonCode":"clinical","reason":"与在服药物相互作用","pharmacist":{"name":"王药师","license":"YS33020001"}}' "$ch1" >/dev/null
+issued=$(issue "DEMO-C-$(date +%s)" '{"mode":"pickup","pharmacy":"S001"}')
+rx=$(field .id "$issued")
+call POST "/v1/prescriptions/$rx/cancel" '{"reason":"患者改为线下就诊"}' "$clinic" >/dev/null
+issued=$(issue "DEMO-F-$(date +%s)" '{"mode":"delivery","pharmacy":"S001","address":{"region":"330200","district":"330203","line":"海曙区中山西路2号","lat":"29.8720","lon":"121.5500"}}')
+rx=$(field .id "$issued")
+call POST "/v1/prescriptions/$rx/accept" "" "$ch1" >/dev/null
+call POST "/v1/prescriptions/$rx/review" "$review" "$ch1" >/dev/null
+call POST "/v1/prescriptions/$rx/payments" "{\"kind\":\"self_pay\",\"settlementId\":\"SP-F-$(date +%s)\",\"payOrderId\":\"POS-F-$(date +%s)\",\"total\":5700,\"fund\":0,\"account\":0,\"cash\":5700,\"paidAt\":\"$(now)\"}" "$ch1" >/dev/null
+delivery=$(field .delivery.id "$(call POST "/v1/prescriptions/$rx/handover" "{\"courier\":\"SF\",$handed}" "$ch1")")
+call POST "/v1/deliveries/$delivery/events" "{\"type\":\"failed\",\"at\":\"$(now)\",\"note\":\"无人签收\"}" "$courier" >/dev/null
+echo "  expired: what is not dispensed by the end of its last valid day (validDays 1 to 3, Asia/Shanghai) expires on its own"
+
 echo "--- ready"
 echo "tokens: $demo/tokens.env"
 echo "try:    source $demo/tokens.env; curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""

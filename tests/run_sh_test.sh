@@ -26,8 +26,16 @@ if [[ "$mode" == run ]]; then
   expect '^POST +/v1/reconciliation/runs\?date=[0-9-]+&region=330200 +-> 201 matched 1, .*discrepancies: missing_in_platform$' "the 对账 line"
   expect '^--- ready$' "--- ready"
   # every step's answer shows its state: accept, review and each delivery event
-  [[ $(grep -cE '^POST +/v1/prescriptions/rx_[A-Za-z0-9]+/(accept|review) +-> 200 \((accepted|approved)\)$' "$log") -eq 2 ]] \
-    || fail "accept and review did not print their states"
+  pickup=$(sed -nE 's/^  (rx_[A-Za-z0-9]+) at store S001, pickup code [0-9]{6} .*/\1/p' "$log")
+  [[ -n "$pickup" ]] || fail "the pickup prescription's id and code were not printed"
+  expect "^POST +/v1/prescriptions/$pickup/accept +-> 200 \(accepted\)$" "the pickup's accept and its state"
+  expect "^POST +/v1/prescriptions/$pickup/review +-> 200 \(approved\)$" "the pickup's review and its state"
+  expect "^POST +/v1/prescriptions/$pickup/dispense +-> 200 \(dispensed\)$" "the pickup's dispense and its state"
+  # the other endings: active at issue, a clinical rejection, a cancel, a failed delivery
+  expect '^POST +/v1/prescriptions +-> 201 \(active\)$' "a prescription issued without a store (active)"
+  expect '^POST +/v1/prescriptions/rx_[A-Za-z0-9]+/review +-> 200 \(rejected\)$' "the clinical rejection"
+  expect '^POST +/v1/prescriptions/rx_[A-Za-z0-9]+/cancel +-> 200 \(cancelled\)$' "the clinic's cancel"
+  expect '^POST +/v1/deliveries/dl_[A-Za-z0-9]+/events +-> 200 \(delivery_failed\)$' "the failed delivery"
   # the "try" line, as printed
   try=$(sed -nE 's/^try: +//p' "$log")
   [[ -n "$try" ]] || fail "no try line"
