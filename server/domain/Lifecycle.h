@@ -1,10 +1,10 @@
 #pragma once
 // The prescription lifecycle of API.md §4 as one table: (state, action, role) -> next state.
 // Handlers ask `transition` and never decide a state change themselves.
-#include <string>
 #include <vector>
 
 #include "server/domain/Principal.h"
+#include "server/domain/Status.h"
 
 namespace rxflow {
 
@@ -22,21 +22,21 @@ enum class Action {
     Cancel,          // clinic: active, routed, accepted, approved -> cancelled
     Expire,          // server: active, routed, accepted, approved -> expired
     AcceptTimeout,   // server: routed -> active, then re-routed
+    Reroute,         // server: active -> routed, right after RejectReroute or AcceptTimeout ("route")
 };
 
 struct Transition {
-    std::string from;
+    Status from;
     Action action;
     Role role;
-    std::string to;
+    Status to;
 };
 
 const std::vector<Transition>& lifecycleTable();
 const char* actionName(Action a);
-bool isOpen(const std::string& status);   // routed, accepted, approved: counts as a store's open order
 
 // The next state. Throws Error: 410 gone when the prescription is cancelled or expired,
 // 409 invalid_state when the action does not apply in this state.
-std::string transition(const std::string& status, Action action, Role role);
+Status transition(Status status, Action action, Role role);
 
 }  // namespace rxflow

@@ -12,7 +12,7 @@ namespace {
 
 audit::AuditEvent event(const Principal& p, const store::PrescriptionRecord& rx, Action action, long long at) {
     audit::AuditEvent e = audit::eventBy(p, rx.id, actionName(action), at);
-    e.fromStatus = rx.status;
+    e.fromStatus = statusName(rx.status);
     return e;
 }
 
@@ -40,7 +40,7 @@ void auditRefusal(Services& s, const Principal& caller, const std::string& presc
         auto rx = store::PrescriptionRepo::find(tx, s.cipher, prescriptionId);
         if (!rx) return;
         audit::AuditEvent e = audit::eventBy(caller, rx->id, action, s.clock.nowMs());
-        e.fromStatus = rx->status;
+        e.fromStatus = statusName(rx->status);
         e.outcome = "refused";
         e.detail = refusal.code();
         store::AuditRepo::append(tx, e);
@@ -103,27 +103,27 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
                 if (auto answer = precheck(tx, *rx)) return *answer;
             checkIfMatch(ctx.ifMatch(), rx->version);
             const jobs::StoreBefore before{rx->store, rx->status};
-            const std::string from = rx->status;
+            const Status from = rx->status;
             rx->status = transition(from, action, caller.role);
             const ChangeResult result = apply(tx, *rx, from);
             if (result.committedRefusal) {
                 audit::AuditEvent refused = event(caller, *rx, action, now);
-                refused.fromStatus = from;
+                refused.fromStatus = statusName(from);
                 refused.outcome = "refused";
                 refused.detail = result.committedRefusal->code();
                 store::AuditRepo::append(tx, refused);
                 return problem(*result.committedRefusal);
             }
             audit::AuditEvent e = event(caller, *rx, action, now);
-            e.fromStatus = from;
-            e.toStatus = result.betweenStatus.empty() ? rx->status : result.betweenStatus;
+            e.fromStatus = statusName(from);
+            e.toStatus = statusName(result.betweenStatus.value_or(rx->status));
             e.detail = result.detail;
             store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
             store::AuditRepo::append(tx, e);
-            if (!result.betweenStatus.empty()) {
+            if (result.betweenStatus) {
                 audit::AuditEvent next = audit::serverEvent(rx->id, result.followUpAction, now);
-                next.fromStatus = result.betweenStatus;
-                next.toStatus = rx->status;
+                next.fromStatus = statusName(*result.betweenStatus);
+                next.toStatus = statusName(rx->status);
                 next.detail = result.followUpDetail;
                 store::AuditRepo::append(tx, next);
             }

@@ -15,14 +15,14 @@
 namespace rxflow::http {
 
 struct ChangeResult {
-    explicit ChangeResult(std::string detail, std::string between = {}, std::string action = {},
+    explicit ChangeResult(std::string detail, std::optional<Status> between = std::nullopt, std::string action = {},
                           std::string actionDetail = {})
         : detail(std::move(detail)), betweenStatus(std::move(between)), followUpAction(std::move(action)),
           followUpDetail(std::move(actionDetail)) {}
     std::string detail;  // for the audit event (no personal data)
     // A second step taken by the server right after (e.g. re-routing after a rejection):
     // the record's status is already the final one; this names the status in between.
-    std::string betweenStatus;
+    std::optional<Status> betweenStatus;
     std::string followUpAction;
     std::string followUpDetail;
     // Why the store that had it lost it, for the store's message: a re-routing unless the
@@ -35,7 +35,7 @@ struct ChangeResult {
 
 // `apply` gets the locked record with `status` already set to the table's next state and may
 // change store and fulfillment or refuse by throwing Error; it runs before the write.
-using ApplyChange = std::function<ChangeResult(store::Tx&, store::PrescriptionRecord&, const std::string& fromStatus)>;
+using ApplyChange = std::function<ChangeResult(store::Tx&, store::PrescriptionRecord&, Status fromStatus)>;
 
 // Runs before the lifecycle check; a response it returns is the answer, and nothing changes.
 using Precheck = std::function<std::optional<Response>(store::Tx&, const store::PrescriptionRecord&)>;

@@ -38,7 +38,7 @@ Poco::JSON::Object::Ptr wholeView(const store::PrescriptionRecord& p, const std:
         history->add(object({{"at", formatTime(e.at)}, {"status", e.toStatus}, {"actor", actor}}));
     }
     auto view = object({{"id", p.id},
-                        {"status", p.status},
+                        {"status", statusName(p.status)},
                         {"version", p.version},
                         {"createdAt", formatTime(p.createdAt)},
                         {"expiresAt", formatTime(p.expiresAt)},
@@ -95,7 +95,7 @@ Poco::JSON::Object::Ptr courierView(const store::PrescriptionRecord& p) {
         if (f->has("address")) address = f->get("address");
     }
     return object({{"id", p.id},
-                   {"status", p.status},
+                   {"status", statusName(p.status)},
                    {"address", address},
                    {"patient", object({{"name", maskName(patient->getValue<std::string>("name"))},
                                        {"phone", maskPhone(patient->getValue<std::string>("phone"))}})},
@@ -112,7 +112,7 @@ Poco::JSON::Object::Ptr insurerView(const store::PrescriptionRecord& p, const Ca
                            {"price", drug ? Poco::Dynamic::Var(drug->price) : Poco::Dynamic::Var()},
                            {"insuranceCategory", drug ? Poco::Dynamic::Var(drug->insuranceCategory) : Poco::Dynamic::Var()}}));
     }
-    return object({{"id", p.id}, {"status", p.status}, {"region", p.region}, {"payment", payment}, {"items", items}});
+    return object({{"id", p.id}, {"status", statusName(p.status)}, {"region", p.region}, {"payment", payment}, {"items", items}});
 }
 
 }  // namespace rxflow::http

@@ -11,11 +11,11 @@ namespace {
 
 constexpr int kBatch = 50;
 
-audit::AuditEvent step(const store::PrescriptionRecord& rx, Action action, const std::string& from,
-                       const std::string& to, long long at, std::string detail = {}) {
+audit::AuditEvent step(const store::PrescriptionRecord& rx, Action action, Status from, Status to, long long at,
+                       std::string detail = {}) {
     audit::AuditEvent e = audit::serverEvent(rx.id, actionName(action), at);
-    e.fromStatus = from;
-    e.toStatus = to;
+    e.fromStatus = statusName(from);
+    e.toStatus = statusName(to);
     e.detail = std::move(detail);
     return e;
 }
@@ -31,33 +31,36 @@ std::vector<std::string> claim(store::Tx& tx, const std::string& where, long lon
     return ids;
 }
 
+bool isRouted(Status s) { return s == Status::Routed; }
+
 }  // namespace
 
 bool expiryDue(const store::PrescriptionRecord& rx, long long now) {
-    return (rx.status == "active" || isOpen(rx.status)) && rx.expiresAt < now;
+    return mayExpire(rx.status) && rx.expiresAt < now;
 }
 
 bool expireIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long long now) {
     if (!expiryDue(rx, now)) return false;
-    const std::string from = rx.status;
-    if (from == "accepted" || from == "approved") store::RoutingRepo::release(tx, rx.store, rx.items);
+    const Status from = rx.status;
+    if (from == Status::Accepted || from == Status::Approved) store::RoutingRepo::release(tx, rx.store, rx.items);
     rx.status = transition(from, Action::Expire, Role::Admin);
     store::PrescriptionRepo::update(tx, s.cipher, rx, now);
     store::AuditRepo::append(tx, step(rx, Action::Expire, from, rx.status, now));
-    notifyChange(tx, s, {rx.store, from}, rx, now, "expired");
+    notifyChange(tx, s, {rx.store, from}, rx, now, statusName(rx.status));
     return true;
 }
 
 bool timeOutIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, long long now) {
-    if (rx.status != "routed" || rx.updatedAt + s.settings.acceptTimeoutSeconds * 1000LL > now) return false;
+    if (rx.status != Status::Routed || rx.updatedAt + s.settings.acceptTimeoutSeconds * 1000LL > now) return false;
     const std::string store = rx.store;
     const StoreBefore before{rx.store, rx.status};
-    rx.status = transition("routed", Action::AcceptTimeout, Role::Admin);
-    store::AuditRepo::append(tx, step(rx, Action::AcceptTimeout, "routed", "active", now, "store=" + store));
+    rx.status = transition(before.status, Action::AcceptTimeout, Role::Admin);
+    store::AuditRepo::append(tx, step(rx, Action::AcceptTimeout, before.status, rx.status, now, "store=" + store));
     const routing::RouteDecision next = routing::rerouteElsewhere(tx, s.cipher, rx, store, "accept_timeout");
     if (!next.store.empty()) {
-        rx.status = "routed";
-        store::AuditRepo::append(tx, step(rx, Action::Route, "active", "routed", now, "store=" + next.store));
+        const Status between = rx.status;
+        rx.status = transition(between, Action::Reroute, Role::Admin);
+        store::AuditRepo::append(tx, step(rx, Action::Reroute, between, rx.status, now, "store=" + next.store));
     }
     store::PrescriptionRepo::update(tx, s.cipher, rx, now);
     notifyChange(tx, s, before, rx, now, "accept_timeout");
@@ -69,7 +72,7 @@ int sweepExpired(Services& s) {
         const long long now = s.clock.nowMs();
         int changed = 0;
         for (const std::string& id :
-             claim(tx, "status IN ('active', 'routed', 'accepted', 'approved') AND expires_at < :b", now)) {
+             claim(tx, store::statusIn(mayExpire) + " AND expires_at < :b", now)) {
             auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
             if (rx && expireIfDue(tx, s, *rx, now)) ++changed;
         }
@@ -82,7 +85,7 @@ int sweepAcceptTimeouts(Services& s) {
         const long long now = s.clock.nowMs();
         int changed = 0;
         for (const std::string& id :
-             claim(tx, "status = 'routed' AND updated_at < :b", now - s.settings.acceptTimeoutSeconds * 1000LL)) {
+             claim(tx, store::statusIn(isRouted) + " AND updated_at < :b", now - s.settings.acceptTimeoutSeconds * 1000LL)) {
             auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
             if (rx && !expireIfDue(tx, s, *rx, now) && timeOutIfDue(tx, s, *rx, now)) ++changed;
         }

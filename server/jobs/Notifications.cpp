@@ -21,7 +21,7 @@ adapters::AdapterEvent eventFor(store::Tx& tx, const store::PrescriptionRecord& 
     e.type = type;
     e.occurredAt = formatTime(nowMs);
     e.prescriptionId = rx.id;
-    e.status = rx.status;
+    e.status = statusName(rx.status);
     e.version = rx.version;
     e.expiresAt = formatTime(rx.expiresAt);
     e.mode = store::fulfillmentMode(rx);
@@ -81,17 +81,17 @@ void tellCourier(store::Tx& tx, const Services& s, const store::PrescriptionReco
 void notifyChange(store::Tx& tx, const Services& s, const StoreBefore& before, const store::PrescriptionRecord& after,
                   long long nowMs, const std::string& reason) {
     const bool hadIt = !before.store.empty() && isOpen(before.status);
-    if (hadIt && after.status == "cancelled") {
-        tellStore(tx, s, before.store, after, "prescription.cancelled", "cancelled", nowMs, reason);
-    } else if (hadIt && after.status == "expired") {
-        tellStore(tx, s, before.store, after, "prescription.withdrawn", "expired", nowMs);
-    } else if (hadIt && before.status == "routed" && after.store != before.store) {
+    if (hadIt && after.status == Status::Cancelled) {
+        tellStore(tx, s, before.store, after, "prescription.cancelled", statusName(after.status), nowMs, reason);
+    } else if (hadIt && after.status == Status::Expired) {
+        tellStore(tx, s, before.store, after, "prescription.withdrawn", statusName(after.status), nowMs);
+    } else if (hadIt && before.status == Status::Routed && after.store != before.store) {
         tellStore(tx, s, before.store, after, "prescription.withdrawn", reason, nowMs);
     }
-    const bool newlyRouted = after.status == "routed" && !after.store.empty() &&
-                             (after.store != before.store || before.status != "routed");
+    const bool newlyRouted = after.status == Status::Routed && !after.store.empty() &&
+                             (after.store != before.store || before.status != Status::Routed);
     if (newlyRouted) tellStore(tx, s, after.store, after, "prescription.routed", "", nowMs);
-    if (after.status == "in_delivery" && before.status != "in_delivery") tellCourier(tx, s, after, nowMs);
+    if (after.status == Status::InDelivery && before.status != Status::InDelivery) tellCourier(tx, s, after, nowMs);
 }
 
 }  // namespace rxflow::jobs

@@ -15,7 +15,7 @@ namespace rxflow::jobs {
 
 struct StoreBefore {
     std::string store;
-    std::string status;
+    Status status;
 };
 
 // `reason` names why a routed prescription left its store when it was not the clinic's

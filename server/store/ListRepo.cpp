@@ -1,5 +1,7 @@
 #include "server/store/ListRepo.h"
 
+#include "server/store/PrescriptionRepo.h"
+
 namespace rxflow::store {
 
 std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilter& f) {
@@ -20,7 +22,7 @@ std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilte
         p.id = r.get<std::string>(0);
         p.clinicId = r.get<std::string>(1);
         p.rxNo = r.get<std::string>(2);
-        p.status = r.get<std::string>(3);
+        p.status = statusFromColumn(r.get<std::string>(3));
         p.store = r.get_indicator(4) == soci::i_null ? "" : r.get<std::string>(4);
         p.version = integerAt(r, 5);
         p.createdAt = integerAt(r, 6);

@@ -6,13 +6,15 @@
 #include <vector>
 
 #include "server/domain/Prescription.h"
+#include "server/domain/Status.h"
 #include "server/store/Database.h"
 #include "server/store/PaymentRepo.h"
 
 namespace rxflow::store {
 
 struct PrescriptionSummary {
-    std::string id, clinicId, rxNo, status, store;
+    std::string id, clinicId, rxNo, store;
+    Status status = Status::Active;
     long long version = 0, createdAt = 0, expiresAt = 0;
     std::vector<RxItem> items;
 };

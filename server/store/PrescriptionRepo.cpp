@@ -1,5 +1,7 @@
 #include "server/store/PrescriptionRepo.h"
 
+#include <stdexcept>
+
 #include <Poco/JSON/Parser.h>
 
 #include "signing/digest.h"
@@ -29,11 +31,12 @@ void PrescriptionRepo::insert(Tx& tx, const DataCipher& cipher, const Prescripti
     const std::string fulfillment = p.fulfillment.empty() ? "" : cipher.seal(p.fulfillment, kFulfillmentAad + p.id);
     soci::indicator storeInd = p.store.empty() ? soci::i_null : soci::i_ok;
     soci::indicator fulfillmentInd = fulfillment.empty() ? soci::i_null : soci::i_ok;
+    const std::string status = statusName(p.status);
     const bool inserted = insertUnlessExists([&] {
         tx.change("INSERT INTO prescriptions (id, clinic_id, rx_no, status, version, doctor_license, region, "
                   "patient_key, issued_at, expires_at, created_at, updated_at, pickup_code_hash, store, document, "
                   "fulfillment) VALUES (:id, :cl, :rx, :st, :v, :dl, :rg, :pk, :ia, :ea, :ca, :ua, :pc, :so, :doc, :fu)",
-                  soci::use(p.id), soci::use(p.clinicId), soci::use(p.rxNo), soci::use(p.status), soci::use(p.version),
+                  soci::use(p.id), soci::use(p.clinicId), soci::use(p.rxNo), soci::use(status), soci::use(p.version),
                   soci::use(p.doctorLicense), soci::use(p.region), soci::use(p.patientKey), soci::use(p.issuedAt),
                   soci::use(p.expiresAt), soci::use(p.createdAt), soci::use(p.updatedAt), soci::use(p.pickupCodeHash),
                   soci::use(p.store, storeInd), soci::use(document), soci::use(fulfillment, fulfillmentInd));
@@ -47,15 +50,28 @@ void PrescriptionRepo::insert(Tx& tx, const DataCipher& cipher, const Prescripti
     }
 }
 
+Status statusFromColumn(const std::string& text) {
+    if (auto s = parseStatus(text)) return *s;
+    throw std::runtime_error("prescriptions.status holds an unknown state: " + text.substr(0, 32));
+}
+
+std::string statusIn(bool (*which)(Status)) {
+    std::string list;
+    for (Status s : kAllStatuses)
+        if (which(s)) list += (list.empty() ? "'" : ", '") + std::string(statusName(s)) + "'";
+    return "status IN (" + list + ")";
+}
+
 void PrescriptionRepo::update(Tx& tx, const DataCipher& cipher, PrescriptionRecord& p, long long nowMs) {
     const std::string fulfillment = p.fulfillment.empty() ? "" : cipher.seal(p.fulfillment, kFulfillmentAad + p.id);
     soci::indicator storeInd = p.store.empty() ? soci::i_null : soci::i_ok;
     soci::indicator fulfillmentInd = fulfillment.empty() ? soci::i_null : soci::i_ok;
     const long long read = p.version, next = p.version + 1;
+    const std::string status = statusName(p.status);
     const long long changed =
         tx.change("UPDATE prescriptions SET status = :st, version = :nv, store = :so, fulfillment = :fu, "
                   "updated_at = :ua WHERE id = :id AND version = :ov",
-                  soci::use(p.status), soci::use(next), soci::use(p.store, storeInd),
+                  soci::use(status), soci::use(next), soci::use(p.store, storeInd),
                   soci::use(fulfillment, fulfillmentInd), soci::use(nowMs), soci::use(p.id), soci::use(read));
     if (changed != 1) throw RetryTransaction{};
     p.version = next;
@@ -80,7 +96,7 @@ std::optional<long long> PrescriptionRepo::lockedVersion(Tx& tx, const std::stri
 std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCipher& cipher, const std::string& id,
                                                          bool forUpdate) {
     PrescriptionRecord p;
-    std::string document, fulfillment, store;
+    std::string document, fulfillment, store, status;
     soci::indicator storeInd = soci::i_null, fulfillmentInd = soci::i_null;
     static const std::string select =
         "SELECT id, clinic_id, rx_no, status, version, doctor_license, region, patient_key, issued_at, expires_at, "
@@ -89,11 +105,12 @@ std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCiphe
     static const std::string selectForUpdate = select + " FOR UPDATE";
     const bool found = tx.exec(
         forUpdate && tx.mysql() ? selectForUpdate : select, soci::use(id), soci::into(p.id), soci::into(p.clinicId),
-        soci::into(p.rxNo), soci::into(p.status), soci::into(p.version), soci::into(p.doctorLicense),
+        soci::into(p.rxNo), soci::into(status), soci::into(p.version), soci::into(p.doctorLicense),
         soci::into(p.region), soci::into(p.patientKey), soci::into(p.issuedAt), soci::into(p.expiresAt),
         soci::into(p.createdAt), soci::into(p.updatedAt), soci::into(p.pickupCodeHash), soci::into(p.pickupFailures),
         soci::into(store, storeInd), soci::into(document), soci::into(fulfillment, fulfillmentInd));
     if (!found) return std::nullopt;
+    p.status = statusFromColumn(status);
     if (storeInd == soci::i_ok) p.store = store;
     p.document = cipher.unseal(document, kDocumentAad + p.id);
     if (fulfillmentInd == soci::i_ok) p.fulfillment = cipher.unseal(fulfillment, kFulfillmentAad + p.id);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "server/domain/Prescription.h"
+#include "server/domain/Status.h"
 #include "server/store/DataCipher.h"
 #include "server/store/Database.h"
 
@@ -15,7 +16,7 @@ struct PrescriptionRecord {
     std::string id;
     std::string clinicId;
     std::string rxNo;
-    std::string status;
+    Status status = Status::Active;
     long long version = 1;
     std::string doctorLicense;
     std::string region;
@@ -36,6 +37,11 @@ bool pickupCodeMatches(const DataCipher& cipher, const PrescriptionRecord& p, co
 
 // The fulfilment's mode: "pickup" or "delivery"; "pickup" while none is chosen.
 std::string fulfillmentMode(const PrescriptionRecord& p);
+
+// A status column's text as the type; throws std::runtime_error for text no version wrote.
+Status statusFromColumn(const std::string& text);
+// The SQL condition "status IN ('routed', ...)" for the states that satisfy `which`.
+std::string statusIn(bool (*which)(Status));
 
 struct PrescriptionRepo {
     // Throws Error 409 duplicate_rx_no when the clinic used this rxNo already.

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "server/store/PharmacyRepo.h"
+#include "server/store/PrescriptionRepo.h"
 
 namespace rxflow::store {
 
@@ -28,9 +29,8 @@ std::vector<routing::Candidate> RoutingRepo::candidates(Tx& tx, const DataCipher
         for (const StockItem& s : PharmacyRepo::stock(tx, id)) available[s.drugCode] = s.quantity - s.reserved;
         c.holdsAllItems = true;
         for (const RxItem& item : items) c.holdsAllItems = c.holdsAllItems && available[item.drugCode] >= item.quantity;
-        if (namedStore.empty())
-            tx.exec("SELECT COUNT(*) FROM prescriptions WHERE store = :s AND status IN ('routed', 'accepted', 'approved')",
-                    soci::use(id), soci::into(c.openOrders));
+        static const std::string openOrders = "SELECT COUNT(*) FROM prescriptions WHERE store = :s AND " + statusIn(isOpen);
+        if (namedStore.empty()) tx.exec(openOrders, soci::use(id), soci::into(c.openOrders));
         out.push_back(std::move(c));
     }
     return out;

@@ -43,17 +43,18 @@ Response event(RequestContext& ctx) {
             const long long now = s.clock.nowMs();
             auto answer = [&](int status) {
                 auto o = object({{"id", delivery->id},
-                                 {"status", rx->status},
+                                 {"status", statusName(rx->status)},
                                  {"stage", delivery->stage},
                                  {"prescription", rx->id}});
                 return Response::json(status, o);
             };
             if (delivery->stage == type) return answer(200);  // the same event twice: nothing changes
-            if (rank(type) <= rank(delivery->stage) || rx->status != "in_delivery")
+            if (rank(type) <= rank(delivery->stage) || rx->status != Status::InDelivery)
                 throw Error::conflict("invalid_state",
                                       "the delivery is " + delivery->stage + "; events only move forward");
             audit::AuditEvent e = audit::eventBy(courier, rx->id, "delivery_" + type, now);
-            e.fromStatus = rx->status;
+            const Status from = rx->status;
+            e.fromStatus = statusName(from);
             e.detail = "delivery=" + delivery->id;
             if (type == "delivered" &&
                 !store::pickupCodeMatches(s.cipher, *rx, proof))
@@ -64,7 +65,7 @@ Response event(RequestContext& ctx) {
                                Role::Courier);
                 store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
             }
-            e.toStatus = rx->status == e.fromStatus ? "" : rx->status;
+            if (rx->status != from) e.toStatus = statusName(rx->status);
             delivery->stage = type;
             store::DeliveryRepo::setStage(tx, delivery->id, type, now);
             store::AuditRepo::append(tx, e);

@@ -45,7 +45,7 @@ Response dispense(RequestContext& ctx) {
     const std::string code = in.str("pickupCode", 6);
     readHandedItems(in);
     in.done();
-    return changePrescription(ctx, Action::Dispense, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
+    return changePrescription(ctx, Action::Dispense, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
         if (store::fulfillmentMode(rx) != "pickup") throw Error::conflict("invalid_state", "this prescription is for delivery; hand it over");
         if (rx.pickupFailures >= kPickupAttempts)
             throw Error(423, "locked", "too many wrong pickup codes; the clinic must issue anew");
@@ -70,13 +70,13 @@ Response handover(RequestContext& ctx) {
     const std::string courier = in.str("courier", 64);
     readHandedItems(in);
     in.done();
-    return changePrescription(ctx, Action::Handover, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string& from) {
+    return changePrescription(ctx, Action::Handover, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status from) {
         if (store::fulfillmentMode(rx) != "delivery") throw Error::conflict("invalid_state", "this prescription is for pickup; dispense it");
         requirePayment(tx, rx);
         if (!store::CourierRepo::find(tx, ctx.services.cipher, courier))
             throw Error(422, "unknown_organisation", "no courier company " + courier + " is registered",
                         {{"/courier", "not registered", "unknown_organisation", {}}});
-        if (from == "approved") store::RoutingRepo::consume(tx, rx.store, rx.items);  // a retry after failure re-uses them
+        if (from == Status::Approved) store::RoutingRepo::consume(tx, rx.store, rx.items);  // a retry after failure re-uses them
         const long long now = ctx.services.clock.nowMs();
         const std::string deliveryId = newId("dl", now);
         store::DeliveryRepo::insert(tx, {deliveryId, rx.id, courier, "handed_over"}, now);

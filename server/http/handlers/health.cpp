@@ -1,6 +1,7 @@
 // GET /healthz, /readyz, /metrics: no token (API.md §9).
 #include <map>
 
+#include "server/domain/Status.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/ListRepo.h"
@@ -32,9 +33,7 @@ Response metrics(RequestContext& ctx) {
         ctx.read([&](store::Tx& tx) {
             // Every state, 0 included, so a dashboard's series never vanish.
             std::map<std::string, long long> byState;
-            for (const char* state : {"active", "routed", "accepted", "approved", "dispensed", "in_delivery", "delivered",
-                                      "delivery_failed", "rejected", "cancelled", "expired"})
-                byState[state] = 0;
+            for (Status state : kAllStatuses) byState[statusName(state)] = 0;
             for (const auto& [state, n] : store::ListRepo::countByStatus(tx)) byState[state] = n;
             for (const auto& [state, n] : byState)
                 gauges.push_back({"rxflow_prescriptions", "Prescriptions by state.",

@@ -15,7 +15,7 @@ Response route(RequestContext& ctx) {
     BodyReader in(body);
     checkFulfillment(in);
     in.done();
-    return changePrescription(ctx, Action::Route, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
+    return changePrescription(ctx, Action::Route, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
         const routing::RouteDecision d = routing::routePrescription(tx, ctx.services.cipher, rx, body);
         if (d.store.empty()) throw Error::conflict(d.errorCode, d.detail);
         return ChangeResult{"store=" + d.store};
@@ -25,7 +25,7 @@ Response route(RequestContext& ctx) {
 Response accept(RequestContext& ctx) {
     const Principal& pharmacy = ctx.require({Role::Pharmacy});
     ctx.json();  // takes no fields, but a body that is sent must be JSON
-    return changePrescription(ctx, Action::Accept, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
+    return changePrescription(ctx, Action::Accept, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
         if (!store::RoutingRepo::reserve(tx, rx.store, rx.items))
             throw Error::conflict("insufficient_stock", "store " + rx.store + " no longer holds every item");
         return ChangeResult{"store=" + rx.store + " principal=" + pharmacy.id};
@@ -52,7 +52,7 @@ Response review(RequestContext& ctx) {
     const Action action = decision == "approve"     ? Action::Approve
                           : reasonCode == "clinical" ? Action::RejectClinical
                                                      : Action::RejectReroute;
-    return changePrescription(ctx, action, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
+    return changePrescription(ctx, action, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
         if (action == Action::Approve) return ChangeResult{"store=" + rx.store};
         const std::string store = rx.store;
         store::RoutingRepo::release(tx, store, rx.items);
@@ -60,8 +60,9 @@ Response review(RequestContext& ctx) {
         if (action == Action::RejectClinical) return result;
         const routing::RouteDecision next = routing::rerouteElsewhere(tx, ctx.services.cipher, rx, store, reasonCode);
         if (next.store.empty()) return result;  // stays active; the clinic may route it again
-        rx.status = "routed";
-        return ChangeResult{result.detail, "active", "route", "store=" + next.store};
+        const Status between = rx.status;
+        rx.status = transition(between, Action::Reroute, Role::Admin);  // the server's own step
+        return ChangeResult{result.detail, between, actionName(Action::Reroute), "store=" + next.store};
     });
 }
 
@@ -70,9 +71,9 @@ Response cancel(RequestContext& ctx) {
     BodyReader in(ctx.json());
     const std::string reason = in.str("reason", 500);
     in.done();
-    return changePrescription(ctx, Action::Cancel, [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string& from) {
-        if (from == "accepted" || from == "approved") store::RoutingRepo::release(tx, rx.store, rx.items);
-        ChangeResult result{"from=" + from};
+    return changePrescription(ctx, Action::Cancel, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status from) {
+        if (from == Status::Accepted || from == Status::Approved) store::RoutingRepo::release(tx, rx.store, rx.items);
+        ChangeResult result{std::string("from=") + statusName(from)};
         result.storeReason = reason;
         return result;
     });

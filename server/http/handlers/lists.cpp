@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "server/domain/Clock.h"
+#include "server/domain/Status.h"
 #include "server/domain/Prescription.h"
 #include "server/http/Cursor.h"
 #include "server/http/RequestContext.h"
@@ -15,13 +16,9 @@
 namespace rxflow::http {
 namespace {
 
-const char* kStatuses[] = {"active",  "routed",      "accepted",        "approved", "dispensed", "in_delivery",
-                           "delivered", "delivery_failed", "rejected", "cancelled", "expired"};
-
 std::string statusFilter(const RequestContext& ctx) {
     const std::string status = ctx.query("status");
-    if (status.empty() || std::find(std::begin(kStatuses), std::end(kStatuses), status) != std::end(kStatuses))
-        return status;
+    if (status.empty() || parseStatus(status)) return status;
     throw Error::badRequest("unknown status", {{"query:status", "not a prescription state", "", {}}});
 }
 
@@ -59,7 +56,7 @@ Response listPrescriptions(RequestContext& ctx, store::ListFilter f, const char*
     for (const auto& p : rows) {
         Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
         for (const RxItem& i : p.items) items->add(object({{"drugCode", i.drugCode}, {"quantity", i.quantity}}));
-        auto o = object({{"id", p.id}, {"rxNo", p.rxNo}, {"clinicId", p.clinicId}, {"status", p.status},
+        auto o = object({{"id", p.id}, {"rxNo", p.rxNo}, {"clinicId", p.clinicId}, {"status", statusName(p.status)},
                          {"version", p.version}, {"createdAt", formatTime(p.createdAt)},
                          {"expiresAt", formatTime(p.expiresAt)}, {"items", items}});
         if (!p.store.empty()) o->set("store", p.store);

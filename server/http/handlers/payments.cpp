@@ -54,7 +54,7 @@ Response pay(RequestContext& ctx) {
     };
     return changePrescription(
         ctx, Action::Pay,
-        [&](store::Tx& tx, store::PrescriptionRecord& rx, const std::string&) {
+        [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
             payment.prescriptionId = rx.id;
             payment.region = rx.region;
             if (store::PaymentRepo::settledFor(tx, rx.id))
@@ -93,8 +93,7 @@ Response reverse(RequestContext& ctx) {
                 throw Error::notFound("no such settlement");
             prescriptionId = rx->id;
             if (payment->status == "reversed") return viewResponse(tx, s, *rx);
-            const bool handedOut = rx->status == "dispensed" || rx->status == "in_delivery" ||
-                                   rx->status == "delivered" || rx->status == "delivery_failed";
+            const bool handedOut = isHandedOut(rx->status);
             if (handedOut && caller.role != Role::Insurer)
                 throw Error::conflict("invalid_state",
                                       "the drugs have left the store; only the insurer may reverse now");

@@ -69,7 +69,7 @@ Response issuePrescription(RequestContext& ctx) {
     p.document = rxsign::canonicalize(signedDocument(p.id, in, s.platform, signedAt, platformValue));
     p.clinicId = in.draft.clinicId;
     p.rxNo = in.draft.rxNo;
-    p.status = "active";
+    p.status = Status::Active;  // signed and issued: the lifecycle's first state
     p.doctorLicense = in.draft.doctorLicense;
     p.patientKey = s.cipher.keyedHash(in.idNumber, "patient-id");
     p.issuedAt = in.draft.issuedAtMs;
@@ -89,19 +89,19 @@ Response issuePrescription(RequestContext& ctx) {
         routing::RouteDecision routed;
         if (in.fulfillment) {
             routed = routing::routePrescription(tx, s.cipher, rx, in.fulfillment);
-            if (!routed.store.empty()) rx.status = "routed";
+            if (!routed.store.empty()) rx.status = transition(rx.status, Action::Route, Role::Clinic);
         }
         store::PrescriptionRepo::insert(tx, s.cipher, rx);
         audit::AuditEvent e = audit::eventBy(clinic, rx.id, "issue", now);
-        e.toStatus = "active";
+        e.toStatus = statusName(Status::Active);
         store::AuditRepo::append(tx, e);
         if (!routed.store.empty()) {
             audit::AuditEvent r = audit::eventBy(clinic, rx.id, "route", now);
-            r.fromStatus = "active";
-            r.toStatus = "routed";
+            r.fromStatus = statusName(Status::Active);
+            r.toStatus = statusName(rx.status);
             r.detail = "store=" + routed.store;
             store::AuditRepo::append(tx, r);
-            jobs::notifyChange(tx, s, {"", "active"}, rx, now, "");  // no store had it
+            jobs::notifyChange(tx, s, {"", Status::Active}, rx, now, "");  // no store had it
         }
         Response r;
         r.status = 201;
@@ -196,7 +196,7 @@ std::optional<Response> partialView(RequestContext& ctx, const Principal& caller
                                    : Poco::Dynamic::Var());
         }
         const long long now = ctx.services.clock.nowMs();
-        if (jobs::expireIfDue(tx, ctx.services, *p, now)) view->set("status", p->status);  // expiry is seen on any read
+        if (jobs::expireIfDue(tx, ctx.services, *p, now)) view->set("status", statusName(p->status));  // expiry is seen on any read
         store::AuditRepo::append(tx, audit::eventBy(caller, p->id, "read_part", now));
         return Response::json(200, view);
     });
