@@ -20,4 +20,10 @@ std::vector<std::string> embeddedFilesUnder(const std::string& prefix) {
     return names;
 }
 
+std::vector<store::MigrationFile> embeddedMigrations() {
+    std::vector<store::MigrationFile> out;
+    for (const std::string& name : embeddedFilesUnder("sql/")) out.push_back({name, *embeddedFile(name)});
+    return out;
+}
+
 }  // namespace rxflow

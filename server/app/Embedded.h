@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "server/store/Migrations.h"
+
 namespace rxflow {
 
 struct EmbeddedFile {
@@ -19,5 +21,7 @@ extern const std::size_t kEmbeddedFileCount;
 std::optional<std::string> embeddedFile(const std::string& name);
 // Names of the embedded files below `prefix`, sorted.
 std::vector<std::string> embeddedFilesUnder(const std::string& prefix);
+// The migrations of schemas/sql/, in name order, as the store takes them.
+std::vector<store::MigrationFile> embeddedMigrations();
 
 }  // namespace rxflow

@@ -56,7 +56,7 @@ Server::Server(const Settings& settings, Poco::Logger& log)
       prescriberVerifier_(std::make_unique<PrescriberVerifier>(*db_)),
       threads_(2, std::max(2, settings.maxThreads), 60) {
     Poco::Net::initializeSSL();  // for https adapter URLs (jobs/OutboxDispatcher)
-    const int applied = store::migrate(*db_);
+    const int applied = store::migrate(*db_, embeddedMigrations());
     log_.information("database %s: %d migration(s) applied", store::DbUrl::parse(settings.dbUrl).redacted(), applied);
     log_.information("catalog: %z drugs", catalog_.size());
     services_.reset(new Services{settings_, *db_, catalog_, cipher_, clock_, metrics_, platform_,

@@ -2,7 +2,7 @@
 // Routing a stored prescription to a store (API.md §6), inside the caller's transaction.
 #include <Poco/JSON/Object.h>
 
-#include "server/routing/StoreChoice.h"
+#include "server/domain/StoreChoice.h"
 #include "server/store/DataCipher.h"
 #include "server/store/Database.h"
 #include "server/store/PrescriptionRepo.h"

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <sstream>
 
-#include "server/app/Embedded.h"
 
 namespace rxflow::store {
 namespace {
@@ -27,18 +26,18 @@ long long nowMs() {
 }
 
 // Applies what is missing on a session that already holds the migration lock.
-int applyPending(soci::session& s, Backend backend) {
+int applyPending(soci::session& s, Backend backend, const std::vector<MigrationFile>& files) {
     s << "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(200) NOT NULL PRIMARY KEY, "
          "applied_at BIGINT NOT NULL)" +
              fill("{{TABLE_OPTIONS}}", backend);
     int applied = 0;
-    for (const std::string& file : embeddedFilesUnder("sql/")) {
+    for (const MigrationFile& file : files) {
         int seen = 0;
-        s << "SELECT COUNT(*) FROM schema_migrations WHERE name = :n", soci::use(file), soci::into(seen);
+        s << "SELECT COUNT(*) FROM schema_migrations WHERE name = :n", soci::use(file.name), soci::into(seen);
         if (seen) continue;
-        for (const std::string& stmt : migrationStatements(*embeddedFile(file), backend)) s << stmt;
+        for (const std::string& stmt : migrationStatements(file.sql, backend)) s << stmt;
         long long at = nowMs();
-        s << "INSERT INTO schema_migrations (name, applied_at) VALUES (:n, :a)", soci::use(file), soci::use(at);
+        s << "INSERT INTO schema_migrations (name, applied_at) VALUES (:n, :a)", soci::use(file.name), soci::use(at);
         ++applied;
     }
     return applied;
@@ -64,14 +63,14 @@ std::vector<std::string> migrationStatements(const std::string& sql, Backend bac
     return out;
 }
 
-int migrate(Database& db) {
+int migrate(Database& db, const std::vector<MigrationFile>& files) {
     const Backend backend = db.backend();
-    return db.withSession([backend](soci::session& s) {
+    return db.withSession([backend, &files](soci::session& s) {
         if (backend == Backend::Sqlite) {
             // SQLite's DDL is transactional: all or nothing, one process at a time.
             s << "BEGIN IMMEDIATE";
             try {
-                int n = applyPending(s, backend);
+                int n = applyPending(s, backend, files);
                 s << "COMMIT";
                 return n;
             } catch (...) {
@@ -84,7 +83,7 @@ int migrate(Database& db) {
         s << "SELECT GET_LOCK('rxflow_migrations', 120)", soci::into(locked);
         if (locked != 1) throw std::runtime_error("could not take the migration lock within 120 s");
         try {
-            int n = applyPending(s, backend);
+            int n = applyPending(s, backend, files);
             s << "DO RELEASE_LOCK('rxflow_migrations')";
             return n;
         } catch (...) {

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "server/routing/StoreChoice.h"
+#include "server/domain/StoreChoice.h"
 #include "server/store/DataCipher.h"
 #include "server/store/Database.h"
 

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <string>
 
+#include "server/app/Embedded.h"
 #include "server/settlement/Reconciler.h"
 #include "server/store/Database.h"
 #include "server/store/Migrations.h"
@@ -40,7 +41,7 @@ std::string id(long long i) {
 
 int generate(const std::string& dir, long long n, const std::string& url) {
     store::Database db(store::DbUrl::parse(url), {});
-    store::migrate(db);
+    store::migrate(db, embeddedMigrations());
     std::ofstream csv(dir + "/statement.csv");
     csv << settlement::kStatementHeader << "\n";
     db.write([&](store::Tx& tx) {

@@ -62,8 +62,8 @@ TEST_CASE("the embedded migrations create the registry tables in SQLite once and
     {
         rxflow::store::Database db(rxflow::store::DbUrl::parse("sqlite3://db=" + dir + "/t.db"),
                                    rxflow::store::PoolOptions{});
-        CHECK(rxflow::store::migrate(db) == static_cast<int>(files.size()));
-        CHECK(rxflow::store::migrate(db) == 0);
+        CHECK(rxflow::store::migrate(db, rxflow::embeddedMigrations()) == static_cast<int>(files.size()));
+        CHECK(rxflow::store::migrate(db, rxflow::embeddedMigrations()) == 0);
 
         db.read([&](rxflow::store::Tx& tx) {
             for (const char* table : {"schema_migrations", "principals", "clinics", "doctors", "doctor_clinics",
@@ -84,7 +84,7 @@ TEST_CASE("the embedded migrations create the registry tables in SQLite once and
         // A second process (a new pool on the same file) finds nothing to do either.
         rxflow::store::Database again(rxflow::store::DbUrl::parse("sqlite3://db=" + dir + "/t.db"),
                                       rxflow::store::PoolOptions{});
-        CHECK(rxflow::store::migrate(again) == 0);
+        CHECK(rxflow::store::migrate(again, rxflow::embeddedMigrations()) == 0);
     }
     Poco::File(dir).remove(true);
 }

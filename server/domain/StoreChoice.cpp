@@ -1,4 +1,4 @@
-#include "server/routing/StoreChoice.h"
+#include "server/domain/StoreChoice.h"
 
 #include <Poco/NumberParser.h>
 
