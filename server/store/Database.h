@@ -2,10 +2,12 @@
 // The database: a SOCI session pool over sqlite3:// or mysql:// URLs, and transactions that
 // retry busy / deadlock / lost-connection failures a bounded number of times. Every
 // repository call runs inside `write` or `read`, so a request is one transaction.
+// One concern per file: DbUrl (which database), StatementCache (prepared statements per
+// session), Tx (what repositories see), RetryPolicy (what is retried), WalSync (SQLite's
+// group fsync); here the pool and transactions, in GroupCommit.cpp SQLite's grouped writes.
 #include <soci/soci.h>
 
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -15,25 +17,18 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
 #include "server/domain/Error.h"
+#include "server/store/DbUrl.h"
+#include "server/store/RetryPolicy.h"
+#include "server/store/StatementCache.h"
+#include "server/store/Tx.h"
+#include "server/store/WalSync.h"
 
 namespace rxflow::store {
 
-enum class Backend { Sqlite, Mysql };
-
-struct DbUrl {
-    Backend backend = Backend::Sqlite;
-    std::string params;  // SOCI connection parameters, e.g. "db=/x/rxflow.db"
-    // sqlite3://db=PATH or mysql://db=NAME user=U password=P host=H port=N.
-    // Throws std::invalid_argument naming what is wrong.
-    static DbUrl parse(const std::string& url);
-    std::string redacted() const;  // for logs: the password replaced by ***
-};
 
 struct PoolOptions {
     std::size_t size = 8;
@@ -50,110 +45,7 @@ struct PoolOptions {
     std::string sqliteSynchronous = "GROUP";
 };
 
-// Statements prepared once per pooled session and kept, keyed by their SQL text: SQLite parses
-// and plans a statement when it is prepared, SOCI's MySQL backend splits it into chunks. For
-// fixed SQL texts only; past kMaxEntries, statements are prepared for one use as before.
-class StatementCache {
-public:
-    static constexpr std::size_t kMaxEntries = 256;
-    StatementCache(soci::session& s, bool sqlite) : session_(s), sqlite_(sqlite) {}
-    bool sqlite() const { return sqlite_; }
-    // A prepared statement with no elements bound, or nullptr when the cache is full.
-    soci::statement* find(const std::string& sql);
-    soci::session& session() { return session_; }
-    void drop(const std::string& sql) { statements_.erase(sql); }
-    void clear() { statements_.clear(); }  // before the session reconnects
 
-private:
-    soci::session& session_;
-    bool sqlite_;
-    std::unordered_map<std::string, std::unique_ptr<soci::statement>> statements_;
-};
-
-// One use of a cached (or, when the cache is full, one-off) statement: binds the elements,
-// and afterwards unbinds them and resets the statement so it holds no lock or snapshot. A
-// statement whose execution threw is dropped from the cache.
-class Prepared {
-public:
-    Prepared(StatementCache& cache, const std::string& sql);
-    ~Prepared();
-    Prepared(const Prepared&) = delete;
-    Prepared& operator=(const Prepared&) = delete;
-    soci::statement& operator*() { return *st_; }
-    soci::statement* operator->() { return st_; }
-    void done() { done_ = true; }
-
-private:
-    StatementCache& cache_;
-    const std::string& sql_;
-    std::unique_ptr<soci::statement> oneOff_;
-    soci::statement* st_;
-    bool done_ = false;
-};
-
-// One open transaction. Repositories take it as their first argument.
-struct Tx {
-    soci::session& sql;
-    Backend backend;
-    StatementCache& statements;
-    bool mysql() const { return backend == Backend::Mysql; }
-    // Row lock suffix for SELECTs that precede an update. SQLite's write transactions already
-    // hold the database's write lock (BEGIN IMMEDIATE), so it needs none.
-    const char* forUpdate() const { return mysql() ? " FOR UPDATE" : ""; }
-
-    // Runs `sql` once through this session's prepared statement, with soci::use / soci::into
-    // elements as `tx.sql << sql, ...` would. True when a row came back into the elements.
-    template <class... E> bool exec(const std::string& sql, E&&... elements) {
-        return run(sql, [](soci::statement& st) { return st.got_data(); }, std::forward<E>(elements)...);
-    }
-    // The same for INSERT / UPDATE / DELETE: the number of rows changed.
-    template <class... E> long long change(const std::string& sql, E&&... uses) {
-        return run(sql, [](soci::statement& st) { return st.get_affected_rows(); }, std::forward<E>(uses)...);
-    }
-    // Calls onRow(const soci::row&) for each row of a SELECT with soci::use elements.
-    template <class F, class... U> void each(const std::string& sql, F&& onRow, U&&... uses) {
-        soci::row row;
-        const auto eachRow = [&](soci::statement& st) {
-            for (bool more = st.got_data(); more; more = st.fetch()) onRow(static_cast<const soci::row&>(row));
-            return true;
-        };
-        run(sql, eachRow, std::forward<U>(uses)..., soci::into(row));
-    }
-
-private:
-    // Binds the elements, executes (fetching the first row), and returns what `then` makes of it.
-    template <class Then, class... E> auto run(const std::string& sql, Then&& then, E&&... elements) {
-        Prepared st(statements, sql);
-        (st->exchange(std::forward<E>(elements)), ...);
-        st->define_and_bind();
-        st->execute(true);
-        auto result = then(*st);
-        st.done();
-        return result;
-    }
-};
-
-// Thrown inside a transaction to roll it back and run it once more (e.g. a unique key taken
-// by a concurrent request whose result the retry will find).
-struct RetryTransaction {};
-
-bool isUniqueViolation(const soci::soci_error& e);
-
-// An integer column as long long, whatever width the backend reports for it (SQLite's
-// INTEGER PRIMARY KEY comes back as int, MySQL's BIGINT as long long).
-long long integerAt(const soci::row& r, std::size_t i);
-
-// Runs an INSERT; false when it hit a unique key (the row exists already). Only for tables
-// whose foreign keys the caller has checked, since SQLite reports both as SQLITE_CONSTRAINT.
-template <class F> bool insertUnlessExists(F&& insert) {
-    try {
-        insert();
-        return true;
-    } catch (const soci::soci_error& e) {
-        if (isUniqueViolation(e)) return false;
-        throw;
-    }
-}
 
 class Database {
 public:
@@ -213,26 +105,6 @@ private:
     };
     static constexpr std::size_t kMaxCombined = 64;
 
-    enum class Failure { Fatal, Busy, Connection };
-
-    // Group commit for SQLite's GROUP mode: the first committer to arrive fsyncs the WAL for
-    // every commit finished before its fsync began; the others wait for that or the next one.
-    class WalSync {
-    public:
-        explicit WalSync(std::string walPath) : path_(std::move(walPath)) {}
-        ~WalSync();
-        std::uint64_t committed();          // a ticket, taken after COMMIT returned
-        void waitDurable(std::uint64_t t);  // returns once an fsync begun after ticket t ended
-
-    private:
-        void fsyncWal();
-        std::string path_;
-        int fd_ = -1;
-        std::mutex m_;
-        std::condition_variable cv_;
-        std::uint64_t issued_ = 0, synced_ = 0;
-        bool syncing_ = false;
-    };
 
     enum class Mode { Read, Write, Statement };
     template <class F> auto run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&>;
@@ -253,9 +125,7 @@ private:
     void takeTurn(WriteJob& job);               // returns once the job ran, in whoever's group
     void runGroup(std::vector<WriteJob*>& group);  // on the writer session; never throws
     void rollbackQuietly(soci::session& s);
-    Failure classify(const soci::soci_error& e) const;
     void reconnect(soci::session& s, StatementCache& statements);
-    static void backoff(int attempt);
 
     DbUrl url_;
     PoolOptions options_;
@@ -268,10 +138,11 @@ private:
     // busy_timeout.
     std::unique_ptr<soci::session> writer_;
     std::unique_ptr<StatementCache> writerStatements_;
-    std::mutex writeQueueMutex_;
-    std::deque<WriteJob*> writeQueue_;
-    bool leading_ = false;  // a leader is running a group
+    std::mutex writeQueueMutex_;         // guards writeQueue_, leading_ and the queued jobs' fields
+    std::deque<WriteJob*> writeQueue_;   // guarded by writeQueueMutex_
+    bool leading_ = false;               // guarded by writeQueueMutex_: a leader is running a group
     std::unique_ptr<WalSync> walSync_;  // GROUP mode only
+    // Lock-free counters, for /metrics; the pool itself is soci::connection_pool's (its own lock).
     std::atomic<std::size_t> inUse_{0};
     std::atomic<long long> leaseTimeouts_{0};
     std::atomic<long long> writeGroups_{0};
@@ -314,7 +185,7 @@ auto Database::run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
             rollbackQuietly(s);
         } catch (const soci::soci_error& e) {
             rollbackQuietly(s);
-            failure = classify(e);
+            failure = classifyFailure(url_.backend, e);
             if (failure == Failure::Fatal) throw;
         } catch (...) {
             rollbackQuietly(s);
@@ -323,7 +194,7 @@ auto Database::run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
         if (failure == Failure::Connection) reconnect(s, lease.statements());
         lease.release();
         if (attempt >= options_.maxAttempts) throw Error::unavailable("the database is busy; try again");
-        backoff(attempt);
+        backoffBeforeRetry(attempt);
     }
 }
 

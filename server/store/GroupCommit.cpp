@@ -1,71 +1,13 @@
-// The write path of Database (see Database.h): writers queue, one of them takes the turn and
-// runs a group of queued transactions under one commit, each inside its own savepoint; on
-// SQLite the WAL is fsynced once per group before any writer is told its work is durable.
-#include <Poco/Path.h>
-
-#include <fcntl.h>
-#include <unistd.h>
-
+// SQLite's write path of Database (see Database.h, combinedWrite): writers queue, one of them
+// takes the turn and runs a group of queued transactions under one commit, each inside its own
+// savepoint; in GROUP mode the WAL is fsynced (WalSync) before any writer is told its work is
+// durable. Locking: writeQueueMutex_ guards writeQueue_, leading_ and every queued WriteJob's
+// state, error, retry and ticket; a job's cv is waited on and signalled under it.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
 
 #include "server/store/Database.h"
 
 namespace rxflow::store {
-
-Database::WalSync::~WalSync() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
-std::uint64_t Database::WalSync::committed() {
-    std::lock_guard<std::mutex> lock(m_);
-    return ++issued_;
-}
-
-void Database::WalSync::waitDurable(std::uint64_t ticket) {
-    std::unique_lock<std::mutex> lock(m_);
-    while (synced_ < ticket) {
-        if (syncing_) {
-            cv_.wait(lock);
-            continue;
-        }
-        // Leader: every ticket issued so far belongs to a COMMIT that has returned, so its
-        // frames are in the WAL file; one fsync makes all of them durable.
-        syncing_ = true;
-        const std::uint64_t target = issued_;
-        lock.unlock();
-        std::string failure;
-        try {
-            fsyncWal();
-        } catch (const std::exception& e) {
-            failure = e.what();
-        }
-        lock.lock();
-        syncing_ = false;
-        if (failure.empty()) synced_ = target;
-        cv_.notify_all();
-        // The waiters retry with their own fsync; this commit's reply says it is not known durable.
-        if (!failure.empty()) throw std::runtime_error(failure);
-    }
-}
-
-void Database::WalSync::fsyncWal() {
-    if (fd_ < 0) {
-        // The WAL exists once the first write committed (it does by now), and stays while this
-        // process holds connections open. Its directory entry is made durable once.
-        fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
-        const std::string dir = Poco::Path(path_).makeAbsolute().parent().toString();
-        const int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dirFd >= 0) {
-            ::fsync(dirFd);
-            ::close(dirFd);
-        }
-    }
-    if (::fsync(fd_) != 0) throw std::runtime_error("fsync of " + path_ + " failed: " + std::strerror(errno));
-}
 
 void Database::combinedWrite(const std::function<void(Tx&)>& work) {
     for (int attempt = 1;; ++attempt) {
@@ -77,7 +19,7 @@ void Database::combinedWrite(const std::function<void(Tx&)>& work) {
             return;
         }
         if (attempt >= options_.maxAttempts) throw Error::unavailable("the database is busy; try again");
-        backoff(attempt);
+        backoffBeforeRetry(attempt);
     }
 }
 
@@ -131,7 +73,7 @@ void Database::runGroup(std::vector<WriteJob*>& group) {
     // final, or runs again.
     auto failAll = [&](const soci::soci_error& e) {
         rollbackQuietly(*writer_);
-        const bool fatal = classify(e) == Failure::Fatal;
+        const bool fatal = classifyFailure(url_.backend, e) == Failure::Fatal;
         for (WriteJob* j : group) {
             if (j->error) continue;
             j->retry = !fatal;
@@ -149,7 +91,7 @@ void Database::runGroup(std::vector<WriteJob*>& group) {
             } catch (const RetryTransaction&) {
                 j->retry = true;
             } catch (const soci::soci_error& e) {
-                if (classify(e) == Failure::Fatal)
+                if (classifyFailure(url_.backend, e) == Failure::Fatal)
                     j->error = std::current_exception();
                 else
                     j->retry = true;
