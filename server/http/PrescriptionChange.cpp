@@ -24,10 +24,8 @@ void checkIfMatch(const std::string& ifMatch, long long version) {
 
 }  // namespace
 
-std::string storeChainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx) {
-    if (rx.store.empty()) return "";
-    auto store = store::PharmacyRepo::find(tx, s.cipher, rx.store);
-    return store ? store->chain : "";
+std::string storeChainOf(store::Tx& tx, const store::PrescriptionRecord& rx) {
+    return rx.store.empty() ? "" : store::PharmacyRepo::chainOf(tx, rx.store);
 }
 
 bool mayReadWhole(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain) {
@@ -89,7 +87,7 @@ Response changePrescription(RequestContext& ctx, Action action, const ApplyChang
     try {
         return ctx.write([&](store::Tx& tx) {
             auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
-            if (!rx || !mayWork(caller, *rx, storeChainOf(tx, s, *rx))) throw Error::notFound("no such prescription");
+            if (!rx || !mayWork(caller, *rx, storeChainOf(tx, *rx))) throw Error::notFound("no such prescription");
             const long long now = s.clock.nowMs();
             // Seen on a change after its time: it expires now, and the change is refused.
             if (jobs::expireIfDue(tx, s, *rx, now)) {

@@ -51,7 +51,7 @@ bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std:
 // routed store's chain and admin. The insurer works payments but never sees the whole.
 bool mayReadWhole(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain);
 // The chain of the store the prescription is routed to ("" when none).
-std::string storeChainOf(store::Tx& tx, const Services& s, const store::PrescriptionRecord& rx);
+std::string storeChainOf(store::Tx& tx, const store::PrescriptionRecord& rx);
 
 // The response of a change: the whole view with its ETag.
 Response viewResponse(store::Tx& tx, Services& s, const store::PrescriptionRecord& p, int status = 200);

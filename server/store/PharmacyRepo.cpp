@@ -22,6 +22,11 @@ bool PharmacyRepo::insert(Tx& tx, const DataCipher& cipher, const Pharmacy& p, l
     });
 }
 
+std::string PharmacyRepo::chainOf(Tx& tx, const std::string& id) {
+    std::string chain;
+    return tx.exec("SELECT chain FROM pharmacies WHERE id = :id", soci::use(id), soci::into(chain)) ? chain : "";
+}
+
 std::optional<Pharmacy> PharmacyRepo::find(Tx& tx, const DataCipher& cipher, const std::string& id) {
     Pharmacy p;
     int delivery = 0, active = 0;

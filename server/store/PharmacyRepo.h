@@ -11,6 +11,9 @@ struct PharmacyRepo {
     // False when a store with that id exists already. The adapter secret is sealed at rest.
     static bool insert(Tx& tx, const DataCipher& cipher, const Pharmacy& p, long long nowMs);
     static std::optional<Pharmacy> find(Tx& tx, const DataCipher& cipher, const std::string& id);
+    // The store's chain ("" for no such store): one column, nothing unsealed (find decrypts
+    // the adapter's secret).
+    static std::string chainOf(Tx& tx, const std::string& id);
     static int storesInChain(Tx& tx, const std::string& chain);
 
     // Replaces the store's snapshot: listed drugs get the new quantity; unlisted ones go to zero

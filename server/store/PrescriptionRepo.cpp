@@ -63,19 +63,27 @@ std::string statusIn(bool (*which)(Status)) {
 }
 
 void PrescriptionRepo::update(Tx& tx, const DataCipher& cipher, PrescriptionRecord& p, long long nowMs) {
-    const std::string fulfillment = p.fulfillment.empty() ? "" : cipher.seal(p.fulfillment, kFulfillmentAad + p.id);
     soci::indicator storeInd = p.store.empty() ? soci::i_null : soci::i_ok;
-    soci::indicator fulfillmentInd = fulfillment.empty() ? soci::i_null : soci::i_ok;
     const long long read = p.version, next = p.version + 1;
     const std::string status = statusName(p.status);
-    const long long changed =
-        tx.change("UPDATE prescriptions SET status = :st, version = :nv, store = :so, fulfillment = :fu, "
-                  "updated_at = :ua WHERE id = :id AND version = :ov",
-                  soci::use(status), soci::use(next), soci::use(p.store, storeInd),
-                  soci::use(fulfillment, fulfillmentInd), soci::use(nowMs), soci::use(p.id), soci::use(read));
+    long long changed = 0;
+    if (p.fulfillment == p.fulfillmentLoaded) {
+        changed = tx.change("UPDATE prescriptions SET status = :st, version = :nv, store = :so, updated_at = :ua "
+                            "WHERE id = :id AND version = :ov",
+                            soci::use(status), soci::use(next), soci::use(p.store, storeInd), soci::use(nowMs),
+                            soci::use(p.id), soci::use(read));
+    } else {
+        const std::string fulfillment = p.fulfillment.empty() ? "" : cipher.seal(p.fulfillment, kFulfillmentAad + p.id);
+        soci::indicator fulfillmentInd = fulfillment.empty() ? soci::i_null : soci::i_ok;
+        changed = tx.change("UPDATE prescriptions SET status = :st, version = :nv, store = :so, fulfillment = :fu, "
+                            "updated_at = :ua WHERE id = :id AND version = :ov",
+                            soci::use(status), soci::use(next), soci::use(p.store, storeInd),
+                            soci::use(fulfillment, fulfillmentInd), soci::use(nowMs), soci::use(p.id), soci::use(read));
+    }
     if (changed != 1) throw RetryTransaction{};
     p.version = next;
     p.updatedAt = nowMs;
+    p.fulfillmentLoaded = p.fulfillment;  // what the row holds now
 }
 
 int PrescriptionRepo::countPickupFailure(Tx& tx, const std::string& id) {
@@ -114,6 +122,7 @@ std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCiphe
     if (storeInd == soci::i_ok) p.store = store;
     p.document = cipher.unseal(document, kDocumentAad + p.id);
     if (fulfillmentInd == soci::i_ok) p.fulfillment = cipher.unseal(fulfillment, kFulfillmentAad + p.id);
+    p.fulfillmentLoaded = p.fulfillment;
     tx.each("SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line",
             [&](const soci::row& r) { p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0}); }, soci::use(id));
     return p;

@@ -28,6 +28,9 @@ struct PrescriptionRecord {
     std::string document;
     std::string fulfillment;
     std::vector<RxItem> items;
+    // The fulfillment as it was loaded (find): update seals and writes it again only when
+    // `fulfillment` differs, since most changes leave it as it was.
+    std::string fulfillmentLoaded;
 };
 
 // The patient's pickup code is kept only as a keyed hash bound to the prescription id; these

@@ -185,3 +185,30 @@ TEST_CASE("accept time-out: a store that does not accept in time loses the presc
     }
     CHECK(store == "S2");
 }
+
+TEST_CASE("the sealed fulfilment is written again only when it changes, and always reads back") {
+    TestServer s;
+    Prescriber doctor(s);
+    twoStores(s);
+    const std::string id = doctor.issue(RxSpec{}, kNear).str("id");
+    const auto sealed = [&] {
+        auto db = s.db().connect();
+        std::string column;
+        *db << "SELECT fulfillment FROM prescriptions WHERE id = :id", soci::use(id), soci::into(column);
+        REQUIRE(!column.empty());
+        return column;
+    };
+    const std::string atIssue = sealed();
+    REQUIRE(s.post("/v1/prescriptions/" + id + "/route", doctor.clinicToken, "{\"mode\":\"pickup\",\"pharmacy\":\"S2\"}")
+                .status == 200);
+    const std::string routed = sealed();
+    CHECK(routed != atIssue);  // a new fulfilment, sealed anew
+    const std::string chain = s.token("pharmacy", "CH1");
+    REQUIRE(s.post("/v1/prescriptions/" + id + "/accept", chain, "").status == 200);
+    REQUIRE(s.post("/v1/prescriptions/" + id + "/review", chain, reviewBody("approve")).status == 200);
+    CHECK(sealed() == routed);  // the same bytes: not sealed again (a new seal has a new nonce)
+    Reply view = s.get("/v1/prescriptions/" + id, doctor.clinicToken);
+    CHECK(view.str("status") == "approved");
+    CHECK(view.json()->getObject("pharmacy")->getValue<std::string>("id") == "S2");
+    CHECK(view.json()->getObject("fulfillment")->getValue<std::string>("mode") == "pickup");
+}

@@ -45,7 +45,7 @@ Response prescriptionAudit(RequestContext& ctx) {
     const std::size_t limit = listLimit(ctx);
     auto events = ctx.read([&](store::Tx& tx) {
         auto rx = store::PrescriptionRepo::find(tx, ctx.services.cipher, ctx.param("id"));
-        if (!rx || !mayReadWhole(caller, *rx, storeChainOf(tx, ctx.services, *rx))) throw Error::notFound("no such prescription");
+        if (!rx || !mayReadWhole(caller, *rx, storeChainOf(tx, *rx))) throw Error::notFound("no such prescription");
         return store::AuditRepo::chain(tx, rx->id);
     });
     std::vector<audit::AuditEvent> page;

@@ -136,7 +136,7 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
     Services& s = ctx.services;
     auto authorized = [&](store::Tx& tx) {
         auto p = store::PrescriptionRepo::find(tx, s.cipher, id);
-        if (!p || !mayReadWhole(caller, *p, storeChainOf(tx, s, *p))) throw Error::notFound("no such prescription");
+        if (!p || !mayReadWhole(caller, *p, storeChainOf(tx, *p))) throw Error::notFound("no such prescription");
         return *p;
     };
     auto withETag = [](Response r, long long version) {

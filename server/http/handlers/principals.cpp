@@ -42,8 +42,7 @@ void requireOrganisation(store::Tx& tx, const Services& s, const Principal& p) {
     if (p.role == Role::Courier && !store::CourierRepo::find(tx, s.cipher, p.org))
         throw unknown("/org", "no courier company " + p.org + " is registered");
     if (p.role == Role::Pharmacy && !p.store.empty()) {
-        auto store = store::PharmacyRepo::find(tx, s.cipher, p.store);
-        if (!store || store->chain != p.org)
+        if (store::PharmacyRepo::chainOf(tx, p.store) != p.org)
             throw unknown("/store", "no store " + p.store + " of chain " + p.org + " is registered");
     }
     if (p.role == Role::Pharmacy && p.store.empty()) {

@@ -14,10 +14,9 @@ namespace {
 // Anyone else is told the store does not exist: existence is not revealed across chains.
 void requireStoreAccess(RequestContext& ctx, store::Tx& tx, const std::string& storeId) {
     const Principal& p = ctx.require({Role::Admin, Role::Pharmacy});
-    auto store = store::PharmacyRepo::find(tx, ctx.services.cipher, storeId);
-    const bool mine = p.role == Role::Admin ||
-                      (store && store->chain == p.org && (p.store.empty() || p.store == storeId));
-    if (!store || !mine) throw Error::notFound("no such store");
+    const std::string chain = store::PharmacyRepo::chainOf(tx, storeId);
+    const bool mine = p.role == Role::Admin || (chain == p.org && (p.store.empty() || p.store == storeId));
+    if (chain.empty() || !mine) throw Error::notFound("no such store");
 }
 
 std::vector<StockItem> readItems(RequestContext& ctx) {
