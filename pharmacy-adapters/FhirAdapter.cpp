@@ -86,92 +86,105 @@ std::string genderOf(const std::string& g) {
     return "unknown";
 }
 
+struct Refs {
+    std::string patient, practitioner, clinic, store;
+};
+
+// The prescription's parties as bundle entries, each created once at the store.
+Refs addParties(BundleBuilder& b, const AdapterEvent& e, const Object::Ptr& rx) {
+    Refs refs;
+    auto patient = rx->getObject("patient");
+    // One patient is one Patient at the store across prescriptions, found by rxflow's keyed hash
+    // of the id number (never the number itself); without it, by the prescription.
+    const std::string patientKey = e.patientKey.empty() ? e.prescriptionId : e.patientKey;
+    refs.patient = b.add("patient",
+                         obj({{"resourceType", "Patient"},
+                              {"identifier", arr({identifier(kPatientSystem, patientKey)})},
+                              {"name", arr({obj({{"text", text(patient, "name")}})})},
+                              {"gender", genderOf(text(patient, "gender"))},
+                              {"birthDate", text(patient, "birthDate")}}),
+                         createOnce("Patient", kPatientSystem, patientKey));
+    auto doctor = rx->getObject("doctor");
+    const std::string license = text(doctor, "license");
+    refs.practitioner = b.add("practitioner",
+                              obj({{"resourceType", "Practitioner"},
+                                   {"identifier", arr({identifier("urn:rxflow:doctor-license", license)})},
+                                   {"name", arr({obj({{"text", text(doctor, "name")}})})}}),
+                              createOnce("Practitioner", "urn:rxflow:doctor-license", license));
+    const std::string clinicId = text(rx, "clinicId");
+    refs.clinic = b.add("clinic",
+                        obj({{"resourceType", "Organization"},
+                             {"identifier", arr({identifier("urn:rxflow:clinic", clinicId)})},
+                             {"name", e.clinicName.empty() ? clinicId : e.clinicName}}),
+                        createOnce("Organization", "urn:rxflow:clinic", clinicId));
+    refs.store = b.add("store",
+                       obj({{"resourceType", "Organization"},
+                            {"identifier", arr({identifier("urn:rxflow:store", e.store)})},
+                            {"name", e.storeName.empty() ? e.store : e.storeName},
+                            {"partOf", obj({{"display", e.chain}})}}),
+                       createOnce("Organization", "urn:rxflow:store", e.store));
+    return refs;
+}
+
+// One item: its Medication (created once) and its MedicationRequest (created when routed,
+// cancelled in place otherwise), entries number `n`.
+void addItem(BundleBuilder& b, const AdapterEvent& e, const Object::Ptr& rx, const Object::Ptr& item,
+             const std::string& n, const Refs& refs, bool active) {
+    const std::string code = text(item, "drugCode");
+    const std::string medication =
+        b.add("medication/" + n,
+              obj({{"resourceType", "Medication"},
+                   {"identifier", arr({identifier(kDrugCodeSystem, code)})},
+                   {"code", obj({{"coding", arr({obj({{"system", kDrugCodeSystem},
+                                                      {"code", code},
+                                                      {"display", text(item, "name")}})})},
+                                 {"text", text(item, "name")}})}}),
+              createOnce("Medication", kDrugCodeSystem, code));
+    const std::string itemId = e.prescriptionId + "/" + n;
+    auto request = obj({{"resourceType", "MedicationRequest"},
+                        {"identifier", arr({identifier(kPrescriptionItemSystem, itemId)})},
+                        {"groupIdentifier", identifier(kPrescriptionSystem, e.prescriptionId)},
+                        {"status", active ? "active" : "cancelled"},
+                        {"intent", "order"},
+                        {"medicationReference", obj({{"reference", medication}})},
+                        {"subject", obj({{"reference", refs.patient}})},
+                        {"authoredOn", text(rx, "issuedAt")},
+                        {"requester", obj({{"reference", refs.practitioner}})},
+                        {"recorder", obj({{"reference", refs.clinic}})},
+                        {"dosageInstruction", arr({dosage(item)})}});
+    auto dispense =
+        obj({{"validityPeriod", obj({{"start", text(rx, "issuedAt")}, {"end", e.expiresAt}})},
+             {"quantity",
+              obj({{"value", item->optValue<long long>("quantity", 0)}, {"unit", text(item, "unit")}})},
+             {"performer", obj({{"reference", refs.store}})}});
+    if (item->has("days"))
+        dispense->set("expectedSupplyDuration", obj({{"value", item->optValue<long long>("days", 0)},
+                                                     {"unit", "d"},
+                                                     {"system", "http://unitsofmeasure.org"},
+                                                     {"code", "d"}}));
+    request->set("dispenseRequest", dispense);
+    if (!active)
+        request->set("statusReason", obj({{"text", !e.cancelReason.empty() ? e.cancelReason
+                                                   : e.reason.empty()      ? e.type
+                                                                           : e.reason}}));
+    b.add("request/" + n, request,
+          active ? createOnce("MedicationRequest", kPrescriptionItemSystem, itemId)
+                 : obj({{"method", "PUT"},
+                        {"url", std::string("MedicationRequest?identifier=") + kPrescriptionItemSystem + "|" +
+                                    itemId}}));
+}
+
 }  // namespace
 
 Object::Ptr prescriptionBundle(const AdapterEvent& e) {
     const Object::Ptr rx = e.prescription ? e.prescription : obj();
     const bool active = e.type == "prescription.routed";
     BundleBuilder b(e);
-
-    auto patient = rx->getObject("patient");
-    // One patient is one Patient at the store across prescriptions, found by rxflow's keyed hash
-    // of the id number (never the number itself); without it, by the prescription.
-    const std::string patientKey = e.patientKey.empty() ? e.prescriptionId : e.patientKey;
-    const std::string patientRef =
-        b.add("patient",
-              obj({{"resourceType", "Patient"},
-                   {"identifier", arr({identifier(kPatientSystem, patientKey)})},
-                   {"name", arr({obj({{"text", text(patient, "name")}})})},
-                   {"gender", genderOf(text(patient, "gender"))},
-                   {"birthDate", text(patient, "birthDate")}}),
-              createOnce("Patient", kPatientSystem, patientKey));
-    auto doctor = rx->getObject("doctor");
-    const std::string license = text(doctor, "license");
-    const std::string practitionerRef =
-        b.add("practitioner",
-              obj({{"resourceType", "Practitioner"},
-                   {"identifier", arr({identifier("urn:rxflow:doctor-license", license)})},
-                   {"name", arr({obj({{"text", text(doctor, "name")}})})}}),
-              createOnce("Practitioner", "urn:rxflow:doctor-license", license));
-    const std::string clinicId = text(rx, "clinicId");
-    const std::string clinicRef =
-        b.add("clinic",
-              obj({{"resourceType", "Organization"},
-                   {"identifier", arr({identifier("urn:rxflow:clinic", clinicId)})},
-                   {"name", e.clinicName.empty() ? clinicId : e.clinicName}}),
-              createOnce("Organization", "urn:rxflow:clinic", clinicId));
-    const std::string storeRef = b.add("store",
-                                       obj({{"resourceType", "Organization"},
-                                            {"identifier", arr({identifier("urn:rxflow:store", e.store)})},
-                                            {"name", e.storeName.empty() ? e.store : e.storeName},
-                                            {"partOf", obj({{"display", e.chain}})}}),
-                                       createOnce("Organization", "urn:rxflow:store", e.store));
-
+    const Refs refs = addParties(b, e, rx);
     auto items = rx->getArray("items");
-    for (std::size_t i = 0; items && i < items->size(); ++i) {
-        auto item = items->getObject(static_cast<unsigned>(i));
-        if (!item) continue;
-        const std::string n = std::to_string(i + 1);
-        const std::string code = text(item, "drugCode");
-        const std::string medicationRef = b.add(
-            "medication/" + n,
-            obj({{"resourceType", "Medication"},
-                 {"identifier", arr({identifier(kDrugCodeSystem, code)})},
-                 {"code", obj({{"coding", arr({obj({{"system", kDrugCodeSystem}, {"code", code},
-                                                     {"display", text(item, "name")}})})},
-                               {"text", text(item, "name")}})}}),
-            createOnce("Medication", kDrugCodeSystem, code));
-        const std::string itemId = e.prescriptionId + "/" + n;
-        auto request = obj({{"resourceType", "MedicationRequest"},
-                            {"identifier", arr({identifier(kPrescriptionItemSystem, itemId)})},
-                            {"groupIdentifier", identifier(kPrescriptionSystem, e.prescriptionId)},
-                            {"status", active ? "active" : "cancelled"},
-                            {"intent", "order"},
-                            {"medicationReference", obj({{"reference", medicationRef}})},
-                            {"subject", obj({{"reference", patientRef}})},
-                            {"authoredOn", text(rx, "issuedAt")},
-                            {"requester", obj({{"reference", practitionerRef}})},
-                            {"recorder", obj({{"reference", clinicRef}})},
-                            {"dosageInstruction", arr({dosage(item)})}});
-        auto dispense = obj({{"validityPeriod", obj({{"start", text(rx, "issuedAt")}, {"end", e.expiresAt}})},
-                             {"quantity", obj({{"value", item->optValue<long long>("quantity", 0)},
-                                               {"unit", text(item, "unit")}})},
-                             {"performer", obj({{"reference", storeRef}})}});
-        if (item->has("days"))
-            dispense->set("expectedSupplyDuration",
-                          obj({{"value", item->optValue<long long>("days", 0)}, {"unit", "d"},
-                               {"system", "http://unitsofmeasure.org"}, {"code", "d"}}));
-        request->set("dispenseRequest", dispense);
-        if (!active)
-            request->set("statusReason", obj({{"text", !e.cancelReason.empty() ? e.cancelReason
-                                                       : e.reason.empty()       ? e.type
-                                                                                : e.reason}}));
-        b.add("request/" + n, request,
-              active ? createOnce("MedicationRequest", kPrescriptionItemSystem, itemId)
-                     : obj({{"method", "PUT"},
-                            {"url", std::string("MedicationRequest?identifier=") + kPrescriptionItemSystem + "|" +
-                                        itemId}}));
-    }
+    for (std::size_t i = 0; items && i < items->size(); ++i)
+        if (auto item = items->getObject(static_cast<unsigned>(i)))
+            addItem(b, e, rx, item, std::to_string(i + 1), refs, active);
     return obj({{"resourceType", "Bundle"},
                 {"id", fhirId(e.eventId)},
                 {"identifier", identifier("urn:rxflow:event", e.eventId)},

@@ -39,33 +39,25 @@ rxsign::Json signedDocument(const std::string& id, const IntakeRequest& in, cons
     return rxsign::Json::object(
         {{"id", rxsign::Json::string(id)},
          {"prescription", in.prescription},
-         {"prescriberSignature", rxsign::Json::object({{"alg", rxsign::Json::string(in.signature.alg)},
-                                                       {"certificate", rxsign::Json::string(in.signature.certificate)},
-                                                       {"chain", rxsign::Json::array(chain)},
-                                                       {"value", rxsign::Json::string(in.signature.value)}})},
-         {"platformSignature", rxsign::Json::object({{"alg", rxsign::Json::string(rxsign::algName(platform.alg()))},
-                                                     {"keyId", rxsign::Json::string(platform.keyId())},
-                                                     {"signedAt", rxsign::Json::string(signedAt)},
-                                                     {"value", rxsign::Json::string(platformValue)}})}});
+         {"prescriberSignature",
+          rxsign::Json::object({{"alg", rxsign::Json::string(in.signature.alg)},
+                                {"certificate", rxsign::Json::string(in.signature.certificate)},
+                                {"chain", rxsign::Json::array(chain)},
+                                {"value", rxsign::Json::string(in.signature.value)}})},
+         {"platformSignature",
+          rxsign::Json::object({{"alg", rxsign::Json::string(rxsign::algName(platform.alg()))},
+                                {"keyId", rxsign::Json::string(platform.keyId())},
+                                {"signedAt", rxsign::Json::string(signedAt)},
+                                {"value", rxsign::Json::string(platformValue)}})}});
 }
 
-Response issuePrescription(RequestContext& ctx) {
-    const Principal& clinic = ctx.require({Role::Clinic});
-    IntakeRequest in = readIntake(ctx.body());
-    if (in.draft.clinicId != clinic.org)
-        throw Error::forbidden("a clinic issues prescriptions under its own clinicId only");
-    Services& s = ctx.services;
-    const long long now = s.clock.nowMs();
-    const SignatureFindings findings = s.prescriberVerifier.check(in.canonical, in.signature, in.draft.issuedAtMs, now);
-    const auto doctor = ctx.read([&](store::Tx& tx) { return store::DoctorRepo::find(tx, in.draft.doctorLicense); });
-    const auto failures = checkPrescribingRules({in.draft, findings, doctor, s.catalog, now});
-    if (!failures.empty()) throw Error(422, failures.front().code, failures.front().message, failures);
-
+// The record of a verified intake, countersigned by the platform (its signature's value comes
+// back in `platformValue`); active, with only the pickup code's keyed hash kept.
+store::PrescriptionRecord newRecord(const IntakeRequest& in, Services& s, long long now,
+                                    const std::string& pickupCode, const std::string& signedAt,
+                                    std::string& platformValue) {
     store::PrescriptionRecord p;
     p.id = newId("rx", now);
-    const std::string pickupCode = newPickupCode();
-    const std::string signedAt = formatTime(now);
-    std::string platformValue;
     p.document = rxsign::canonicalize(signedDocument(p.id, in, s.platform, signedAt, platformValue));
     p.clinicId = in.draft.clinicId;
     p.rxNo = in.draft.rxNo;
@@ -78,6 +70,26 @@ Response issuePrescription(RequestContext& ctx) {
     p.pickupCodeHash = store::pickupCodeHash(s.cipher, p.id, pickupCode);
     p.items = in.draft.items;
     if (in.fulfillment) p.fulfillment = toJson(in.fulfillment);
+    return p;
+}
+
+Response issuePrescription(RequestContext& ctx) {
+    const Principal& clinic = ctx.require({Role::Clinic});
+    IntakeRequest in = readIntake(ctx.body());
+    if (in.draft.clinicId != clinic.org)
+        throw Error::forbidden("a clinic issues prescriptions under its own clinicId only");
+    Services& s = ctx.services;
+    const long long now = s.clock.nowMs();
+    const SignatureFindings findings =
+        s.prescriberVerifier.check(in.canonical, in.signature, in.draft.issuedAtMs, now);
+    const auto doctor = ctx.read([&](store::Tx& tx) { return store::DoctorRepo::find(tx, in.draft.doctorLicense); });
+    const auto failures = checkPrescribingRules({in.draft, findings, doctor, s.catalog, now});
+    if (!failures.empty()) throw Error(422, failures.front().code, failures.front().message, failures);
+
+    const std::string pickupCode = newPickupCode();
+    const std::string signedAt = formatTime(now);
+    std::string platformValue;
+    const store::PrescriptionRecord p = newRecord(in, s, now, pickupCode, signedAt, platformValue);
     s.signedPrescriptions.add(p.id, in.canonical);  // what the view shows of it, ready before the write
     return ctx.write([&](store::Tx& tx) {
         // A copy: the transaction may run again, and must start from the record as built.
