@@ -54,15 +54,14 @@ std::map<std::string, std::string> queryParameters(const std::string& target) {
         return query;
     } catch (const Poco::SyntaxException&) {
     }
+    // Poco names no parameter: find the first pair that does not decode.
     std::string bad;
-    Poco::StringTokenizer pairs(target.substr(target.find('?') + 1), "&");
-    for (const std::string& pair : pairs) {
-        std::string name = pair.substr(0, pair.find('=')), decoded;
+    for (const std::string& pair : Poco::StringTokenizer(target.substr(target.find('?') + 1), "&")) {
+        std::string decoded;
         try {
-            Poco::URI::decode(name, decoded);
             Poco::URI::decode(pair, decoded);
         } catch (const Poco::SyntaxException&) {
-            bad = name;
+            bad = pair.substr(0, pair.find('='));
             break;
         }
     }

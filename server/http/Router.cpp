@@ -35,16 +35,16 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
         bool same = true;
         for (std::size_t i = 0; i < segs.size() && same; ++i) {
             if (isCapture(r.segments[i])) {
+                const std::string name = r.segments[i].substr(1, r.segments[i].size() - 2);
                 std::string value;
                 try {
                     Poco::URI::decode(segs[i], value);
                 } catch (const Poco::SyntaxException&) {
                     throw Error::badRequest("the path has malformed percent-encoding",
-                                           {{"path:" + r.segments[i].substr(1, r.segments[i].size() - 2),
-                                             "malformed percent-encoding", "", {}}});
+                                            {{"path:" + name, "malformed percent-encoding", "", {}}});
                 }
                 same = !value.empty();
-                params[r.segments[i].substr(1, r.segments[i].size() - 2)] = value;
+                params[name] = value;
             } else {
                 same = r.segments[i] == segs[i];
             }

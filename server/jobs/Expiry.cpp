@@ -68,11 +68,11 @@ bool timeOutIfDue(store::Tx& tx, Services& s, store::PrescriptionRecord& rx, lon
 }
 
 int sweepExpired(Services& s) {
+    static const std::string due = store::statusIn(mayExpire) + " AND expires_at < :b";
     return s.db.write([&](store::Tx& tx) {
         const long long now = s.clock.nowMs();
         int changed = 0;
-        for (const std::string& id :
-             claim(tx, store::statusIn(mayExpire) + " AND expires_at < :b", now)) {
+        for (const std::string& id : claim(tx, due, now)) {
             auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
             if (rx && expireIfDue(tx, s, *rx, now)) ++changed;
         }
@@ -81,11 +81,11 @@ int sweepExpired(Services& s) {
 }
 
 int sweepAcceptTimeouts(Services& s) {
+    static const std::string due = store::statusIn(isRouted) + " AND updated_at < :b";
     return s.db.write([&](store::Tx& tx) {
         const long long now = s.clock.nowMs();
         int changed = 0;
-        for (const std::string& id :
-             claim(tx, store::statusIn(isRouted) + " AND updated_at < :b", now - s.settings.acceptTimeoutSeconds * 1000LL)) {
+        for (const std::string& id : claim(tx, due, now - s.settings.acceptTimeoutSeconds * 1000LL)) {
             auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
             if (rx && !expireIfDue(tx, s, *rx, now) && timeOutIfDue(tx, s, *rx, now)) ++changed;
         }
