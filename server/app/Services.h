@@ -13,6 +13,7 @@
 #include "server/http/Metrics.h"
 #include "server/store/DataCipher.h"
 #include "server/store/Database.h"
+#include "server/workflow/Workflow.h"
 
 namespace rxflow {
 
@@ -34,6 +35,8 @@ struct Services {
     // The signed prescription part of each document as JSON text, by prescription id: a signed
     // document never changes (http::wholeViewResponse).
     Poco::LRUCache<std::string, std::string> signedPrescriptions{4096};
+    // The one path every change of a prescription takes (server/workflow/).
+    workflow::Workflow workflow{workflow::Env{db, cipher, clock, settings.acceptTimeoutSeconds * 1000LL}};
 };
 
 }  // namespace rxflow

@@ -146,7 +146,6 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTT
     Response out;
     try {
         out = dispatch(req, state);
-        out.finish();
     } catch (const Error& e) {
         out = problem(e);
     } catch (const std::exception& e) {

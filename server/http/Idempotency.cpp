@@ -30,7 +30,7 @@ std::string serialize(const Response& r) {
 Response deserialize(const std::string& text) {
     auto o = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
     Response r{o->getValue<int>("status"), o->getValue<std::string>("contentType"), o->getValue<std::string>("body"),
-               {}, {}};
+               {}};
     auto headers = o->getArray("headers");
     for (std::size_t i = 0; i < headers->size(); ++i) {
         auto pair = headers->getArray(static_cast<unsigned>(i));
@@ -65,9 +65,9 @@ std::optional<Response> replayIfSeen(store::Tx& tx, const store::DataCipher& cip
     return r;
 }
 
-void remember(store::Tx& tx, const store::DataCipher& cipher, const IdempotencyScope& s, const Response& r,
+bool remember(store::Tx& tx, const store::DataCipher& cipher, const IdempotencyScope& s, const Response& r,
               long long nowMs) {
-    store::IdempotencyRepo::insert(tx, s.principal, s.key, {s.requestHash, cipher.seal(serialize(r), kAad)}, nowMs);
+    return store::IdempotencyRepo::insert(tx, s.principal, s.key, {s.requestHash, cipher.seal(serialize(r), kAad)}, nowMs);
 }
 
 }  // namespace rxflow::http

@@ -2,6 +2,8 @@
 // Idempotency-Key (API.md §1), one mechanism for every POST and PUT: the first successful
 // response to (principal, key) is stored, sealed, in the same transaction as the change it
 // reports; the same key with the same request replays it, with another request it is 422.
+// The key is looked up once, before the handler runs (ApiHandler); a request racing another with
+// the same key finds it taken when it stores its own, rolls back and replays the other's.
 #include <optional>
 #include <string>
 
@@ -25,7 +27,9 @@ std::optional<IdempotencyScope> idempotencyScope(const std::string& headerValue,
 // The stored response when this key was used for the same request; 422 idempotency_key_reused
 // when it was used for another.
 std::optional<Response> replayIfSeen(store::Tx& tx, const store::DataCipher& cipher, const IdempotencyScope& s);
-void remember(store::Tx& tx, const store::DataCipher& cipher, const IdempotencyScope& s, const Response& r,
+// Stores the response; false when a concurrent request with the same key committed first (the
+// caller rolls back and replays that one).
+bool remember(store::Tx& tx, const store::DataCipher& cipher, const IdempotencyScope& s, const Response& r,
               long long nowMs);
 
 }  // namespace rxflow::http

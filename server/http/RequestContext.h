@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "server/app/Services.h"
 #include "server/domain/Principal.h"
@@ -49,21 +50,33 @@ public:
                               "application/json", accept_);
     }
 
-    // One write transaction around `fn`, with the Idempotency-Key record in the same transaction.
-    // A body rendered later is made after COMMIT, or inside when the record must hold it.
+    // One write transaction around `fn`, with the Idempotency-Key record in the same
+    // transaction (the key was looked up before the handler ran: Idempotency.h). `fn` returns a value of its own type, read in the transaction; `serialise`
+    // makes the response of it after COMMIT, outside the SQLite writer's turn, or inside when
+    // the Idempotency-Key record must hold the response.
+    template <class F, class S> Response write(F&& fn, S&& serialise) {
+        using Value = std::decay_t<decltype(fn(std::declval<store::Tx&>()))>;
+        struct KeyTaken {};
+        std::optional<Response> remembered;
+        std::optional<Value> value;
+        try {
+            services.db.write([&](store::Tx& tx) {
+                remembered.reset();
+                value.reset();
+                if (!idempotency_) return void(value.emplace(fn(tx)));
+                Response r = serialise(fn(tx));
+                if (r.status < 300 && !remember(tx, services.cipher, *idempotency_, r, services.clock.nowMs()))
+                    throw KeyTaken{};
+                remembered = std::move(r);
+            });
+        } catch (const KeyTaken&) {  // rolled back: the other request's answer is the answer
+            return *services.db.read([&](store::Tx& tx) { return replayIfSeen(tx, services.cipher, *idempotency_); });
+        }
+        return remembered ? std::move(*remembered) : serialise(*value);
+    }
+    // The same for a handler that answers inside the transaction.
     template <class F> Response write(F&& fn) {
-        Response out = services.db.write([&](store::Tx& tx) -> Response {
-            if (idempotency_)
-                if (auto replay = replayIfSeen(tx, services.cipher, *idempotency_)) return *replay;
-            Response r = fn(tx);
-            if (idempotency_ && r.status < 300) {
-                r.finish();
-                remember(tx, services.cipher, *idempotency_, r, services.clock.nowMs());
-            }
-            return r;
-        });
-        out.finish();
-        return out;
+        return write(std::forward<F>(fn), [](Response r) { return r; });
     }
     template <class F> auto read(F&& fn) { return services.db.read(std::forward<F>(fn)); }
 

@@ -21,11 +21,11 @@ std::string toJson(const Poco::Dynamic::Var& value) {
 }
 
 Response Response::json(int status, const Poco::Dynamic::Var& value) {
-    return Response{status, "application/json", toJson(value), {}, {}};
+    return Response{status, "application/json", toJson(value), {}};
 }
 
 Response Response::text(int status, std::string contentType, std::string body) {
-    return Response{status, std::move(contentType), std::move(body), {}, {}};
+    return Response{status, std::move(contentType), std::move(body), {}};
 }
 
 Response problem(const Error& e) {

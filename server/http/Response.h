@@ -2,7 +2,6 @@
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 
-#include <functional>
 #include <initializer_list>
 #include <string>
 #include <utility>
@@ -17,17 +16,6 @@ struct Response {
     std::string contentType = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
-    // Set when the body is made later from values copied out of the transaction that read
-    // them: after COMMIT, outside the SQLite writer's turn (RequestContext::write). Status and
-    // headers are final already.
-    std::function<void(Response&)> render;
-    void finish() {
-        if (!render) return;
-        auto make = std::move(render);
-        render = nullptr;
-        make(*this);
-    }
-
     static Response json(int status, const Poco::Dynamic::Var& value);
     static Response text(int status, std::string contentType, std::string body);
 };

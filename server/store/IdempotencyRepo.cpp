@@ -11,15 +11,14 @@ std::optional<IdempotencyRecord> IdempotencyRepo::find(Tx& tx, const std::string
     return r;
 }
 
-void IdempotencyRepo::insert(Tx& tx, const std::string& principal, const std::string& key,
+bool IdempotencyRepo::insert(Tx& tx, const std::string& principal, const std::string& key,
                              const IdempotencyRecord& r, long long nowMs) {
-    if (!insertUnlessExists([&] {
+    return insertUnlessExists([&] {
             tx.change("INSERT INTO idempotency_keys (principal, idem_key, request_hash, response, created_at) "
                       "VALUES (:p, :k, :h, :r, :c)",
                       soci::use(principal), soci::use(key), soci::use(r.requestHash), soci::use(r.sealedResponse),
                       soci::use(nowMs));
-        }))
-        throw RetryTransaction{};
+    });
 }
 
 long long IdempotencyRepo::purge(Tx& tx, long long beforeMs) {

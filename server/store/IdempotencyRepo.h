@@ -12,8 +12,8 @@ struct IdempotencyRecord {
 
 struct IdempotencyRepo {
     static std::optional<IdempotencyRecord> find(Tx& tx, const std::string& principal, const std::string& key);
-    // Throws RetryTransaction when a concurrent request with the same key committed first.
-    static void insert(Tx& tx, const std::string& principal, const std::string& key, const IdempotencyRecord& r,
+    // False when a concurrent request with the same key committed first.
+    static bool insert(Tx& tx, const std::string& principal, const std::string& key, const IdempotencyRecord& r,
                        long long nowMs);
     // Forgets keys older than `beforeMs`; returns how many.
     static long long purge(Tx& tx, long long beforeMs);

@@ -20,10 +20,10 @@ bool pickupCodeMatches(const DataCipher& cipher, const PrescriptionRecord& p, co
     return rxsign::equalConstantTime(pickupCodeHash(cipher, p.id, code), p.pickupCodeHash);
 }
 
-std::string fulfillmentMode(const PrescriptionRecord& p) {
-    if (p.fulfillment.empty()) return "pickup";
+FulfillmentMode fulfillmentMode(const PrescriptionRecord& p) {
+    if (p.fulfillment.empty()) return FulfillmentMode::Pickup;
     auto f = Poco::JSON::Parser().parse(p.fulfillment).extract<Poco::JSON::Object::Ptr>();
-    return f->optValue<std::string>("mode", "pickup");
+    return f->optValue<std::string>("mode", "pickup") == "delivery" ? FulfillmentMode::Delivery : FulfillmentMode::Pickup;
 }
 
 void PrescriptionRepo::insert(Tx& tx, const DataCipher& cipher, const PrescriptionRecord& p) {
@@ -126,6 +126,30 @@ std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCiphe
     tx.each("SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line",
             [&](const soci::row& r) { p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0}); }, soci::use(id));
     return p;
+}
+
+namespace {
+
+bool isRouted(Status s) { return s == Status::Routed; }
+
+std::vector<std::string> claim(Tx& tx, const std::string& where, long long bound, int limit) {
+    std::vector<std::string> ids;
+    tx.each("SELECT id FROM prescriptions WHERE " + where + " ORDER BY id LIMIT " + std::to_string(limit) +
+                (tx.mysql() ? " FOR UPDATE SKIP LOCKED" : ""),
+            [&](const soci::row& r) { ids.push_back(r.get<std::string>(0)); }, soci::use(bound));
+    return ids;
+}
+
+}  // namespace
+
+std::vector<std::string> PrescriptionRepo::claimExpiring(Tx& tx, long long nowMs, int limit) {
+    static const std::string due = statusIn(mayExpire) + " AND expires_at < :b";
+    return claim(tx, due, nowMs, limit);
+}
+
+std::vector<std::string> PrescriptionRepo::claimRoutedBefore(Tx& tx, long long bound, int limit) {
+    static const std::string due = statusIn(isRouted) + " AND updated_at < :b";
+    return claim(tx, due, bound, limit);
 }
 
 }  // namespace rxflow::store

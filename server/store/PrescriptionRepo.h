@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "server/domain/Decide.h"
 #include "server/domain/Prescription.h"
 #include "server/domain/Status.h"
 #include "server/store/DataCipher.h"
@@ -38,8 +39,8 @@ struct PrescriptionRecord {
 std::string pickupCodeHash(const DataCipher& cipher, const std::string& prescriptionId, const std::string& code);
 bool pickupCodeMatches(const DataCipher& cipher, const PrescriptionRecord& p, const std::string& code);
 
-// The fulfilment's mode: "pickup" or "delivery"; "pickup" while none is chosen.
-std::string fulfillmentMode(const PrescriptionRecord& p);
+// The fulfilment's mode; pickup while none is chosen.
+FulfillmentMode fulfillmentMode(const PrescriptionRecord& p);
 
 // A status column's text as the type; throws std::runtime_error for text no version wrote.
 Status statusFromColumn(const std::string& text);
@@ -56,6 +57,11 @@ struct PrescriptionRepo {
     static int countPickupFailure(Tx& tx, const std::string& id);
     // The version stored now (locking the row on MariaDB), or nothing when there is no such row.
     static std::optional<long long> lockedVersion(Tx& tx, const std::string& id);
+    // Claims up to `limit` prescriptions due for the sweep, by id: still expirable with expiresAt
+    // before `nowMs`, or routed and unchanged since before `bound`. Rows other processes hold
+    // are skipped on MariaDB (SKIP LOCKED); SQLite's write transaction excludes everyone else.
+    static std::vector<std::string> claimExpiring(Tx& tx, long long nowMs, int limit);
+    static std::vector<std::string> claimRoutedBefore(Tx& tx, long long bound, int limit);
     // forUpdate: lock the row for a state change in this transaction.
     static std::optional<PrescriptionRecord> find(Tx& tx, const DataCipher& cipher, const std::string& id,
                                                   bool forUpdate = false);

@@ -6,10 +6,11 @@
 #include "server/domain/Clock.h"
 #include "server/domain/Prescription.h"
 #include "server/http/Cursor.h"
-#include "server/http/PrescriptionChange.h"
+#include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/AuditVerification.h"
+#include "server/workflow/Access.h"
 
 namespace rxflow::http {
 namespace {
@@ -45,7 +46,8 @@ Response prescriptionAudit(RequestContext& ctx) {
     const std::size_t limit = listLimit(ctx);
     auto events = ctx.read([&](store::Tx& tx) {
         auto rx = store::PrescriptionRepo::find(tx, ctx.services.cipher, ctx.param("id"));
-        if (!rx || !mayReadWhole(caller, *rx, storeChainOf(tx, *rx))) throw Error::notFound("no such prescription");
+        if (!rx || !workflow::mayReadWhole(caller, *rx, workflow::storeChainOf(tx, *rx)))
+            throw Error::notFound("no such prescription");
         return store::AuditRepo::chain(tx, rx->id);
     });
     std::vector<audit::AuditEvent> page;

@@ -1,13 +1,17 @@
-// The state changes of API.md §4: POST /v1/prescriptions/{id}/route, /accept.
+// The state changes of API.md §4: POST /v1/prescriptions/{id}/route, /accept, /review, /cancel.
+// Each handler parses, names the command and hands it to the workflow (http/Change.h).
 #include "server/http/BodyReader.h"
-#include "server/http/PrescriptionChange.h"
+#include "server/http/Change.h"
 #include "server/http/PrescriptionInput.h"
 #include "server/http/handlers/Routes.h"
-#include "server/routing/Routing.h"
-#include "server/store/RoutingRepo.h"
 
 namespace rxflow::http {
 namespace {
+
+workflow::Request request(RequestContext& ctx, Action action) {
+    return workflow::Request{ctx.principal(), {workflow::Target::Kind::Prescription, ctx.param("id")},
+                             Command::lifecycle(action), ctx.ifMatch()};
+}
 
 Response route(RequestContext& ctx) {
     ctx.require({Role::Clinic});
@@ -15,21 +19,15 @@ Response route(RequestContext& ctx) {
     BodyReader in(body);
     checkFulfillment(in);
     in.done();
-    return changePrescription(ctx, Action::Route, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
-        const routing::RouteDecision d = routing::routePrescription(tx, ctx.services.cipher, rx, body);
-        if (d.store.empty()) throw Error::conflict(d.errorCode, d.detail);
-        return ChangeResult{"store=" + d.store};
-    });
+    workflow::Request r = request(ctx, Action::Route);
+    r.fulfillment = body;
+    return change(ctx, r);
 }
 
 Response accept(RequestContext& ctx) {
-    const Principal& pharmacy = ctx.require({Role::Pharmacy});
+    ctx.require({Role::Pharmacy});
     ctx.json();  // takes no fields, but a body that is sent must be JSON
-    return changePrescription(ctx, Action::Accept, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
-        if (!store::RoutingRepo::reserve(tx, rx.store, rx.items))
-            throw Error::conflict("insufficient_stock", "store " + rx.store + " no longer holds every item");
-        return ChangeResult{"store=" + rx.store + " principal=" + pharmacy.id};
-    });
+    return change(ctx, request(ctx, Action::Accept));
 }
 
 // 审方: the accepting pharmacist's review. A rejection for stock or capacity sends the
@@ -52,31 +50,18 @@ Response review(RequestContext& ctx) {
     const Action action = decision == "approve"     ? Action::Approve
                           : reasonCode == "clinical" ? Action::RejectClinical
                                                      : Action::RejectReroute;
-    return changePrescription(ctx, action, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
-        if (action == Action::Approve) return ChangeResult{"store=" + rx.store};
-        const std::string store = rx.store;
-        store::RoutingRepo::release(tx, store, rx.items);
-        ChangeResult result{"store=" + store + " reason=" + reasonCode};
-        if (action == Action::RejectClinical) return result;
-        const routing::RouteDecision next = routing::rerouteElsewhere(tx, ctx.services.cipher, rx, store, reasonCode);
-        if (next.store.empty()) return result;  // stays active; the clinic may route it again
-        const Status between = rx.status;
-        rx.status = transition(between, Action::Reroute, Role::Admin);  // the server's own step
-        return ChangeResult{result.detail, between, actionName(Action::Reroute), "store=" + next.store};
-    });
+    workflow::Request r = request(ctx, action);
+    r.reasonCode = reasonCode;
+    return change(ctx, r);
 }
 
 Response cancel(RequestContext& ctx) {
     ctx.require({Role::Clinic});
     BodyReader in(ctx.json());
-    const std::string reason = in.str("reason", 500);
+    workflow::Request r = request(ctx, Action::Cancel);
+    r.reason = in.str("reason", 500);
     in.done();
-    return changePrescription(ctx, Action::Cancel, [&](store::Tx& tx, store::PrescriptionRecord& rx, Status from) {
-        if (from == Status::Accepted || from == Status::Approved) store::RoutingRepo::release(tx, rx.store, rx.items);
-        ChangeResult result{std::string("from=") + statusName(from)};
-        result.storeReason = reason;
-        return result;
-    });
+    return change(ctx, r);
 }
 
 }  // namespace

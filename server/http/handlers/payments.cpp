@@ -2,10 +2,8 @@
 // self-pay result, posted by the accepting pharmacy or by the insurer of the patient's region.
 #include "server/domain/Prescription.h"
 #include "server/http/BodyReader.h"
-#include "server/http/PrescriptionChange.h"
+#include "server/http/Change.h"
 #include "server/http/handlers/Routes.h"
-#include "server/store/AuditRepo.h"
-#include "server/store/PaymentRepo.h"
 
 namespace rxflow::http {
 namespace {
@@ -42,74 +40,29 @@ store::Payment readPayment(RequestContext& ctx) {
 
 Response pay(RequestContext& ctx) {
     const Principal& caller = ctx.require({Role::Pharmacy, Role::Insurer});
-    store::Payment payment = readPayment(ctx);
-    payment.postedRole = roleName(caller.role);
-    payment.postedOrg = caller.org;
+    workflow::Request r{caller, {workflow::Target::Kind::Prescription, ctx.param("id")}, Command::lifecycle(Action::Pay),
+                        ctx.ifMatch()};
+    r.payment = readPayment(ctx);
+    r.payment.postedRole = roleName(caller.role);
+    r.payment.postedOrg = caller.org;
     // A repeated callback for a payment already recorded is answered and changes nothing,
-    // whatever has happened to the prescription since.
-    auto repeat = [&](store::Tx& tx, const store::PrescriptionRecord& rx) -> std::optional<Response> {
-        auto same = store::PaymentRepo::find(tx, payment.settlementId);
-        if (!same || same->prescriptionId != rx.id) return std::nullopt;
-        return viewResponse(tx, ctx.services, rx);
-    };
-    return changePrescription(
-        ctx, Action::Pay,
-        [&](store::Tx& tx, store::PrescriptionRecord& rx, Status) {
-            payment.prescriptionId = rx.id;
-            payment.region = rx.region;
-            if (store::PaymentRepo::settledFor(tx, rx.id))
-                throw Error::conflict("already_paid", "another payment is settled for this prescription");
-            if (!store::PaymentRepo::insert(tx, payment, ctx.services.clock.nowMs()))
-                throw Error::conflict("already_paid", "this settlementId belongs to another prescription");
-            return ChangeResult{"settlementId=" + payment.settlementId +
-                                " total=" + std::to_string(payment.total)};
-        },
-        repeat);
+    // whatever has happened to the prescription since (workflow: repeats).
+    return change(ctx, r);
 }
 
 // 冲正: a settled payment reversed, by the insurer of its region at any time, or by the
 // pharmacy chain that posted it before the drugs left the store. The same reversal twice is a
 // no-op; the prescription's version moves, its state does not.
 Response reverse(RequestContext& ctx) {
-    const Principal& caller = ctx.require({Role::Insurer, Role::Pharmacy});
+    ctx.require({Role::Insurer, Role::Pharmacy});
     BodyReader in(ctx.json());
     in.str("reason", 500);
     const std::string at = in.str("at", 40);
     if (!at.empty() && !parseTimestampMs(at)) in.fail("at", "must be RFC 3339 with an offset");
     in.done();
-    Services& s = ctx.services;
-    const std::string settlementId = ctx.param("settlementId");
-    std::string prescriptionId;
-    try {
-        return ctx.write([&](store::Tx& tx) {
-            auto payment = store::PaymentRepo::find(tx, settlementId);
-            const bool mine =
-                payment && (caller.role == Role::Insurer
-                                ? payment->region == caller.org
-                                : payment->postedRole == "pharmacy" && payment->postedOrg == caller.org);
-            if (!mine) throw Error::notFound("no such settlement");
-            auto rx = store::PrescriptionRepo::find(tx, s.cipher, payment->prescriptionId, true);
-            if (!caller.store.empty() && rx->store != caller.store)
-                throw Error::notFound("no such settlement");
-            prescriptionId = rx->id;
-            if (payment->status == "reversed") return viewResponse(tx, s, *rx);
-            const bool handedOut = isHandedOut(rx->status);
-            if (handedOut && caller.role != Role::Insurer)
-                throw Error::conflict("invalid_state",
-                                      "the drugs have left the store; only the insurer may reverse now");
-            store::PaymentRepo::setStatus(tx, settlementId, "reversed");
-            const long long now = s.clock.nowMs();
-            store::PrescriptionRepo::update(tx, s.cipher, *rx, now);
-            audit::AuditEvent e = audit::eventBy(caller, rx->id, "reverse_payment", now);
-            e.detail = "settlementId=" + settlementId;
-            store::AuditRepo::append(tx, e);
-            return viewResponse(tx, s, *rx);
-        });
-    } catch (const Error& refusal) {
-        if (!prescriptionId.empty() && refusal.status() != 404)
-            auditRefusal(s, caller, prescriptionId, "reverse_payment", refusal);
-        throw;
-    }
+    return change(ctx, workflow::Request{ctx.principal(),
+                                         {workflow::Target::Kind::Settlement, ctx.param("settlementId")},
+                                         Command::reversePayment()});
 }
 
 }  // namespace

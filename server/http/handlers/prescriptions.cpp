@@ -1,14 +1,12 @@
 // POST /v1/prescriptions (issue), GET /v1/prescriptions/{id}, GET /v1/prescriptions/{id}/signed.
 #include "server/domain/Ids.h"
 #include "server/domain/PrescribingRules.h"
-#include "server/http/PrescriptionChange.h"
+#include "server/http/Change.h"
 #include "server/http/PrescriptionInput.h"
 #include "server/http/PrescriptionView.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
-#include "server/jobs/Expiry.h"
-#include "server/jobs/Notifications.h"
-#include "server/routing/Routing.h"
+#include "server/workflow/Access.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/ClinicRepo.h"
 #include "server/store/DoctorRepo.h"
@@ -91,48 +89,35 @@ Response issuePrescription(RequestContext& ctx) {
     std::string platformValue;
     const store::PrescriptionRecord p = newRecord(in, s, now, pickupCode, signedAt, platformValue);
     s.signedPrescriptions.add(p.id, in.canonical);  // what the view shows of it, ready before the write
-    return ctx.write([&](store::Tx& tx) {
+    struct Issued {
+        workflow::Issued issued;
+        std::vector<audit::AuditEvent> history;
+    };
+    const auto inTx = [&](store::Tx& tx) {
         // A copy: the transaction may run again, and must start from the record as built.
         store::PrescriptionRecord rx = p;
         auto clinicRow = store::ClinicRepo::find(tx, rx.clinicId);
         if (!clinicRow) throw Error::forbidden("the caller's clinic is not registered");
         rx.region = in.draft.insuranceRegion.empty() ? clinicRow->region : in.draft.insuranceRegion;
-        // Routing is tried at issue; a prescription no store can take is still issued (active).
-        routing::RouteDecision routed;
-        if (in.fulfillment) {
-            routed = routing::routePrescription(tx, s.cipher, rx, in.fulfillment);
-            if (!routed.store.empty()) rx.status = transition(rx.status, Action::Route, Role::Clinic);
-        }
-        store::PrescriptionRepo::insert(tx, s.cipher, rx);
-        audit::AuditEvent e = audit::eventBy(clinic, rx.id, "issue", now);
-        e.toStatus = statusName(Status::Active);
-        store::AuditRepo::append(tx, e);
-        if (!routed.store.empty()) {
-            audit::AuditEvent r = audit::eventBy(clinic, rx.id, "route", now);
-            r.fromStatus = statusName(Status::Active);
-            r.toStatus = statusName(rx.status);
-            r.detail = "store=" + routed.store;
-            store::AuditRepo::append(tx, r);
-            jobs::notifyChange(tx, s, {"", Status::Active}, rx, now, "");  // no store had it
-        }
-        Response r;
-        r.status = 201;
+        workflow::Issued issued = s.workflow.issue(tx, clinic, std::move(rx), in.fulfillment);
+        auto history = store::AuditRepo::history(tx, issued.rx.id);
+        return Issued{std::move(issued), std::move(history)};
+    };
+    const auto serialise = [&](const Issued& a) {
+        const store::PrescriptionRecord& rx = a.issued.rx;
+        auto view = wholeView(rx, a.history);
+        if (!a.issued.routed.errorCode.empty())
+            view->set("routingError", object({{"code", a.issued.routed.errorCode}, {"detail", a.issued.routed.detail}}));
+        view->set("pickupCode", pickupCode);
+        view->set("platformSignature", object({{"alg", rxsign::algName(s.platform.alg())},
+                                               {"keyId", s.platform.keyId()},
+                                               {"signedAt", signedAt},
+                                               {"value", platformValue}}));
+        Response r = wholeViewResponse(201, view, rx, s.signedPrescriptions);
         r.headers = {{"ETag", "\"1\""}, {"Location", "/v1/prescriptions/" + rx.id}};
-        // Rendered after COMMIT (RequestContext::write) from what the transaction read.
-        r.render = [&s, rx, routed, pickupCode, signedAt, platformValue,
-                    history = store::AuditRepo::history(tx, rx.id)](Response& out) {
-            auto view = wholeView(rx, history);
-            if (!routed.errorCode.empty())
-                view->set("routingError", object({{"code", routed.errorCode}, {"detail", routed.detail}}));
-            view->set("pickupCode", pickupCode);
-            view->set("platformSignature", object({{"alg", rxsign::algName(s.platform.alg())},
-                                                   {"keyId", s.platform.keyId()},
-                                                   {"signedAt", signedAt},
-                                                   {"value", platformValue}}));
-            out.body = wholeViewResponse(201, view, rx, s.signedPrescriptions).body;
-        };
         return r;
-    });
+    };
+    return ctx.write(inTx, serialise);
 }
 
 // The whole prescription for its clinic, its store's chain and admin; everyone else is told it
@@ -148,7 +133,8 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
     Services& s = ctx.services;
     auto authorized = [&](store::Tx& tx) {
         auto p = store::PrescriptionRepo::find(tx, s.cipher, id);
-        if (!p || !mayReadWhole(caller, *p, storeChainOf(tx, *p))) throw Error::notFound("no such prescription");
+        if (!p || !workflow::mayReadWhole(caller, *p, workflow::storeChainOf(tx, *p)))
+            throw Error::notFound("no such prescription");
         return *p;
     };
     auto withETag = [](Response r, long long version) {
@@ -163,7 +149,7 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
     };
     auto rendered = ctx.read([&](store::Tx& tx) -> std::optional<Rendered> {
         store::PrescriptionRecord p = authorized(tx);
-        if (jobs::expiryDue(p, s.clock.nowMs())) return std::nullopt;
+        if (expiryDue(p.status, p.expiresAt, s.clock.nowMs())) return std::nullopt;
         return Rendered{withETag(render(tx, p), p.version), p.version, p.expiresAt};
     });
     if (rendered) {
@@ -179,7 +165,7 @@ template <class F> Response readWhole(RequestContext& ctx, const std::string& ac
     return ctx.write([&](store::Tx& tx) {
         store::PrescriptionRecord p = authorized(tx);
         const long long now = s.clock.nowMs();
-        jobs::expireIfDue(tx, s, p, now);  // expiry is seen on any read
+        s.workflow.expireIfDue(tx, p, now);  // expiry is seen on any read
         store::AuditRepo::append(tx, audit::eventBy(caller, id, action, now));
         return withETag(render(tx, p), p.version);
     });
@@ -208,7 +194,7 @@ std::optional<Response> partialView(RequestContext& ctx, const Principal& caller
                                    : Poco::Dynamic::Var());
         }
         const long long now = ctx.services.clock.nowMs();
-        if (jobs::expireIfDue(tx, ctx.services, *p, now)) view->set("status", statusName(p->status));  // expiry is seen on any read
+        if (ctx.services.workflow.expireIfDue(tx, *p, now)) view->set("status", statusName(p->status));  // expiry is seen on any read
         store::AuditRepo::append(tx, audit::eventBy(caller, p->id, "read_part", now));
         return Response::json(200, view);
     });
@@ -217,7 +203,7 @@ std::optional<Response> partialView(RequestContext& ctx, const Principal& caller
 Response getPrescription(RequestContext& ctx) {
     if (auto partial = partialView(ctx, ctx.principal())) return *partial;
     return readWhole(ctx, "read", [&](store::Tx& tx, const store::PrescriptionRecord& p) {
-        return viewResponse(tx, ctx.services, p);
+        return viewResponse(workflow::readView(tx, p), ctx.services);
     });
 }
 

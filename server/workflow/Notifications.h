@@ -8,10 +8,10 @@
 // A store is not told of what it did itself (its rejection), nor a pull store of anything.
 #include <string>
 
-#include "server/app/Services.h"
+#include "server/store/DataCipher.h"
 #include "server/store/PrescriptionRepo.h"
 
-namespace rxflow::jobs {
+namespace rxflow::workflow {
 
 struct StoreBefore {
     std::string store;
@@ -20,7 +20,7 @@ struct StoreBefore {
 
 // `reason` names why a routed prescription left its store when it was not the clinic's
 // re-routing (accept_timeout); for a cancel, the clinic's reason.
-void notifyChange(store::Tx& tx, const Services& s, const StoreBefore& before, const store::PrescriptionRecord& after,
+void notifyChange(store::Tx& tx, const store::DataCipher& cipher, const StoreBefore& before, const store::PrescriptionRecord& after,
                   long long nowMs, const std::string& reason);
 
-}  // namespace rxflow::jobs
+}  // namespace rxflow::workflow

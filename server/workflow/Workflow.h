@@ -1,0 +1,124 @@
+#pragma once
+// The one path every change of a prescription takes (DESIGN.md "How a request flows"): the
+// lifecycle calls, a courier's delivery events, a payment's reversal, routing at issue, FHIR
+// MedicationDispense (mapped onto dispense or handover) and the sweep's expiry and accept
+// time-outs. In the caller's write transaction it loads the prescription locked, expires it if
+// due, checks If-Match, asks the domain (decide), applies the decision through the
+// repositories, writes the audit event and the outbox messages, and returns a typed outcome. A
+// refused change is written to the audit trail here only: inside the transaction when its side
+// effect is kept (a wrong pickup code, a change seen after expiry), else in one of its own
+// after the refused one rolled back.
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/audit/AuditEvent.h"
+#include "server/domain/Clock.h"
+#include "server/domain/Decide.h"
+#include "server/domain/Principal.h"
+#include "server/domain/StoreChoice.h"
+#include "server/store/DataCipher.h"
+#include "server/store/Database.h"
+#include "server/store/PaymentRepo.h"
+#include "server/store/PrescriptionRepo.h"
+
+namespace rxflow::workflow {
+
+struct Loaded;  // Changes.h
+
+// What the workflow needs of the running server.
+struct Env {
+    store::Database& db;
+    const store::DataCipher& cipher;
+    const Clock& clock;
+    long long acceptTimeoutMs;
+};
+
+// What a change names: a prescription, the delivery a courier reports on, or a settlement.
+struct Target {
+    enum class Kind { Prescription, Delivery, Settlement };
+    Kind kind = Kind::Prescription;
+    std::string id;
+};
+
+// One change as asked, with the data its command carries.
+struct Request {
+    Request(const Principal& actor, Target target, Command command, std::string ifMatch = {})
+        : actor(actor), target(std::move(target)), command(std::move(command)), ifMatch(std::move(ifMatch)) {}
+    const Principal& actor;
+    Target target;
+    Command command;
+    std::string ifMatch;                    // the If-Match header, or empty
+    Poco::JSON::Object::Ptr fulfillment;    // route
+    std::string code;                       // dispense: the pickup code; delivered: the proof code
+    std::string pharmacist;                 // dispense: "name (license)", for the audit event
+    std::string reasonCode;                 // review: why rejected
+    std::string reason;                     // cancel: the clinic's reason, told to the store
+    store::Payment payment;                 // pay
+};
+
+// The prescription after a change; `refusal` is set when the answer is a refusal whose side
+// effects were committed (the state as it was).
+struct Outcome {
+    store::PrescriptionRecord rx;
+    std::optional<Error> refusal;
+    std::optional<store::Delivery> delivery;  // a delivery event's delivery
+};
+
+// What the whole view shows beside the record, read in the same transaction.
+struct View {
+    store::PrescriptionRecord rx;
+    std::vector<audit::AuditEvent> history;
+    std::optional<store::Payment> payment;
+    std::optional<store::Delivery> delivery;
+};
+View readView(store::Tx& tx, const store::PrescriptionRecord& rx);
+
+// A prescription just issued, and how routing it went.
+struct Issued {
+    store::PrescriptionRecord rx;
+    routing::RouteDecision routed;
+};
+
+class Workflow {
+public:
+    explicit Workflow(Env env) : env_(env) {}
+
+    // Runs `request` inside the write transaction `write` opens around a function of store::Tx&
+    // (the HTTP layer's, which keeps the Idempotency-Key record in it); `then(tx, outcome)` makes
+    // the caller's answer inside the transaction. A refusal thrown is audited, then rethrown.
+    template <class Write, class Then> auto change(const Request& request, Write&& write, Then&& then) {
+        std::string prescriptionId;  // known once found: a refusal is audited on it
+        try {
+            return write([&](store::Tx& tx) { return then(tx, apply(tx, request, prescriptionId)); });
+        } catch (const Error& refusal) {
+            recordRefusal(request, prescriptionId, refusal);
+            throw;
+        }
+    }
+
+    // Inserts a verified, countersigned prescription (active) and routes it when it names a
+    // fulfilment; one that no store can take is still issued, active, with the reason.
+    Issued issue(store::Tx& tx, const Principal& clinic, store::PrescriptionRecord rx,
+                 const Poco::JSON::Object::Ptr& fulfillment);
+
+    // The time-driven changes, by the server, on a locked record; true when made.
+    bool expireIfDue(store::Tx& tx, store::PrescriptionRecord& rx, long long nowMs);
+    bool timeOutIfDue(store::Tx& tx, store::PrescriptionRecord& rx, long long nowMs);
+
+    const Env& env() const { return env_; }
+
+private:
+    Outcome apply(store::Tx& tx, const Request& request, std::string& prescriptionId);
+    Loaded load(store::Tx& tx, const Request& request);
+    RxFacts factsFor(store::Tx& tx, const Loaded& loaded, const Request& request);
+    Outcome refuseCommitted(store::Tx& tx, const Request& request, Loaded& loaded, Status from, Error refusal);
+    void recordRefusal(const Request& request, const std::string& prescriptionId, const Error& refusal);
+    bool serverChange(store::Tx& tx, store::PrescriptionRecord& rx, Action action, long long nowMs);
+
+    Env env_;
+};
+
+}  // namespace rxflow::workflow
