@@ -170,4 +170,27 @@ Issued Workflow::issue(store::Tx& tx, const Principal& clinic, store::Prescripti
     return out;
 }
 
+store::PrescriptionRecord Workflow::readable(store::Tx& tx, const Principal& caller, const std::string& id) {
+    auto rx = store::PrescriptionRepo::find(tx, env_.cipher, id);
+    if (!rx || !mayReadWhole(caller, *rx, storeChainOf(tx, *rx))) throw Error::notFound("no such prescription");
+    return std::move(*rx);
+}
+
+bool Workflow::recordRead(const Principal& caller, const std::string& id, const std::string& action, ReadStamp stamp) {
+    return env_.db.write([&](store::Tx& tx) {  // a GET carries no Idempotency-Key
+        const long long now = env_.clock.nowMs();
+        if (store::PrescriptionRepo::lockedVersion(tx, id) != stamp.version || stamp.expiresAt < now)
+            return false;  // changed since, or expiry due: read again
+        store::AuditRepo::append(tx, eventFor(caller, id, action, now));
+        return true;
+    });
+}
+
+bool Workflow::seenBy(store::Tx& tx, const Principal& caller, store::PrescriptionRecord& rx, const std::string& action) {
+    const long long now = env_.clock.nowMs();
+    const bool expired = expireIfDue(tx, rx, now);  // expiry is seen on any read
+    store::AuditRepo::append(tx, eventFor(caller, rx.id, action, now));
+    return expired;
+}
+
 }  // namespace rxflow::workflow

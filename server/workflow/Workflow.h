@@ -12,6 +12,8 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "server/audit/AuditEvent.h"
@@ -108,9 +110,46 @@ public:
     bool expireIfDue(store::Tx& tx, store::PrescriptionRecord& rx, long long nowMs);
     bool timeOutIfDue(store::Tx& tx, store::PrescriptionRecord& rx, long long nowMs);
 
+    // A read of the whole prescription (API.md §5) by one who may read it (404 for everyone
+    // else), written to its audit chain as `action`; `snapshot(tx, rx)` takes what the answer
+    // needs. The snapshot is taken on a pooled session beside other requests; the write that
+    // follows only appends the event, after checking under the row's lock that the
+    // prescription is still the version read and not yet due to expire. When it is not (a
+    // change came in between, or expiry is due, which the read itself must carry out), the
+    // whole read runs again as one write transaction.
+    template <class Snapshot>
+    auto readWhole(const Principal& caller, const std::string& id, const std::string& action, Snapshot&& snapshot) {
+        using Value = std::decay_t<decltype(snapshot(std::declval<store::Tx&>(), std::declval<const store::PrescriptionRecord&>()))>;
+        struct Seen {
+            Value value;
+            ReadStamp stamp;
+        };
+        auto seen = env_.db.read([&](store::Tx& tx) -> std::optional<Seen> {
+            const store::PrescriptionRecord rx = readable(tx, caller, id);
+            if (expiryDue(rx.status, rx.expiresAt, env_.clock.nowMs())) return std::nullopt;
+            return Seen{snapshot(tx, rx), {rx.version, rx.expiresAt}};
+        });
+        if (seen && recordRead(caller, id, action, seen->stamp)) return std::move(seen->value);
+        return env_.db.write([&](store::Tx& tx) {
+            store::PrescriptionRecord rx = readable(tx, caller, id);
+            seenBy(tx, caller, rx, action);
+            return snapshot(tx, rx);
+        });
+    }
+    // A read by `caller` of the locked `rx` (a part of it, or the whole): it expires now if due,
+    // and the read is written to its audit chain as `action`. True when it expired.
+    bool seenBy(store::Tx& tx, const Principal& caller, store::PrescriptionRecord& rx, const std::string& action);
+
     const Env& env() const { return env_; }
 
 private:
+    struct ReadStamp {
+        long long version;
+        long long expiresAt;
+    };
+    store::PrescriptionRecord readable(store::Tx& tx, const Principal& caller, const std::string& id);
+    // Appends the read's event if the prescription is still as read; false when it is not.
+    bool recordRead(const Principal& caller, const std::string& id, const std::string& action, ReadStamp stamp);
     Outcome apply(store::Tx& tx, const Request& request, std::string& prescriptionId);
     Loaded load(store::Tx& tx, const Request& request);
     RxFacts factsFor(store::Tx& tx, const Loaded& loaded, const Request& request);

@@ -120,57 +120,6 @@ Response issuePrescription(RequestContext& ctx) {
     return ctx.write(inTx, serialise);
 }
 
-// The whole prescription for its clinic, its store's chain and admin; everyone else is told it
-// does not exist.
-// Each such read is written to the prescription's audit chain. The answer is rendered from a
-// snapshot on a pooled session, beside other requests; the write that follows only appends the
-// event, after checking under the row's lock that the prescription is still the version rendered
-// and not yet due to expire. When it is not (a change came in between, or expiry is due, which
-// the read itself must carry out), the whole read runs again as one write transaction.
-template <class F> Response readWhole(RequestContext& ctx, const std::string& action, F&& render) {
-    const Principal& caller = ctx.principal();
-    const std::string id = ctx.param("id");
-    Services& s = ctx.services;
-    auto authorized = [&](store::Tx& tx) {
-        auto p = store::PrescriptionRepo::find(tx, s.cipher, id);
-        if (!p || !workflow::mayReadWhole(caller, *p, workflow::storeChainOf(tx, *p)))
-            throw Error::notFound("no such prescription");
-        return *p;
-    };
-    auto withETag = [](Response r, long long version) {
-        if (std::none_of(r.headers.begin(), r.headers.end(), [](const auto& h) { return h.first == "ETag"; }))
-            r.headers.emplace_back("ETag", "\"" + std::to_string(version) + "\"");
-        return r;
-    };
-    struct Rendered {
-        Response response;
-        long long version;
-        long long expiresAt;
-    };
-    auto rendered = ctx.read([&](store::Tx& tx) -> std::optional<Rendered> {
-        store::PrescriptionRecord p = authorized(tx);
-        if (expiryDue(p.status, p.expiresAt, s.clock.nowMs())) return std::nullopt;
-        return Rendered{withETag(render(tx, p), p.version), p.version, p.expiresAt};
-    });
-    if (rendered) {
-        const bool recorded = s.db.write([&](store::Tx& tx) {  // a GET carries no Idempotency-Key
-            const long long now = s.clock.nowMs();
-            if (store::PrescriptionRepo::lockedVersion(tx, id) != rendered->version || rendered->expiresAt < now)
-                return false;  // changed since, or expiry due: read again below
-            store::AuditRepo::append(tx, audit::eventBy(caller, id, action, now));
-            return true;
-        });
-        if (recorded) return std::move(rendered->response);
-    }
-    return ctx.write([&](store::Tx& tx) {
-        store::PrescriptionRecord p = authorized(tx);
-        const long long now = s.clock.nowMs();
-        s.workflow.expireIfDue(tx, p, now);  // expiry is seen on any read
-        store::AuditRepo::append(tx, audit::eventBy(caller, id, action, now));
-        return withETag(render(tx, p), p.version);
-    });
-}
-
 // A courier carrying it and the insurer of the patient's region see a part, masked (API.md §5).
 std::optional<Response> partialView(RequestContext& ctx, const Principal& caller) {
     if (caller.role != Role::Courier && caller.role != Role::Insurer) return std::nullopt;
@@ -193,24 +142,27 @@ std::optional<Response> partialView(RequestContext& ctx, const Principal& caller
                                                                  {"paidAt", pay->paidAtText}, {"status", pay->status}}))
                                    : Poco::Dynamic::Var());
         }
-        const long long now = ctx.services.clock.nowMs();
-        if (ctx.services.workflow.expireIfDue(tx, *p, now)) view->set("status", statusName(p->status));  // expiry is seen on any read
-        store::AuditRepo::append(tx, audit::eventBy(caller, p->id, "read_part", now));
+        if (ctx.services.workflow.seenBy(tx, caller, *p, "read_part")) view->set("status", statusName(p->status));
         return Response::json(200, view);
     });
 }
 
+// The whole prescription for its clinic, its store's chain and admin; everyone else is told it
+// does not exist. Each such read is written to the prescription's audit chain (workflow).
 Response getPrescription(RequestContext& ctx) {
     if (auto partial = partialView(ctx, ctx.principal())) return *partial;
-    return readWhole(ctx, "read", [&](store::Tx& tx, const store::PrescriptionRecord& p) {
-        return viewResponse(workflow::readView(tx, p), ctx.services);
-    });
+    const workflow::View view =
+        ctx.services.workflow.readWhole(ctx.principal(), ctx.param("id"), "read", workflow::readView);
+    return viewResponse(view, ctx.services);
 }
 
 Response getSigned(RequestContext& ctx) {
-    return readWhole(ctx, "read_signed", [](store::Tx&, const store::PrescriptionRecord& p) {
-        return Response::text(200, "application/json", p.document);  // exactly as signed
-    });
+    const auto document = ctx.services.workflow.readWhole(
+        ctx.principal(), ctx.param("id"), "read_signed",
+        [](store::Tx&, const store::PrescriptionRecord& p) { return std::make_pair(p.document, p.version); });
+    Response r = Response::text(200, "application/json", document.first);  // exactly as signed
+    r.headers.emplace_back("ETag", "\"" + std::to_string(document.second) + "\"");
+    return r;
 }
 
 }  // namespace
