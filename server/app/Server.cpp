@@ -59,9 +59,11 @@ Server::Server(const Settings& settings, Poco::Logger& log)
     const int applied = store::migrate(*db_, embeddedMigrations());
     log_.information("database %s: %d migration(s) applied", store::DbUrl::parse(settings.dbUrl).redacted(), applied);
     log_.information("catalog: %z drugs", catalog_.size());
-    services_.reset(new Services{settings_, *db_, catalog_, cipher_, clock_, metrics_, platform_,
-                                 *prescriberVerifier_,
-                                 settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken)});
+    workflow_ = std::make_unique<workflow::Workflow>(
+        workflow::Env{*db_, cipher_, clock_, settings_.acceptTimeoutSeconds * 1000LL});
+    services_.reset(new http::Services{*db_, catalog_, cipher_, clock_, metrics_, platform_, *prescriberVerifier_,
+                                       *workflow_,
+                                       settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken)});
     db_->write([&](store::Tx& tx) {
         store::PlatformKeyRepo::upsert(
             tx, {platform_.keyId(), rxsign::algName(platform_.alg()), platform_.publicPem(), true}, clock_.nowMs());
@@ -108,9 +110,12 @@ void Server::start() {
     http_ = std::make_unique<Poco::Net::HTTPServer>(new http::ApiHandlerFactory(router_, *services_, log_), threads_,
                                                     socket, params);
     http_->start();
-    sweeper_ = std::make_unique<jobs::Sweeper>(*services_, log_);
+    sweeper_ = std::make_unique<jobs::Sweeper>(
+        jobs::Sweeper::Options{settings_.sweepIntervalSeconds, settings_.idempotencyKeepHours}, *workflow_, platform_,
+        log_);
     sweeper_->start();
-    dispatcher_ = std::make_unique<jobs::OutboxDispatcher>(*services_, log_);
+    dispatcher_ = std::make_unique<jobs::OutboxDispatcher>(
+        jobs::OutboxDeps{*db_, cipher_, clock_, metrics_, settings_.outbox}, log_);
     dispatcher_->start();
 
     const std::string portFile = Poco::Path(settings_.dataDir, "rxflow.port").toString();

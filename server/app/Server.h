@@ -6,9 +6,9 @@
 
 #include <memory>
 
-#include "server/app/Services.h"
 #include "server/app/Settings.h"
 #include "server/http/Router.h"
+#include "server/http/Services.h"
 #include "server/jobs/OutboxDispatcher.h"
 #include "server/jobs/Sweeper.h"
 
@@ -38,7 +38,8 @@ private:
     http::Metrics metrics_;
     PlatformSigner platform_;
     std::unique_ptr<PrescriberVerifier> prescriberVerifier_;
-    std::unique_ptr<Services> services_;
+    std::unique_ptr<workflow::Workflow> workflow_;
+    std::unique_ptr<http::Services> services_;
     http::Router router_;
     Poco::ThreadPool threads_;
     std::unique_ptr<Poco::Net::HTTPServer> http_;

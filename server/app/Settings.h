@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "server/jobs/OutboxOptions.h"
 #include "server/store/Database.h"
 
 namespace rxflow {
@@ -28,17 +29,7 @@ struct Settings {
     int keepAliveSeconds = 15;
     int drainSeconds = 30;
     store::PoolOptions pool;
-    // The outbox dispatcher (server/jobs/OutboxDispatcher.h).
-    struct Outbox {
-        int workers = 2;             // delivery threads per process
-        int maxAttempts = 10;        // then dead (GET /v1/admin/outbox?status=dead)
-        int backoffMs = 1000;        // first retry after about this long, doubling per attempt
-        int backoffMaxMs = 300000;   // cap of one wait
-        int pollMs = 200;            // how often an idle worker looks for due messages
-        int timeoutMs = 5000;        // per HTTP attempt (connect, send, answer)
-        int leaseMs = 60000;         // a claim by a process that died runs out after this
-        int batch = 4;               // messages claimed at once per worker
-    } outbox;
+    jobs::OutboxOptions outbox;  // the outbox dispatcher (server/jobs/OutboxOptions.h)
 
     // Throws std::invalid_argument naming the key when a value is out of range.
     static Settings from(const Poco::Util::AbstractConfiguration& config);

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "server/app/Signing.h"
+#include "server/workflow/Signing.h"
 #include "server/audit/Verifier.h"
 #include "server/domain/Prescription.h"
 #include "server/store/AuditVerification.h"

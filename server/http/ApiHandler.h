@@ -6,8 +6,8 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
-#include "server/app/Services.h"
 #include "server/http/Router.h"
+#include "server/http/Services.h"
 
 namespace rxflow::http {
 

@@ -1,8 +1,8 @@
 #pragma once
 #include <string>
 
-#include "server/app/Services.h"
 #include "server/domain/Principal.h"
+#include "server/http/Services.h"
 
 namespace rxflow::http {
 

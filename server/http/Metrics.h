@@ -8,6 +8,8 @@
 #include <tuple>
 #include <vector>
 
+#include "server/domain/MetricsSink.h"
+
 namespace rxflow::http {
 
 struct Gauge {
@@ -18,11 +20,10 @@ struct Gauge {
     std::string type = "gauge";  // or "counter" (then the name ends in _total)
 };
 
-class Metrics {
+class Metrics : public MetricsSink {
 public:
     void observe(const std::string& route, const std::string& method, int status, double seconds);
-    // One delivery attempt of the outbox dispatcher: delivered, failed (will retry) or dead.
-    void countOutboxAttempt(const std::string& result);
+    void countOutboxAttempt(const std::string& result) override;
     std::string render(const std::vector<Gauge>& gauges) const;
 
 private:

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "server/app/Signing.h"
+#include "server/workflow/Signing.h"
 #include "server/domain/Prescription.h"
 #include "signing/json.h"
 

@@ -10,10 +10,10 @@
 #include <string>
 #include <type_traits>
 
-#include "server/app/Services.h"
 #include "server/domain/Principal.h"
 #include "server/http/Idempotency.h"
 #include "server/http/Response.h"
+#include "server/http/Services.h"
 
 namespace rxflow::http {
 

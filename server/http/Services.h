@@ -1,31 +1,32 @@
 #pragma once
-// What handlers and jobs depend on, built once by the Server and passed by reference.
-// There are no global singletons: a test can build two of these side by side.
+// What the HTTP layer's handlers depend on, built once by the Server (app) and passed by
+// reference. There are no global singletons: a test can build two of these side by side.
+// The jobs get their own narrow arguments (server/jobs/).
 #include <Poco/LRUCache.h>
 
 #include <string>
 
-#include "server/app/Settings.h"
-#include "server/app/Signing.h"
 #include "server/domain/Catalog.h"
 #include "server/domain/Clock.h"
 #include "server/domain/Principal.h"
 #include "server/http/Metrics.h"
 #include "server/store/DataCipher.h"
 #include "server/store/Database.h"
+#include "server/workflow/Signing.h"
 #include "server/workflow/Workflow.h"
 
-namespace rxflow {
+namespace rxflow::http {
 
 struct Services {
-    const Settings& settings;
     store::Database& db;
     const Catalog& catalog;
     const store::DataCipher& cipher;
     const Clock& clock;
-    http::Metrics& metrics;
+    Metrics& metrics;
     const PlatformSigner& platform;
     PrescriberVerifier& prescriberVerifier;
+    // The one path every change of a prescription takes (server/workflow/).
+    workflow::Workflow& workflow;
     std::string adminTokenHash;  // SHA-256 hex of the bootstrap admin token; empty: none configured
     // Principals found by token hash. A principal is never changed or revoked once created
     // (POST /v1/admin/principals is the only writer), so a found one stays right; a token not
@@ -35,8 +36,6 @@ struct Services {
     // The signed prescription part of each document as JSON text, by prescription id: a signed
     // document never changes (http::wholeViewResponse).
     Poco::LRUCache<std::string, std::string> signedPrescriptions{4096};
-    // The one path every change of a prescription takes (server/workflow/).
-    workflow::Workflow workflow{workflow::Env{db, cipher, clock, settings.acceptTimeoutSeconds * 1000LL}};
 };
 
-}  // namespace rxflow
+}  // namespace rxflow::http

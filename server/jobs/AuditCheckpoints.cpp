@@ -13,12 +13,12 @@ namespace {
 constexpr long long kLateCommitMarginMs = 60 * 1000;
 }
 
-bool writeAuditCheckpoint(Services& s) {
+bool writeAuditCheckpoint(store::Database& db, const PlatformSigner& platform, const Clock& clock) {
     // The heads are gathered from a snapshot, beside the requests; the write transaction only
     // links the checkpoint, if it still follows the latest one (else the next sweep does).
     audit::Checkpoint c;
-    c.at = s.clock.nowMs();
-    const auto prev = s.db.read([&](store::Tx& tx) {
+    c.at = clock.nowMs();
+    const auto prev = db.read([&](store::Tx& tx) {
         auto latest = store::CheckpointRepo::latest(tx);
         c.heads = store::CheckpointRepo::headsChangedSince(tx, latest ? latest->at - kLateCommitMarginMs : 0);
         return latest;
@@ -34,9 +34,9 @@ bool writeAuditCheckpoint(Services& s) {
     if (c.heads.empty() || nothingNew) return false;
     const std::string bytes = audit::signedBytes(c);
     c.digest = rxsign::sha256Hex(bytes);
-    c.keyId = s.platform.keyId();
-    c.signature = s.platform.sign(bytes);
-    return s.db.write([&](store::Tx& tx) {
+    c.keyId = platform.keyId();
+    c.signature = platform.sign(bytes);
+    return db.write([&](store::Tx& tx) {
         const auto latest = store::CheckpointRepo::latest(tx);
         if ((latest ? latest->digest : audit::kGenesisHash) != c.prevDigest) return false;
         store::CheckpointRepo::insert(tx, c);

@@ -9,26 +9,28 @@ constexpr int kBatch = 50;
 
 }  // namespace
 
-int sweepExpired(Services& s) {
+int sweepExpired(workflow::Workflow& wf) {
+    const workflow::Env& s = wf.env();
     return s.db.write([&](store::Tx& tx) {
         const long long now = s.clock.nowMs();
         int changed = 0;
         for (const std::string& id : store::PrescriptionRepo::claimExpiring(tx, now, kBatch)) {
             auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
-            if (rx && s.workflow.expireIfDue(tx, *rx, now)) ++changed;
+            if (rx && wf.expireIfDue(tx, *rx, now)) ++changed;
         }
         return changed;
     });
 }
 
-int sweepAcceptTimeouts(Services& s) {
+int sweepAcceptTimeouts(workflow::Workflow& wf) {
+    const workflow::Env& s = wf.env();
     return s.db.write([&](store::Tx& tx) {
         const long long now = s.clock.nowMs();
         int changed = 0;
-        const long long bound = now - s.settings.acceptTimeoutSeconds * 1000LL;
+        const long long bound = now - s.acceptTimeoutMs;
         for (const std::string& id : store::PrescriptionRepo::claimRoutedBefore(tx, bound, kBatch)) {
             auto rx = store::PrescriptionRepo::find(tx, s.cipher, id, true);
-            if (rx && !s.workflow.expireIfDue(tx, *rx, now) && s.workflow.timeOutIfDue(tx, *rx, now)) ++changed;
+            if (rx && !wf.expireIfDue(tx, *rx, now) && wf.timeOutIfDue(tx, *rx, now)) ++changed;
         }
         return changed;
     });

@@ -4,12 +4,12 @@
 // batch claims its rows in one transaction and hands each locked prescription to the
 // workflow (server/workflow/), the path every change takes; a sweep in several processes never
 // applies one twice.
-#include "server/app/Services.h"
+#include "server/workflow/Workflow.h"
 
 namespace rxflow::jobs {
 
 // One batch of each; the number of prescriptions changed.
-int sweepExpired(Services& s);
-int sweepAcceptTimeouts(Services& s);
+int sweepExpired(workflow::Workflow& workflow);
+int sweepAcceptTimeouts(workflow::Workflow& workflow);
 
 }  // namespace rxflow::jobs

@@ -102,7 +102,7 @@ public:
             } catch (const std::exception& e) {
                 d_.log_.warning("outbox: %s, will retry", std::string(e.what()));
             }
-            if (handled == 0) wake_.tryWait(d_.services_.settings.outbox.pollMs);
+            if (handled == 0) wake_.tryWait(d_.deps_.options.pollMs);
         }
     }
 
@@ -115,13 +115,13 @@ private:
     std::atomic<bool> stopping_{false};
 };
 
-OutboxDispatcher::OutboxDispatcher(Services& services, Poco::Logger& log)
-    : services_(services), log_(log), ownerPrefix_(newId("dsp", services.clock.nowMs())) {}
+OutboxDispatcher::OutboxDispatcher(OutboxDeps deps, Poco::Logger& log)
+    : deps_(deps), log_(log), ownerPrefix_(newId("dsp", deps.clock.nowMs())) {}
 
 OutboxDispatcher::~OutboxDispatcher() { stop(); }
 
 void OutboxDispatcher::start() {
-    for (int i = 0; i < services_.settings.outbox.workers; ++i) {
+    for (int i = 0; i < deps_.options.workers; ++i) {
         workers_.push_back(std::make_unique<Worker>(*this, ownerPrefix_ + "-" + std::to_string(i)));
         workers_.back()->start();
     }
@@ -133,15 +133,15 @@ void OutboxDispatcher::stop() {
 }
 
 int OutboxDispatcher::dispatchOnce(const std::string& owner, std::mt19937_64& random) {
-    const Settings::Outbox& cfg = services_.settings.outbox;
-    if (!services_.db.read([&](store::Tx& tx) { return store::OutboxRepo::anyDue(tx, services_.clock.nowMs()); }))
+    const OutboxOptions& cfg = deps_.options;
+    if (!deps_.db.read([&](store::Tx& tx) { return store::OutboxRepo::anyDue(tx, deps_.clock.nowMs()); }))
         return 0;
     // Claimed together with where each one goes, in one transaction.
-    const auto claimed = services_.db.write([&](store::Tx& tx) {
-        const long long now = services_.clock.nowMs();
+    const auto claimed = deps_.db.write([&](store::Tx& tx) {
+        const long long now = deps_.clock.nowMs();
         std::vector<std::pair<store::OutboxMessage, Destination>> out;
-        for (auto& m : store::OutboxRepo::claim(tx, services_.cipher, owner, now, now + cfg.leaseMs, cfg.batch)) {
-            Destination to = destinationOf(tx, services_.cipher, m);
+        for (auto& m : store::OutboxRepo::claim(tx, deps_.cipher, owner, now, now + cfg.leaseMs, cfg.batch)) {
+            Destination to = destinationOf(tx, deps_.cipher, m);
             out.emplace_back(std::move(m), std::move(to));
         }
         return out;
@@ -152,17 +152,17 @@ int OutboxDispatcher::dispatchOnce(const std::string& owner, std::mt19937_64& ra
 
 void OutboxDispatcher::record(const store::OutboxMessage& m, const std::string& owner, const DeliveryOutcome& outcome,
                               std::mt19937_64& random) {
-    const Settings::Outbox& cfg = services_.settings.outbox;
+    const OutboxOptions& cfg = deps_.options;
     const int attempt = m.attempts + 1;
     const bool dead = !outcome.delivered() && attempt >= cfg.maxAttempts;
-    const bool kept = services_.db.write([&](store::Tx& tx) {
-        const long long now = services_.clock.nowMs();
+    const bool kept = deps_.db.write([&](store::Tx& tx) {
+        const long long now = deps_.clock.nowMs();
         if (outcome.delivered()) return store::OutboxRepo::markDelivered(tx, m.id, owner, outcome.httpStatus, now);
         const double jitter = std::uniform_real_distribution<double>(0, 1)(random);
         const long long next = now + backoffDelayMs(attempt, cfg.backoffMs, cfg.backoffMaxMs, jitter);
         return store::OutboxRepo::markFailed(tx, m.id, owner, outcome.httpStatus, outcome.error, next, dead, now);
     });
-    services_.metrics.countOutboxAttempt(outcome.delivered() ? "delivered" : dead ? "dead" : "failed");
+    deps_.metrics.countOutboxAttempt(outcome.delivered() ? "delivered" : dead ? "dead" : "failed");
     if (!kept)
         log_.warning("outbox: message %s: our claim ran out before the outcome was recorded; it will be sent again",
                      std::to_string(m.id));

@@ -18,7 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "server/app/Services.h"
+#include "server/domain/Clock.h"
+#include "server/domain/MetricsSink.h"
+#include "server/jobs/OutboxOptions.h"
+#include "server/store/DataCipher.h"
+#include "server/store/Database.h"
 #include "server/store/OutboxRepo.h"
 
 namespace rxflow::jobs {
@@ -38,9 +42,18 @@ struct DeliveryOutcome {
 DeliveryOutcome deliverMessage(const store::OutboxMessage& m, const std::string& url, const std::string& secret,
                                int timeoutMs);
 
+// What the dispatcher works with.
+struct OutboxDeps {
+    store::Database& db;
+    const store::DataCipher& cipher;
+    const Clock& clock;
+    MetricsSink& metrics;
+    OutboxOptions options;
+};
+
 class OutboxDispatcher {
 public:
-    OutboxDispatcher(Services& services, Poco::Logger& log);
+    OutboxDispatcher(OutboxDeps deps, Poco::Logger& log);
     ~OutboxDispatcher();
     void start();
     void stop();  // finishes the attempts in flight, then returns
@@ -52,7 +65,7 @@ private:
     void record(const store::OutboxMessage& m, const std::string& owner, const DeliveryOutcome& outcome,
                 std::mt19937_64& random);
 
-    Services& services_;
+    OutboxDeps deps_;
     Poco::Logger& log_;
     std::string ownerPrefix_;
     std::vector<std::unique_ptr<Worker>> workers_;

@@ -11,7 +11,7 @@
 namespace rxflow::jobs {
 
 void Sweeper::start() {
-    const long interval = std::max(1, services_.settings.sweepIntervalSeconds) * 1000L;
+    const long interval = std::max(1, options_.intervalSeconds) * 1000L;
     timer_.scheduleAtFixedRate(new Poco::Util::TimerTaskAdapter<Sweeper>(*this, &Sweeper::sweepTask), interval,
                                interval);
     started_ = true;
@@ -29,22 +29,22 @@ void Sweeper::sweepOnce() {
     // Each task on its own: one that fails is logged and retried next time, the others still run.
     runTask("idempotency keys", [this] {
         // API.md §1 keeps Idempotency-Keys at least 24 h; they are forgotten after keep_hours.
-        const long long before =
-            services_.clock.nowMs() - static_cast<long long>(services_.settings.idempotencyKeepHours) * 3600 * 1000;
+        const workflow::Env& env = workflow_.env();
+        const long long before = env.clock.nowMs() - static_cast<long long>(options_.idempotencyKeepHours) * 3600 * 1000;
         const long long purged =
-            services_.db.write([&](store::Tx& tx) { return store::IdempotencyRepo::purge(tx, before); });
+            env.db.write([&](store::Tx& tx) { return store::IdempotencyRepo::purge(tx, before); });
         if (purged > 0) log_.information("sweep: forgot %s idempotency key(s)", std::to_string(purged));
     });
     runTask("expiry", [this] {
-        if (const int expired = sweepExpired(services_))
+        if (const int expired = sweepExpired(workflow_))
             log_.information("sweep: %s prescription(s) expired", std::to_string(expired));
     });
     runTask("accept time-outs", [this] {
-        if (const int withdrawn = sweepAcceptTimeouts(services_))
+        if (const int withdrawn = sweepAcceptTimeouts(workflow_))
             log_.information("sweep: %s prescription(s) not accepted in time, re-routed", std::to_string(withdrawn));
     });
     runTask("audit checkpoint", [this] {
-        if (writeAuditCheckpoint(services_)) log_.debug("sweep: audit checkpoint written");
+        if (writeAuditCheckpoint(workflow_.env().db, platform_, workflow_.env().clock)) log_.debug("sweep: audit checkpoint written");
     });
 }
 

@@ -7,13 +7,19 @@
 
 #include <functional>
 
-#include "server/app/Services.h"
+#include "server/workflow/Signing.h"
+#include "server/workflow/Workflow.h"
 
 namespace rxflow::jobs {
 
 class Sweeper {
 public:
-    Sweeper(Services& services, Poco::Logger& log) : services_(services), log_(log) {}
+    struct Options {
+        int intervalSeconds = 30;        // rxflow.sweep_interval
+        int idempotencyKeepHours = 48;   // rxflow.idempotency.keep_hours
+    };
+    Sweeper(Options options, workflow::Workflow& workflow, const PlatformSigner& platform, Poco::Logger& log)
+        : options_(options), workflow_(workflow), platform_(platform), log_(log) {}
     ~Sweeper() { stop(); }
     void start();
     void stop();
@@ -24,7 +30,9 @@ private:
     void sweepTask(Poco::Util::TimerTask&);
     void runTask(const char* name, const std::function<void()>& task);
 
-    Services& services_;
+    Options options_;
+    workflow::Workflow& workflow_;
+    const PlatformSigner& platform_;
     Poco::Logger& log_;
     Poco::Util::Timer timer_;
     bool started_ = false;

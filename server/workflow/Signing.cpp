@@ -1,4 +1,4 @@
-#include "server/app/Signing.h"
+#include "server/workflow/Signing.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
