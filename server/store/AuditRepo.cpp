@@ -25,13 +25,13 @@ audit::AuditEvent AuditRepo::append(Tx& tx, audit::AuditEvent e) {
     soci::indicator rxInd = e.prescription.empty() ? soci::i_null : soci::i_ok;
     soci::indicator fromInd = e.fromStatus.empty() ? soci::i_null : soci::i_ok;
     soci::indicator toInd = e.toStatus.empty() ? soci::i_null : soci::i_ok;
-    tx.sql << "INSERT INTO audit_events (chain, chain_seq, at, actor_role, actor_org, actor_principal, action, "
+    tx.change("INSERT INTO audit_events (chain, chain_seq, at, actor_role, actor_org, actor_principal, action, "
               "prescription, from_status, to_status, outcome, detail, prev_hash, hash) VALUES (:c, :cs, :at, "
               ":ar, :ao, :ap, :ac, :rx, :fs, :ts, :oc, :de, :ph, :h)",
-        soci::use(e.chain), soci::use(e.chainSeq), soci::use(e.at), soci::use(e.actorRole), soci::use(e.actorOrg),
-        soci::use(e.actorPrincipal), soci::use(e.action), soci::use(e.prescription, rxInd),
-        soci::use(e.fromStatus, fromInd), soci::use(e.toStatus, toInd), soci::use(e.outcome), soci::use(e.detail),
-        soci::use(e.prevHash), soci::use(e.hash);
+              soci::use(e.chain), soci::use(e.chainSeq), soci::use(e.at), soci::use(e.actorRole),
+              soci::use(e.actorOrg), soci::use(e.actorPrincipal), soci::use(e.action),
+              soci::use(e.prescription, rxInd), soci::use(e.fromStatus, fromInd), soci::use(e.toStatus, toInd),
+              soci::use(e.outcome), soci::use(e.detail), soci::use(e.prevHash), soci::use(e.hash));
     return e;
 }
 #else
@@ -63,10 +63,11 @@ audit::AuditEvent AuditRepo::append(Tx& tx, audit::AuditEvent e) {
 #endif
 
 std::vector<audit::AuditEvent> AuditRepo::chain(Tx& tx, const std::string& chain) {
-    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT " << kColumns
-                                                    << " FROM audit_events WHERE chain = :c ORDER BY chain_seq",
-                                    soci::use(chain));
-    return read(rows);
+    static const std::string sql =
+        std::string("SELECT ") + kColumns + " FROM audit_events WHERE chain = :c ORDER BY chain_seq";
+    std::vector<audit::AuditEvent> out;
+    tx.each(sql, [&](const soci::row& r) { out.push_back(fromRow(r)); }, soci::use(chain));
+    return out;
 }
 
 std::vector<audit::AuditEvent> AuditRepo::history(Tx& tx, const std::string& chain) {
@@ -79,21 +80,18 @@ std::vector<audit::AuditEvent> AuditRepo::history(Tx& tx, const std::string& cha
 }
 
 std::vector<audit::AuditEvent> AuditRepo::page(Tx& tx, long long afterSeq, long long sinceMs, std::size_t limit) {
-    soci::rowset<soci::row> rows =
-        (tx.sql.prepare << "SELECT " << kColumns << " FROM audit_events WHERE seq > :a AND at >= :s ORDER BY seq LIMIT "
-                        << limit,
-         soci::use(afterSeq), soci::use(sinceMs));
-    return read(rows);
+    const std::string sql = std::string("SELECT ") + kColumns +
+                            " FROM audit_events WHERE seq > :a AND at >= :s ORDER BY seq LIMIT " +
+                            std::to_string(limit);
+    std::vector<audit::AuditEvent> out;
+    tx.each(sql, [&](const soci::row& r) { out.push_back(fromRow(r)); }, soci::use(afterSeq), soci::use(sinceMs));
+    return out;
 }
 
 std::vector<audit::AuditEvent> AuditRepo::all(Tx& tx) {
-    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT " << kColumns << " FROM audit_events ORDER BY seq");
-    return read(rows);
-}
-
-std::vector<audit::AuditEvent> AuditRepo::read(soci::rowset<soci::row>& rows) {
+    static const std::string sql = std::string("SELECT ") + kColumns + " FROM audit_events ORDER BY seq";
     std::vector<audit::AuditEvent> out;
-    for (const soci::row& r : rows) out.push_back(fromRow(r));
+    tx.each(sql, [&](const soci::row& r) { out.push_back(fromRow(r)); });
     return out;
 }
 

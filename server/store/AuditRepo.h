@@ -19,7 +19,6 @@ struct AuditRepo {
     static std::vector<audit::AuditEvent> all(Tx& tx);
 
 private:
-    static std::vector<audit::AuditEvent> read(soci::rowset<soci::row>& rows);
     static audit::AuditEvent fromRow(const soci::row& r);
 };
 

@@ -4,8 +4,8 @@ namespace rxflow::store {
 
 bool ClinicRepo::insert(Tx& tx, const Clinic& c, long long nowMs) {
     return insertUnlessExists([&] {
-        tx.sql << "INSERT INTO clinics (id, name, region, created_at) VALUES (:id, :n, :r, :c)", soci::use(c.id),
-            soci::use(c.name), soci::use(c.region), soci::use(nowMs);
+        tx.change("INSERT INTO clinics (id, name, region, created_at) VALUES (:id, :n, :r, :c)", soci::use(c.id),
+                  soci::use(c.name), soci::use(c.region), soci::use(nowMs));
     });
 }
 

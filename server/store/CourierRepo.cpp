@@ -10,9 +10,10 @@ bool CourierRepo::insert(Tx& tx, const DataCipher& cipher, const Courier& c, lon
     soci::indicator urlInd = c.webhookUrl.empty() ? soci::i_null : soci::i_ok;
     soci::indicator secretInd = sealed.empty() ? soci::i_null : soci::i_ok;
     return insertUnlessExists([&] {
-        tx.sql << "INSERT INTO couriers (id, name, webhook_url, webhook_secret, created_at) VALUES (:id, :n, :u, :s, :c)",
-            soci::use(c.id), soci::use(c.name), soci::use(c.webhookUrl, urlInd), soci::use(sealed, secretInd),
-            soci::use(nowMs);
+        tx.change("INSERT INTO couriers (id, name, webhook_url, webhook_secret, created_at) "
+                  "VALUES (:id, :n, :u, :s, :c)",
+                  soci::use(c.id), soci::use(c.name), soci::use(c.webhookUrl, urlInd), soci::use(sealed, secretInd),
+                  soci::use(nowMs));
     });
 }
 
@@ -20,9 +21,9 @@ std::optional<Courier> CourierRepo::find(Tx& tx, const DataCipher& cipher, const
     Courier c;
     std::string url, secret;
     soci::indicator urlInd = soci::i_null, secretInd = soci::i_null;
-    tx.sql << "SELECT id, name, webhook_url, webhook_secret FROM couriers WHERE id = :id", soci::use(id),
-        soci::into(c.id), soci::into(c.name), soci::into(url, urlInd), soci::into(secret, secretInd);
-    if (!tx.sql.got_data()) return std::nullopt;
+    if (!tx.exec("SELECT id, name, webhook_url, webhook_secret FROM couriers WHERE id = :id", soci::use(id),
+                 soci::into(c.id), soci::into(c.name), soci::into(url, urlInd), soci::into(secret, secretInd)))
+        return std::nullopt;
     if (urlInd == soci::i_ok) c.webhookUrl = url;
     if (secretInd == soci::i_ok) c.webhookSecret = cipher.unseal(secret, kSecretAad);
     return c;

@@ -170,7 +170,7 @@ auto Database::run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
         soci::session& s = lease.session();
         Failure failure = Failure::Busy;
         try {
-            Tx tx{s, url_.backend, lease.statements()};
+            Tx tx{url_.backend, lease.statements()};
             if (transaction) begin(tx, mode == Mode::Write);
             if constexpr (std::is_void_v<R>) {
                 fn(tx);

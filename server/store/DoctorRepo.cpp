@@ -4,10 +4,10 @@ namespace rxflow::store {
 namespace {
 
 void writeClinics(Tx& tx, const Doctor& d) {
-    tx.sql << "DELETE FROM doctor_clinics WHERE license = :l", soci::use(d.license);
+    tx.change("DELETE FROM doctor_clinics WHERE license = :l", soci::use(d.license));
     for (const std::string& clinic : d.clinics)
-        tx.sql << "INSERT INTO doctor_clinics (license, clinic_id) VALUES (:l, :c)", soci::use(d.license),
-            soci::use(clinic);
+        tx.change("INSERT INTO doctor_clinics (license, clinic_id) VALUES (:l, :c)", soci::use(d.license),
+                  soci::use(clinic));
 }
 
 }  // namespace
@@ -15,8 +15,8 @@ void writeClinics(Tx& tx, const Doctor& d) {
 bool DoctorRepo::insert(Tx& tx, const Doctor& d, long long nowMs) {
     int active = d.active ? 1 : 0;
     bool inserted = insertUnlessExists([&] {
-        tx.sql << "INSERT INTO doctors (license, name, active, updated_at) VALUES (:l, :n, :a, :u)",
-            soci::use(d.license), soci::use(d.name), soci::use(active), soci::use(nowMs);
+        tx.change("INSERT INTO doctors (license, name, active, updated_at) VALUES (:l, :n, :a, :u)",
+                  soci::use(d.license), soci::use(d.name), soci::use(active), soci::use(nowMs));
     });
     if (inserted) writeClinics(tx, d);
     return inserted;
@@ -24,11 +24,9 @@ bool DoctorRepo::insert(Tx& tx, const Doctor& d, long long nowMs) {
 
 bool DoctorRepo::replace(Tx& tx, const Doctor& d, long long nowMs) {
     int active = d.active ? 1 : 0;
-    soci::statement update = (tx.sql.prepare << "UPDATE doctors SET name = :n, active = :a, updated_at = :u "
-                                                "WHERE license = :l",
-                              soci::use(d.name), soci::use(active), soci::use(nowMs), soci::use(d.license));
-    update.execute(true);
-    if (update.get_affected_rows() == 0) return false;
+    if (tx.change("UPDATE doctors SET name = :n, active = :a, updated_at = :u WHERE license = :l", soci::use(d.name),
+                  soci::use(active), soci::use(nowMs), soci::use(d.license)) == 0)
+        return false;
     writeClinics(tx, d);
     return true;
 }

@@ -68,7 +68,7 @@ void Database::takeTurn(WriteJob& job) {
 void Database::runGroup(std::vector<WriteJob*>& group) {
     static const std::string savepoint = "SAVEPOINT work", release = "RELEASE work", undo = "ROLLBACK TO work";
     ++writeGroups_;
-    Tx tx{*writer_, Backend::Sqlite, *writerStatements_};
+    Tx tx{Backend::Sqlite, *writerStatements_};
     // The whole transaction failed: each work not already refused gets the error when it is
     // final, or runs again.
     auto failAll = [&](const soci::soci_error& e) {

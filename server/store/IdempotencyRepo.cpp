@@ -22,9 +22,7 @@ bool IdempotencyRepo::insert(Tx& tx, const std::string& principal, const std::st
 }
 
 long long IdempotencyRepo::purge(Tx& tx, long long beforeMs) {
-    soci::statement del = (tx.sql.prepare << "DELETE FROM idempotency_keys WHERE created_at < :b", soci::use(beforeMs));
-    del.execute(true);
-    return del.get_affected_rows();
+    return tx.change("DELETE FROM idempotency_keys WHERE created_at < :b", soci::use(beforeMs));
 }
 
 }  // namespace rxflow::store

@@ -12,12 +12,7 @@ std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilte
         "(:ch1 = '' OR store IN (SELECT id FROM pharmacies WHERE chain = :ch2)) AND created_at >= :since AND "
         "(created_at > :a1 OR (created_at = :a2 AND id > :aid)) ORDER BY created_at, id LIMIT " +
         std::to_string(f.limit);
-    soci::rowset<soci::row> rows =
-        (tx.sql.prepare << sql, soci::use(f.clinicId, "c1"), soci::use(f.clinicId, "c2"), soci::use(f.status, "s1"),
-         soci::use(f.status, "s2"), soci::use(f.store, "st1"), soci::use(f.store, "st2"), soci::use(f.chain, "ch1"),
-         soci::use(f.chain, "ch2"), soci::use(f.since, "since"), soci::use(f.afterCreatedAt, "a1"),
-         soci::use(f.afterCreatedAt, "a2"), soci::use(f.afterId, "aid"));
-    for (const soci::row& r : rows) {
+    const auto onRow = [&](const soci::row& r) {
         PrescriptionSummary p;
         p.id = r.get<std::string>(0);
         p.clinicId = r.get<std::string>(1);
@@ -28,12 +23,16 @@ std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilte
         p.createdAt = integerAt(r, 6);
         p.expiresAt = integerAt(r, 7);
         out.push_back(std::move(p));
-    }
+    };
+    tx.each(sql, onRow, soci::use(f.clinicId, "c1"), soci::use(f.clinicId, "c2"), soci::use(f.status, "s1"),
+            soci::use(f.status, "s2"), soci::use(f.store, "st1"), soci::use(f.store, "st2"), soci::use(f.chain, "ch1"),
+            soci::use(f.chain, "ch2"), soci::use(f.since, "since"), soci::use(f.afterCreatedAt, "a1"),
+            soci::use(f.afterCreatedAt, "a2"), soci::use(f.afterId, "aid"));
+    static const std::string items =
+        "SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line";
     for (PrescriptionSummary& p : out) {
-        soci::rowset<soci::row> items = (tx.sql.prepare << "SELECT drug_code, quantity FROM prescription_items "
-                                                           "WHERE prescription_id = :p ORDER BY line",
-                                         soci::use(p.id));
-        for (const soci::row& r : items) p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0});
+        tx.each(items, [&](const soci::row& r) { p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0}); },
+                soci::use(p.id));
     }
     return out;
 }
@@ -47,20 +46,20 @@ std::vector<DeliverySummary> ListRepo::deliveries(Tx& tx, const std::string& cou
         "prescriptions p ON p.id = d.prescription_id WHERE d.courier = :c AND (:s1 = '' OR d.stage = :s2) AND "
         "(d.created_at > :a1 OR (d.created_at = :a2 AND d.id > :aid)) ORDER BY d.created_at, d.id LIMIT " +
         std::to_string(limit);
-    soci::rowset<soci::row> rows =
-        (tx.sql.prepare << sql, soci::use(courier, "c"), soci::use(stage, "s1"), soci::use(stage, "s2"),
-         soci::use(afterCreatedAt, "a1"), soci::use(afterCreatedAt, "a2"), soci::use(afterId, "aid"));
-    for (const soci::row& r : rows)
+    const auto onRow = [&](const soci::row& r) {
         out.push_back({{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3)},
                        integerAt(r, 4),
                        r.get<std::string>(5)});
+    };
+    tx.each(sql, onRow, soci::use(courier, "c"), soci::use(stage, "s1"), soci::use(stage, "s2"),
+            soci::use(afterCreatedAt, "a1"), soci::use(afterCreatedAt, "a2"), soci::use(afterId, "aid"));
     return out;
 }
 
 std::map<std::string, long long> ListRepo::countByStatus(Tx& tx) {
     std::map<std::string, long long> out;
-    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT status, COUNT(*) FROM prescriptions GROUP BY status");
-    for (const soci::row& r : rows) out[r.get<std::string>(0)] = integerAt(r, 1);
+    tx.each("SELECT status, COUNT(*) FROM prescriptions GROUP BY status",
+            [&](const soci::row& r) { out[r.get<std::string>(0)] = integerAt(r, 1); });
     return out;
 }
 

@@ -44,18 +44,19 @@ std::optional<Payment> PaymentRepo::settledFor(Tx& tx, const std::string& prescr
 }
 
 bool PaymentRepo::insert(Tx& tx, const Payment& p, long long nowMs) {
+    static const std::string sql =
+        std::string("INSERT INTO payments (") + kPaymentColumns +
+        ", created_at) VALUES (:s, :p, :r, :k, :o, :t, :f, :a, :c, :pa, :pt, :st, :ro, :og, :ca)";
     return insertUnlessExists([&] {
-        tx.sql << "INSERT INTO payments (" << kPaymentColumns
-               << ", created_at) VALUES (:s, :p, :r, :k, :o, :t, :f, :a, :c, :pa, :pt, :st, :ro, :og, :ca)",
-            soci::use(p.settlementId), soci::use(p.prescriptionId), soci::use(p.region), soci::use(p.kind),
-            soci::use(p.payOrderId), soci::use(p.total), soci::use(p.fund), soci::use(p.account), soci::use(p.cash),
-            soci::use(p.paidAt), soci::use(p.paidAtText), soci::use(p.status), soci::use(p.postedRole),
-            soci::use(p.postedOrg), soci::use(nowMs);
+        tx.change(sql, soci::use(p.settlementId), soci::use(p.prescriptionId), soci::use(p.region), soci::use(p.kind),
+                  soci::use(p.payOrderId), soci::use(p.total), soci::use(p.fund), soci::use(p.account),
+                  soci::use(p.cash), soci::use(p.paidAt), soci::use(p.paidAtText), soci::use(p.status),
+                  soci::use(p.postedRole), soci::use(p.postedOrg), soci::use(nowMs));
     });
 }
 
 void PaymentRepo::setStatus(Tx& tx, const std::string& settlementId, const std::string& status) {
-    tx.sql << "UPDATE payments SET status = :s WHERE settlement_id = :i", soci::use(status), soci::use(settlementId);
+    tx.change("UPDATE payments SET status = :s WHERE settlement_id = :i", soci::use(status), soci::use(settlementId));
 }
 
 std::optional<Delivery> DeliveryRepo::find(Tx& tx, const std::string& id, bool forUpdate) {
@@ -73,15 +74,15 @@ std::optional<Delivery> DeliveryRepo::latestFor(Tx& tx, const std::string& presc
 }
 
 void DeliveryRepo::insert(Tx& tx, const Delivery& d, long long nowMs) {
-    tx.sql << "INSERT INTO deliveries (id, prescription_id, courier, stage, created_at, updated_at) "
+    tx.change("INSERT INTO deliveries (id, prescription_id, courier, stage, created_at, updated_at) "
               "VALUES (:i, :p, :c, :s, :ca, :ua)",
-        soci::use(d.id), soci::use(d.prescriptionId), soci::use(d.courier), soci::use(d.stage), soci::use(nowMs),
-        soci::use(nowMs);
+              soci::use(d.id), soci::use(d.prescriptionId), soci::use(d.courier), soci::use(d.stage), soci::use(nowMs),
+              soci::use(nowMs));
 }
 
 void DeliveryRepo::setStage(Tx& tx, const std::string& id, const std::string& stage, long long nowMs) {
-    tx.sql << "UPDATE deliveries SET stage = :s, updated_at = :u WHERE id = :i", soci::use(stage), soci::use(nowMs),
-        soci::use(id);
+    tx.change("UPDATE deliveries SET stage = :s, updated_at = :u WHERE id = :i", soci::use(stage), soci::use(nowMs),
+              soci::use(id));
 }
 
 }  // namespace rxflow::store

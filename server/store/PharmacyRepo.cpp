@@ -13,12 +13,13 @@ bool PharmacyRepo::insert(Tx& tx, const DataCipher& cipher, const Pharmacy& p, l
     soci::indicator urlInd = p.adapter.url.empty() ? soci::i_null : soci::i_ok;
     soci::indicator secretInd = sealed.empty() ? soci::i_null : soci::i_ok;
     return insertUnlessExists([&] {
-        tx.sql << "INSERT INTO pharmacies (id, chain, name, region, district, lat, lon, delivery, active, "
+        tx.change("INSERT INTO pharmacies (id, chain, name, region, district, lat, lon, delivery, active, "
                   "adapter_type, adapter_url, adapter_secret, created_at) "
                   "VALUES (:id, :ch, :n, :r, :d, :la, :lo, :dl, :ac, :at, :au, :as, :c)",
-            soci::use(p.id), soci::use(p.chain), soci::use(p.name), soci::use(p.region), soci::use(p.district),
-            soci::use(p.lat), soci::use(p.lon), soci::use(delivery), soci::use(active), soci::use(p.adapter.type),
-            soci::use(p.adapter.url, urlInd), soci::use(sealed, secretInd), soci::use(nowMs);
+                  soci::use(p.id), soci::use(p.chain), soci::use(p.name), soci::use(p.region), soci::use(p.district),
+                  soci::use(p.lat), soci::use(p.lon), soci::use(delivery), soci::use(active),
+                  soci::use(p.adapter.type), soci::use(p.adapter.url, urlInd), soci::use(sealed, secretInd),
+                  soci::use(nowMs));
     });
 }
 
@@ -48,7 +49,7 @@ std::optional<Pharmacy> PharmacyRepo::find(Tx& tx, const DataCipher& cipher, con
 
 int PharmacyRepo::storesInChain(Tx& tx, const std::string& chain) {
     int stores = 0;
-    tx.sql << "SELECT COUNT(*) FROM pharmacies WHERE chain = :c", soci::use(chain), soci::into(stores);
+    tx.exec("SELECT COUNT(*) FROM pharmacies WHERE chain = :c", soci::use(chain), soci::into(stores));
     return stores;
 }
 
@@ -56,22 +57,19 @@ void PharmacyRepo::replaceStock(Tx& tx, const std::string& store, const std::vec
     std::set<std::string> listed;
     for (const StockItem& item : items) {
         listed.insert(item.drugCode);
-        soci::statement update = (tx.sql.prepare << "UPDATE pharmacy_stock SET quantity = :q "
-                                                    "WHERE store = :s AND drug_code = :d",
-                                  soci::use(item.quantity), soci::use(store), soci::use(item.drugCode));
-        update.execute(true);
-        if (update.get_affected_rows() == 0)
-            tx.sql << "INSERT INTO pharmacy_stock (store, drug_code, quantity, reserved) VALUES (:s, :d, :q, 0)",
-                soci::use(store), soci::use(item.drugCode), soci::use(item.quantity);
+        if (tx.change("UPDATE pharmacy_stock SET quantity = :q WHERE store = :s AND drug_code = :d",
+                      soci::use(item.quantity), soci::use(store), soci::use(item.drugCode)) == 0)
+            tx.change("INSERT INTO pharmacy_stock (store, drug_code, quantity, reserved) VALUES (:s, :d, :q, 0)",
+                      soci::use(store), soci::use(item.drugCode), soci::use(item.quantity));
     }
     for (const StockItem& old : stock(tx, store)) {
         if (listed.count(old.drugCode)) continue;
         if (old.reserved == 0)
-            tx.sql << "DELETE FROM pharmacy_stock WHERE store = :s AND drug_code = :d", soci::use(store),
-                soci::use(old.drugCode);
+            tx.change("DELETE FROM pharmacy_stock WHERE store = :s AND drug_code = :d", soci::use(store),
+                      soci::use(old.drugCode));
         else
-            tx.sql << "UPDATE pharmacy_stock SET quantity = 0 WHERE store = :s AND drug_code = :d",
-                soci::use(store), soci::use(old.drugCode);
+            tx.change("UPDATE pharmacy_stock SET quantity = 0 WHERE store = :s AND drug_code = :d", soci::use(store),
+                      soci::use(old.drugCode));
     }
 }
 

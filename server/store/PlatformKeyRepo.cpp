@@ -5,17 +5,16 @@ namespace rxflow::store {
 void PlatformKeyRepo::upsert(Tx& tx, const PlatformKeyRow& k, long long nowMs) {
     int active = k.active ? 1 : 0;
     insertUnlessExists([&] {
-        tx.sql << "INSERT INTO platform_keys (key_id, alg, pem, active, created_at) VALUES (:k, :a, :p, :ac, :c)",
-            soci::use(k.keyId), soci::use(k.alg), soci::use(k.pem), soci::use(active), soci::use(nowMs);
+        tx.change("INSERT INTO platform_keys (key_id, alg, pem, active, created_at) VALUES (:k, :a, :p, :ac, :c)",
+                  soci::use(k.keyId), soci::use(k.alg), soci::use(k.pem), soci::use(active), soci::use(nowMs));
     });
 }
 
 std::vector<PlatformKeyRow> PlatformKeyRepo::all(Tx& tx) {
     std::vector<PlatformKeyRow> out;
-    soci::rowset<soci::row> rows =
-        (tx.sql.prepare << "SELECT key_id, alg, pem, active FROM platform_keys ORDER BY created_at, key_id");
-    for (const soci::row& r : rows)
+    tx.each("SELECT key_id, alg, pem, active FROM platform_keys ORDER BY created_at, key_id", [&](const soci::row& r) {
         out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), integerAt(r, 3) != 0});
+    });
     return out;
 }
 

@@ -87,9 +87,9 @@ void PrescriptionRepo::update(Tx& tx, const DataCipher& cipher, PrescriptionReco
 }
 
 int PrescriptionRepo::countPickupFailure(Tx& tx, const std::string& id) {
-    tx.sql << "UPDATE prescriptions SET pickup_failures = pickup_failures + 1 WHERE id = :id", soci::use(id);
+    tx.change("UPDATE prescriptions SET pickup_failures = pickup_failures + 1 WHERE id = :id", soci::use(id));
     int failures = 0;
-    tx.sql << "SELECT pickup_failures FROM prescriptions WHERE id = :id", soci::use(id), soci::into(failures);
+    tx.exec("SELECT pickup_failures FROM prescriptions WHERE id = :id", soci::use(id), soci::into(failures));
     return failures;
 }
 

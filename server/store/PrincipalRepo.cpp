@@ -7,10 +7,10 @@ namespace rxflow::store {
 void PrincipalRepo::insert(Tx& tx, const Principal& p, const std::string& tokenHash, long long nowMs) {
     std::string role = roleName(p.role);
     soci::indicator storeInd = p.store.empty() ? soci::i_null : soci::i_ok;
-    tx.sql << "INSERT INTO principals (id, token_hash, role, org, store, name, created_at) "
+    tx.change("INSERT INTO principals (id, token_hash, role, org, store, name, created_at) "
               "VALUES (:id, :h, :r, :o, :s, :n, :c)",
-        soci::use(p.id), soci::use(tokenHash), soci::use(role), soci::use(p.org), soci::use(p.store, storeInd),
-        soci::use(p.name), soci::use(nowMs);
+              soci::use(p.id), soci::use(tokenHash), soci::use(role), soci::use(p.org), soci::use(p.store, storeInd),
+              soci::use(p.name), soci::use(nowMs));
 }
 
 std::optional<Principal> PrincipalRepo::findByTokenHash(Tx& tx, const std::string& tokenHash) {

@@ -46,8 +46,8 @@ std::set<std::string> RoutingRepo::excluded(Tx& tx, const std::string& prescript
 void RoutingRepo::exclude(Tx& tx, const std::string& prescriptionId, const std::string& store,
                           const std::string& reason) {
     insertUnlessExists([&] {
-        tx.sql << "INSERT INTO route_exclusions (prescription_id, store, reason) VALUES (:p, :s, :r)",
-            soci::use(prescriptionId), soci::use(store), soci::use(reason);
+        tx.change("INSERT INTO route_exclusions (prescription_id, store, reason) VALUES (:p, :s, :r)",
+                  soci::use(prescriptionId), soci::use(store), soci::use(reason));
     });
 }
 
@@ -71,9 +71,9 @@ void RoutingRepo::consume(Tx& tx, const std::string& store, const std::vector<Rx
 
 void RoutingRepo::release(Tx& tx, const std::string& store, const std::vector<RxItem>& items) {
     for (const RxItem& item : items)
-        tx.sql << "UPDATE pharmacy_stock SET reserved = CASE WHEN reserved >= :q THEN reserved - :q2 ELSE 0 END "
+        tx.change("UPDATE pharmacy_stock SET reserved = CASE WHEN reserved >= :q THEN reserved - :q2 ELSE 0 END "
                   "WHERE store = :s AND drug_code = :d",
-            soci::use(item.quantity), soci::use(item.quantity), soci::use(store), soci::use(item.drugCode);
+                  soci::use(item.quantity), soci::use(item.quantity), soci::use(store), soci::use(item.drugCode));
 }
 
 }  // namespace rxflow::store

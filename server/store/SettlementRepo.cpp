@@ -25,14 +25,13 @@ std::optional<settlement::Side> sideOf(const soci::row& r, std::size_t i) {
 
 std::vector<Payment> SettlementRepo::page(Tx& tx, const std::string& region, long long fromMs, long long toMs,
                                           const std::string& afterSettlementId, std::size_t limit) {
+    const std::string sql = std::string("SELECT ") + PaymentRepo::kColumns +
+                            " FROM payments WHERE region = :r AND kind = 'insurance' AND paid_at >= :f AND "
+                            "paid_at < :t AND settlement_id > :a ORDER BY settlement_id LIMIT " +
+                            std::to_string(limit);
     std::vector<Payment> out;
-    soci::rowset<soci::row> rows =
-        (tx.sql.prepare << "SELECT " << PaymentRepo::kColumns
-                        << " FROM payments WHERE region = :r AND kind = 'insurance' AND paid_at >= :f AND paid_at < :t "
-                           "AND settlement_id > :a ORDER BY settlement_id LIMIT "
-                        << limit,
-         soci::use(region), soci::use(fromMs), soci::use(toMs), soci::use(afterSettlementId));
-    for (const soci::row& r : rows) out.push_back(PaymentRepo::fromRow(r));
+    tx.each(sql, [&](const soci::row& r) { out.push_back(PaymentRepo::fromRow(r)); }, soci::use(region),
+            soci::use(fromMs), soci::use(toMs), soci::use(afterSettlementId));
     return out;
 }
 
@@ -40,70 +39,69 @@ void SettlementRepo::forEach(Tx& tx, const std::string& region, long long fromMs
                              const std::function<void(const settlement::PlatformPayment&)>& each) {
     settlement::PlatformPayment p;
     std::string status;
-    soci::statement st = (tx.sql.prepare << "SELECT settlement_id, total, fund, account, cash, status FROM payments "
-                                            "WHERE region = :r AND kind = 'insurance' AND paid_at >= :f AND paid_at < :t",
-                          soci::use(region), soci::use(fromMs), soci::use(toMs), soci::into(p.settlementId),
-                          soci::into(p.amounts.total), soci::into(p.amounts.fund), soci::into(p.amounts.account),
-                          soci::into(p.amounts.cash), soci::into(status));
-    st.execute();
-    while (st.fetch()) {
+    const auto onRow = [&] {
         p.reversed = status == "reversed";
         each(p);
-    }
+    };
+    tx.eachInto("SELECT settlement_id, total, fund, account, cash, status FROM payments "
+                "WHERE region = :r AND kind = 'insurance' AND paid_at >= :f AND paid_at < :t",
+                onRow, soci::use(region), soci::use(fromMs), soci::use(toMs), soci::into(p.settlementId),
+                soci::into(p.amounts.total), soci::into(p.amounts.fund), soci::into(p.amounts.account),
+                soci::into(p.amounts.cash), soci::into(status));
 }
 
 void SettlementRepo::insertRun(Tx& tx, const ReconciliationRun& run) {
     const settlement::Report& r = run.report;
     const long long discrepancies = static_cast<long long>(r.discrepancies.size());
-    tx.sql << "INSERT INTO reconciliation_runs (id, day, region, format, statement_sha256, platform_count, "
+    tx.change("INSERT INTO reconciliation_runs (id, day, region, format, statement_sha256, platform_count, "
               "platform_total, platform_fund, platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, "
               "bureau_account, bureau_cash, matched, discrepancies, run_by_role, run_by_org, created_at) VALUES (:id, "
               ":d, :r, :f, :h, :pc, :pt, :pf, :pa, :pk, :bc, :bt, :bf, :ba, :bk, :m, :n, :rr, :ro, :c)",
-        soci::use(run.id), soci::use(run.day), soci::use(run.region), soci::use(run.format),
-        soci::use(run.statementSha256), soci::use(r.platform.count), soci::use(r.platform.sum.total),
-        soci::use(r.platform.sum.fund), soci::use(r.platform.sum.account), soci::use(r.platform.sum.cash),
-        soci::use(r.bureau.count), soci::use(r.bureau.sum.total), soci::use(r.bureau.sum.fund),
-        soci::use(r.bureau.sum.account), soci::use(r.bureau.sum.cash), soci::use(r.matched), soci::use(discrepancies),
-        soci::use(run.runByRole), soci::use(run.runByOrg), soci::use(run.createdAt);
+              soci::use(run.id), soci::use(run.day), soci::use(run.region), soci::use(run.format),
+              soci::use(run.statementSha256), soci::use(r.platform.count), soci::use(r.platform.sum.total),
+              soci::use(r.platform.sum.fund), soci::use(r.platform.sum.account), soci::use(r.platform.sum.cash),
+              soci::use(r.bureau.count), soci::use(r.bureau.sum.total), soci::use(r.bureau.sum.fund),
+              soci::use(r.bureau.sum.account), soci::use(r.bureau.sum.cash), soci::use(r.matched),
+              soci::use(discrepancies), soci::use(run.runByRole), soci::use(run.runByOrg), soci::use(run.createdAt));
     int seq = 0;
     std::string kind, settlementId, fields, platform, bureau;
     soci::indicator fieldsInd, platformInd, bureauInd;
-    soci::statement insert = (tx.sql.prepare << "INSERT INTO reconciliation_discrepancies (run_id, seq, kind, "
-                                                "settlement_id, fields, platform, bureau) VALUES (:r, :s, :k, :i, "
-                                                ":f, :p, :b)",
-                              soci::use(run.id), soci::use(seq), soci::use(kind), soci::use(settlementId),
-                              soci::use(fields, fieldsInd), soci::use(platform, platformInd), soci::use(bureau, bureauInd));
-    for (const settlement::Discrepancy& d : r.discrepancies) {
-        ++seq;
-        kind = d.kind;
-        settlementId = d.settlementId;
-        fields = Poco::cat(std::string(","), d.fields.begin(), d.fields.end());
-        fieldsInd = fields.empty() ? soci::i_null : soci::i_ok;
-        platform = d.platform ? stored(*d.platform, false) : "";
-        platformInd = d.platform ? soci::i_ok : soci::i_null;
-        bureau = d.bureau ? stored(*d.bureau, true) : "";
-        bureauInd = d.bureau ? soci::i_ok : soci::i_null;
-        insert.execute(true);
-    }
+    // One insert bound once and run per discrepancy with the variables' new values.
+    const auto insertEach = [&](const auto& execute) {
+        for (const settlement::Discrepancy& d : r.discrepancies) {
+            ++seq;
+            kind = d.kind;
+            settlementId = d.settlementId;
+            fields = Poco::cat(std::string(","), d.fields.begin(), d.fields.end());
+            fieldsInd = fields.empty() ? soci::i_null : soci::i_ok;
+            platform = d.platform ? stored(*d.platform, false) : "";
+            platformInd = d.platform ? soci::i_ok : soci::i_null;
+            bureau = d.bureau ? stored(*d.bureau, true) : "";
+            bureauInd = d.bureau ? soci::i_ok : soci::i_null;
+            execute();
+        }
+    };
+    tx.repeat("INSERT INTO reconciliation_discrepancies (run_id, seq, kind, settlement_id, fields, platform, bureau) "
+              "VALUES (:r, :s, :k, :i, :f, :p, :b)",
+              insertEach, soci::use(run.id), soci::use(seq), soci::use(kind), soci::use(settlementId),
+              soci::use(fields, fieldsInd), soci::use(platform, platformInd), soci::use(bureau, bureauInd));
 }
 
 std::optional<ReconciliationRun> SettlementRepo::findRun(Tx& tx, const std::string& id) {
     ReconciliationRun run;
     settlement::Report& r = run.report;
-    tx.sql << "SELECT id, day, region, format, statement_sha256, platform_count, platform_total, platform_fund, "
-              "platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, bureau_account, bureau_cash, "
-              "matched, run_by_role, run_by_org, created_at FROM reconciliation_runs WHERE id = :id",
+    const bool found = tx.exec(
+        "SELECT id, day, region, format, statement_sha256, platform_count, platform_total, platform_fund, "
+        "platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, bureau_account, bureau_cash, "
+        "matched, run_by_role, run_by_org, created_at FROM reconciliation_runs WHERE id = :id",
         soci::use(id), soci::into(run.id), soci::into(run.day), soci::into(run.region), soci::into(run.format),
         soci::into(run.statementSha256), soci::into(r.platform.count), soci::into(r.platform.sum.total),
         soci::into(r.platform.sum.fund), soci::into(r.platform.sum.account), soci::into(r.platform.sum.cash),
         soci::into(r.bureau.count), soci::into(r.bureau.sum.total), soci::into(r.bureau.sum.fund),
         soci::into(r.bureau.sum.account), soci::into(r.bureau.sum.cash), soci::into(r.matched),
-        soci::into(run.runByRole), soci::into(run.runByOrg), soci::into(run.createdAt);
-    if (!tx.sql.got_data()) return std::nullopt;
-    soci::rowset<soci::row> rows = (tx.sql.prepare << "SELECT kind, settlement_id, fields, platform, bureau FROM "
-                                                      "reconciliation_discrepancies WHERE run_id = :r ORDER BY seq",
-                                    soci::use(id));
-    for (const soci::row& row : rows) {
+        soci::into(run.runByRole), soci::into(run.runByOrg), soci::into(run.createdAt));
+    if (!found) return std::nullopt;
+    const auto onRow = [&](const soci::row& row) {
         settlement::Discrepancy d;
         d.kind = row.get<std::string>(0);
         d.settlementId = row.get<std::string>(1);
@@ -112,7 +110,10 @@ std::optional<ReconciliationRun> SettlementRepo::findRun(Tx& tx, const std::stri
         d.platform = sideOf(row, 3);
         d.bureau = sideOf(row, 4);
         r.discrepancies.push_back(std::move(d));
-    }
+    };
+    tx.each("SELECT kind, settlement_id, fields, platform, bureau FROM reconciliation_discrepancies WHERE run_id = :r "
+            "ORDER BY seq",
+            onRow, soci::use(id));
     return run;
 }
 

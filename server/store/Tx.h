@@ -10,18 +10,22 @@
 
 namespace rxflow::store {
 
-// One open transaction. Repositories take it as their first argument.
+// One open transaction. Repositories take it as their first argument. It does not hand out its
+// SOCI session: every statement goes through the session's prepared statement cache (exec,
+// change, each, eachInto, repeat), so none is parsed again on each use.
 struct Tx {
-    soci::session& sql;
+    // `statements` is the cache of the session the transaction runs on; it holds that session,
+    // so Tx keeps no second reference to it that could disagree.
+    Tx(Backend b, StatementCache& statements) : backend(b), statements_(statements) {}
+
     Backend backend;
-    StatementCache& statements;
     bool mysql() const { return backend == Backend::Mysql; }
     // Row lock suffix for SELECTs that precede an update. SQLite's write transactions already
     // hold the database's write lock (BEGIN IMMEDIATE), so it needs none.
     const char* forUpdate() const { return mysql() ? " FOR UPDATE" : ""; }
 
     // Runs `sql` once through this session's prepared statement, with soci::use / soci::into
-    // elements as `tx.sql << sql, ...` would. True when a row came back into the elements.
+    // elements as `session << sql, ...` would. True when a row came back into the elements.
     template <class... E> bool exec(const std::string& sql, E&&... elements) {
         return run(sql, [](soci::statement& st) { return st.got_data(); }, std::forward<E>(elements)...);
     }
@@ -32,17 +36,35 @@ struct Tx {
     // Calls onRow(const soci::row&) for each row of a SELECT with soci::use elements.
     template <class F, class... U> void each(const std::string& sql, F&& onRow, U&&... uses) {
         soci::row row;
+        eachInto(sql, [&] { onRow(static_cast<const soci::row&>(row)); }, std::forward<U>(uses)..., soci::into(row));
+    }
+    // Calls onRow() for each row of a SELECT, once the row is in its soci::into elements: for
+    // typed columns read without a soci::row in between (a day's payments, one at a time).
+    template <class F, class... E> void eachInto(const std::string& sql, F&& onRow, E&&... elements) {
         const auto eachRow = [&](soci::statement& st) {
-            for (bool more = st.got_data(); more; more = st.fetch()) onRow(static_cast<const soci::row&>(row));
+            for (bool more = st.got_data(); more; more = st.fetch()) onRow();
             return true;
         };
-        run(sql, eachRow, std::forward<U>(uses)..., soci::into(row));
+        run(sql, eachRow, std::forward<E>(elements)...);
+    }
+    // One statement run many times with changing values (a loop of inserts): binds the soci::use
+    // elements once and calls body(execute). Each execute() runs the statement with the values the
+    // bound variables hold at that moment and returns the number of rows changed.
+    template <class F, class... U> void repeat(const std::string& sql, F&& body, U&&... uses) {
+        Prepared st(statements_, sql);
+        (st->exchange(std::forward<U>(uses)), ...);
+        st->define_and_bind();
+        body([&st] {
+            st->execute(true);
+            return st->get_affected_rows();
+        });
+        st.done();
     }
 
 private:
     // Binds the elements, executes (fetching the first row), and returns what `then` makes of it.
     template <class Then, class... E> auto run(const std::string& sql, Then&& then, E&&... elements) {
-        Prepared st(statements, sql);
+        Prepared st(statements_, sql);
         (st->exchange(std::forward<E>(elements)), ...);
         st->define_and_bind();
         st->execute(true);
@@ -50,6 +72,8 @@ private:
         st.done();
         return result;
     }
+
+    StatementCache& statements_;
 };
 
 // Thrown inside a transaction to roll it back and run it once more (e.g. a unique key taken

@@ -39,43 +39,60 @@ std::string id(long long i) {
     return buf;
 }
 
+// One payment's values: bound once to the insert (Tx::repeat) and refilled for each payment.
+struct PaymentRow {
+    std::string sid, rx, order, status, paidText;
+    long long total = 0, fund = 0, account = 0, cash = 0, paidAt = 0, created = kDayStartMs;
+
+    void fill(long long i, long long n) {
+        sid = id(i);
+        rx = "rx_BENCH" + std::to_string(i);
+        order = "PO" + std::to_string(i);
+        total = 1000 + i % 9000;
+        fund = total * 7 / 10;
+        account = total / 5;
+        cash = total - fund - account;
+        paidAt = kDayStartMs + (i * 86400000LL) / n;
+        paidText = kDate + "T10:00:00+08:00";
+        status = i % 97 == 0 ? "reversed" : "settled";
+    }
+};
+
+// Payment i's statement line as the bureau reports it (kind 3: amounts differ, 4: status differs),
+// and every 50,000th line twice.
+void writeStatementLine(std::ofstream& csv, const PaymentRow& p, long long i, int kind) {
+    const long long bureauFund = kind == 3 ? p.fund + 1 : p.fund;
+    const std::string bureauStatus = kind == 4 ? (p.status == "settled" ? "reversed" : "settled") : p.status;
+    csv << p.sid << "," << p.order << "," << p.rx << ",33020000000" << i << "," << p.total + (kind == 3 ? 1 : 0) << ","
+        << bureauFund << "," << p.account << "," << p.cash << "," << bureauStatus << "," << p.paidText << "\n";
+    if (i % 50000 != 1) return;
+    csv << p.sid << "," << p.order << "," << p.rx << ",x," << p.total << "," << p.fund << "," << p.account << ","
+        << p.cash << "," << p.status << "," << p.paidText << "\n";  // a duplicate
+}
+
 int generate(const std::string& dir, long long n, const std::string& url) {
     store::Database db(store::DbUrl::parse(url), {});
     store::migrate(db, embeddedMigrations());
     std::ofstream csv(dir + "/statement.csv");
     csv << settlement::kStatementHeader << "\n";
     db.write([&](store::Tx& tx) {
-        std::string sid, rx, order, status, paidText;
-        long long total = 0, fund = 0, account = 0, cash = 0, paidAt = 0, created = kDayStartMs;
-        soci::statement insert =
-            (tx.sql.prepare << "INSERT INTO payments (settlement_id, prescription_id, region, kind, pay_order_id, total, "
-                               "fund, account, cash, paid_at, paid_at_text, status, posted_role, posted_org, created_at) "
-                               "VALUES (:s, :p, :r, 'insurance', :o, :t, :f, :a, :c, :pa, :pt, :st, 'insurer', :g, :ca)",
-             soci::use(sid), soci::use(rx), soci::use(kRegion), soci::use(order), soci::use(total), soci::use(fund),
-             soci::use(account), soci::use(cash), soci::use(paidAt), soci::use(paidText), soci::use(status),
-             soci::use(kRegion), soci::use(created));
-        for (long long i = 0; i < n; ++i) {
-            sid = id(i);
-            rx = "rx_BENCH" + std::to_string(i);
-            order = "PO" + std::to_string(i);
-            total = 1000 + i % 9000;
-            fund = total * 7 / 10;
-            account = total / 5;
-            cash = total - fund - account;
-            paidAt = kDayStartMs + (i * 86400000LL) / n;
-            paidText = kDate + "T10:00:00+08:00";
-            status = i % 97 == 0 ? "reversed" : "settled";
-            // The statement: the same, except every 10,000th line (a discrepancy of each kind in turn).
-            const int kind = i % 10000 == 0 ? static_cast<int>((i / 10000) % 4) + 1 : 0;
-            if (kind != 1) insert.execute(true);  // 1: missing in the platform
-            if (kind == 2) continue;              // 2: missing in the bureau
-            const long long bureauFund = kind == 3 ? fund + 1 : fund;  // 3: amounts differ
-            const std::string bureauStatus = kind == 4 ? (status == "settled" ? "reversed" : "settled") : status;
-            csv << sid << "," << order << "," << rx << ",33020000000" << i << "," << total + (kind == 3 ? 1 : 0) << ","
-                << bureauFund << "," << account << "," << cash << "," << bureauStatus << "," << paidText << "\n";
-            if (i % 50000 == 1) csv << sid << "," << order << "," << rx << ",x," << total << "," << fund << "," << account
-                                    << "," << cash << "," << status << "," << paidText << "\n";  // a duplicate
-        }
+        PaymentRow p;
+        const auto insertAll = [&](const auto& insert) {
+            for (long long i = 0; i < n; ++i) {
+                p.fill(i, n);
+                // The statement: the same, except every 10,000th line (a discrepancy of each kind in turn).
+                const int kind = i % 10000 == 0 ? static_cast<int>((i / 10000) % 4) + 1 : 0;
+                if (kind != 1) insert();  // 1: missing in the platform
+                if (kind == 2) continue;  // 2: missing in the bureau
+                writeStatementLine(csv, p, i, kind);
+            }
+        };
+        tx.repeat("INSERT INTO payments (settlement_id, prescription_id, region, kind, pay_order_id, total, fund, "
+                  "account, cash, paid_at, paid_at_text, status, posted_role, posted_org, created_at) "
+                  "VALUES (:s, :p, :r, 'insurance', :o, :t, :f, :a, :c, :pa, :pt, :st, 'insurer', :g, :ca)",
+                  insertAll, soci::use(p.sid), soci::use(p.rx), soci::use(kRegion), soci::use(p.order),
+                  soci::use(p.total), soci::use(p.fund), soci::use(p.account), soci::use(p.cash), soci::use(p.paidAt),
+                  soci::use(p.paidText), soci::use(p.status), soci::use(kRegion), soci::use(p.created));
         return 0;
     });
     std::cout << "generated " << n << " payments and statement lines in " << dir << "\n";

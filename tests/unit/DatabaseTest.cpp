@@ -32,7 +32,7 @@ struct ScratchDb {
 
     explicit ScratchDb(PoolOptions options = {}) {
         db = std::make_unique<Database>(DbUrl::parse("sqlite3://db=" + dir + "/t.db"), options);
-        db->write([](Tx& tx) { tx.sql << "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, v TEXT NOT NULL)"; });
+        db->write([](Tx& tx) { tx.exec("CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, v TEXT NOT NULL)"); });
     }
     ~ScratchDb() {
         db.reset();
@@ -42,7 +42,7 @@ struct ScratchDb {
         return db->read([id](Tx& tx) {
             int n = 0;
             int key = id;
-            tx.sql << "SELECT COUNT(*) FROM t WHERE id = :id", soci::use(key), soci::into(n);
+            tx.exec("SELECT COUNT(*) FROM t WHERE id = :id", soci::use(key), soci::into(n));
             return n;
         });
     }
@@ -51,7 +51,7 @@ struct ScratchDb {
 void insert(Tx& tx, int id, const std::string& v) {
     int key = id;
     std::string value = v;
-    tx.sql << "INSERT INTO t (id, v) VALUES (:id, :v)", soci::use(key), soci::use(value);
+    tx.change("INSERT INTO t (id, v) VALUES (:id, :v)", soci::use(key), soci::use(value));
 }
 
 }  // namespace
@@ -134,7 +134,7 @@ TEST_CASE("RetryTransaction rolls back and reruns the transaction, retried every
     CHECK(attempts == 3);
     const std::string v = s.db->read([](Tx& tx) {
         std::string out;
-        tx.sql << "SELECT v FROM t WHERE id = 7", soci::into(out);
+        tx.exec("SELECT v FROM t WHERE id = 7", soci::into(out));
         return out;
     });
     CHECK(v == "attempt 3");
@@ -318,7 +318,7 @@ TEST_CASE("isUniqueViolation recognises a duplicate primary key and not other SQ
 
         bool other = true;
         try {
-            tx.sql << "SELECT nope FROM no_such_table";
+            tx.exec("SELECT nope FROM no_such_table");
         } catch (const soci::soci_error& e) {
             other = rxflow::store::isUniqueViolation(e);
         }

@@ -71,12 +71,12 @@ TEST_CASE("the embedded migrations create the registry tables in SQLite once and
                                       "idempotency_keys"}) {
                 int n = 0;
                 std::string name = table;
-                tx.sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :n", soci::use(name),
-                    soci::into(n);
+                tx.exec("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :n", soci::use(name),
+                        soci::into(n));
                 CHECK_MESSAGE(n == 1, "table ", table, " missing");
             }
             int recorded = 0;
-            tx.sql << "SELECT COUNT(*) FROM schema_migrations", soci::into(recorded);
+            tx.exec("SELECT COUNT(*) FROM schema_migrations", soci::into(recorded));
             CHECK(recorded == static_cast<int>(files.size()));
         });
     }
