@@ -1,4 +1,4 @@
-// What each store is told and when (jobs/Notifications), the FHIR chain end to end, dead
+// What each store is told and when (workflow/Notifications), the FHIR chain end to end, dead
 // letters and the admin endpoints of the outbox (API.md §2 adapters; openapi.yaml /v1/admin/outbox).
 #include <doctest/doctest.h>
 
