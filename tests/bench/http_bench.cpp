@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -70,6 +71,8 @@ std::vector<std::pair<std::string, std::string>> issueMany(const TestServer& s, 
                                                            const std::string& tag, const std::string& fulfillment) {
     std::vector<std::pair<std::string, std::string>> out(static_cast<std::size_t>(n));
     std::atomic<int> next{0}, failed{0};
+    std::mutex firstMutex;
+    std::string first;  // the first refusal, to say why preparing failed
     std::vector<std::thread> clients;
     for (int t = 0; t < 8; ++t)
         clients.emplace_back([&] {
@@ -80,12 +83,15 @@ std::vector<std::pair<std::string, std::string>> issueMany(const TestServer& s, 
                                    doctor.body(prescriptionJson(spec), fulfillment));
                 if (r.status != 201) {
                     ++failed;
+                    const std::lock_guard<std::mutex> lock(firstMutex);
+                    if (first.empty()) first = std::to_string(r.status) + " " + r.body;
                     continue;
                 }
                 out[static_cast<std::size_t>(i)] = {r.str("id"), r.str("pickupCode")};
             }
         });
     for (auto& c : clients) c.join();
+    INFO("issuing failed " << failed.load() << " time(s), first: " << first);
     REQUIRE(failed == 0);
     return out;
 }
