@@ -3,12 +3,41 @@
 namespace rxflow {
 namespace {
 
+// At the counter: pickup only, not locked, paid, and the patient's code; a wrong code is counted.
+void dispense(const RxFacts& rx, Decision& d) {
+    if (rx.mode != FulfillmentMode::Pickup)
+        throw Error::conflict("invalid_state", "this prescription is for delivery; hand it over");
+    if (rx.pickupFailures >= kPickupAttempts)
+        throw Error(423, "locked", "too many wrong pickup codes; the clinic must issue anew");
+    if (!rx.paid) throw Error::conflict("payment_required", "no settled payment for this prescription yet");
+    if (!rx.pickupCodeMatches) {
+        const int left = kPickupAttempts - (rx.pickupFailures + 1);
+        d.countPickupFailure = true;
+        d.committedRefusal = Error(403, "pickup_code_mismatch",
+                                   "the pickup code is wrong; " + std::to_string(left > 0 ? left : 0) +
+                                       " attempt(s) left before dispensing is locked");
+        return;
+    }
+    d.stock = StockEffect::Consume;
+}
+
+// To a courier: delivery only, paid, to a registered courier company.
+void handover(const RxFacts& rx, const Command& c, Decision& d) {
+    if (rx.mode != FulfillmentMode::Delivery)
+        throw Error::conflict("invalid_state", "this prescription is for pickup; dispense it");
+    if (!rx.paid) throw Error::conflict("payment_required", "no settled payment for this prescription yet");
+    if (!rx.courierRegistered)
+        throw Error(422, "unknown_organisation", "no courier company " + c.courier + " is registered",
+                    {{"/courier", "not registered", "unknown_organisation", {}}});
+    // A hand-over again after a failed delivery re-uses the drugs taken the first time.
+    if (rx.status == Status::Approved) d.stock = StockEffect::Consume;
+}
+
 Decision lifecycle(const RxFacts& rx, const Command& c, Role actor) {
-    const Action action = c.action;
     Decision d;
-    d.next = transition(rx.status, action, actor);
+    d.next = transition(rx.status, c.action, actor);
     const bool holdsStock = rx.status == Status::Accepted || rx.status == Status::Approved;
-    switch (action) {
+    switch (c.action) {
         case Action::Accept: d.stock = StockEffect::Reserve; break;
         case Action::RejectClinical: d.stock = StockEffect::Release; break;
         case Action::RejectReroute:
@@ -23,32 +52,8 @@ Decision lifecycle(const RxFacts& rx, const Command& c, Role actor) {
         case Action::Pay:
             if (rx.paid) throw Error::conflict("already_paid", "another payment is settled for this prescription");
             break;
-        case Action::Dispense:
-            if (rx.mode != FulfillmentMode::Pickup)
-                throw Error::conflict("invalid_state", "this prescription is for delivery; hand it over");
-            if (rx.pickupFailures >= kPickupAttempts)
-                throw Error(423, "locked", "too many wrong pickup codes; the clinic must issue anew");
-            if (!rx.paid) throw Error::conflict("payment_required", "no settled payment for this prescription yet");
-            if (!rx.pickupCodeMatches) {
-                const int left = kPickupAttempts - (rx.pickupFailures + 1);
-                d.countPickupFailure = true;
-                d.committedRefusal = Error(403, "pickup_code_mismatch",
-                                           "the pickup code is wrong; " + std::to_string(left > 0 ? left : 0) +
-                                               " attempt(s) left before dispensing is locked");
-                return d;
-            }
-            d.stock = StockEffect::Consume;
-            break;
-        case Action::Handover:
-            if (rx.mode != FulfillmentMode::Delivery)
-                throw Error::conflict("invalid_state", "this prescription is for pickup; dispense it");
-            if (!rx.paid) throw Error::conflict("payment_required", "no settled payment for this prescription yet");
-            if (!rx.courierRegistered)
-                throw Error(422, "unknown_organisation", "no courier company " + c.courier + " is registered",
-                            {{"/courier", "not registered", "unknown_organisation", {}}});
-            // A hand-over again after a failed delivery re-uses the drugs taken the first time.
-            if (rx.status == Status::Approved) d.stock = StockEffect::Consume;
-            break;
+        case Action::Dispense: dispense(rx, d); break;
+        case Action::Handover: handover(rx, c, d); break;
         default: break;
     }
     return d;
@@ -56,18 +61,22 @@ Decision lifecycle(const RxFacts& rx, const Command& c, Role actor) {
 
 int rank(DeliveryStage s) {
     switch (s) {
-        case DeliveryStage::HandedOver: return 0;
-        case DeliveryStage::PickedUp: return 1;
-        case DeliveryStage::InTransit: return 2;
-        default: return 3;  // delivered, failed
+        case DeliveryStage::HandedOver:
+            return 0;
+        case DeliveryStage::PickedUp:
+            return 1;
+        case DeliveryStage::InTransit:
+            return 2;
+        default:
+            return 3;  // delivered, failed
     }
 }
 
 Decision deliveryEvent(const RxFacts& rx, DeliveryStage event) {
     const DeliveryStage stage = rx.deliveryStage.value_or(DeliveryStage::HandedOver);
     if (rank(event) <= rank(stage) || rx.status != Status::InDelivery)
-        throw Error::conflict("invalid_state",
-                              std::string("the delivery is ") + stageName(stage) + "; events only move forward");
+        throw Error::conflict("invalid_state", std::string("the delivery is ") + stageName(stage) +
+                                                   "; events only move forward");
     if (event == DeliveryStage::Delivered && !rx.pickupCodeMatches)
         throw Error(403, "proof_code_mismatch", "the proof code is not the patient's pickup code");
     Decision d;
@@ -83,11 +92,16 @@ const char* modeName(FulfillmentMode m) { return m == FulfillmentMode::Delivery 
 
 const char* stageName(DeliveryStage s) {
     switch (s) {
-        case DeliveryStage::HandedOver: return "handed_over";
-        case DeliveryStage::PickedUp: return "picked_up";
-        case DeliveryStage::InTransit: return "in_transit";
-        case DeliveryStage::Delivered: return "delivered";
-        case DeliveryStage::Failed: return "failed";
+        case DeliveryStage::HandedOver:
+            return "handed_over";
+        case DeliveryStage::PickedUp:
+            return "picked_up";
+        case DeliveryStage::InTransit:
+            return "in_transit";
+        case DeliveryStage::Delivered:
+            return "delivered";
+        case DeliveryStage::Failed:
+            return "failed";
     }
     return "unknown";
 }
@@ -101,13 +115,18 @@ std::optional<DeliveryStage> parseStage(const std::string& text) {
 
 std::string auditName(const Command& c) {
     switch (c.kind) {
-        case Command::Kind::DeliveryEvent: return std::string("delivery_") + stageName(c.event);
-        case Command::Kind::ReversePayment: return "reverse_payment";
-        default: return actionName(c.action);
+        case Command::Kind::DeliveryEvent:
+            return std::string("delivery_") + stageName(c.event);
+        case Command::Kind::ReversePayment:
+            return "reverse_payment";
+        default:
+            return actionName(c.action);
     }
 }
 
-bool expiryDue(Status status, long long expiresAt, long long nowMs) { return mayExpire(status) && expiresAt < nowMs; }
+bool expiryDue(Status status, long long expiresAt, long long nowMs) {
+    return mayExpire(status) && expiresAt < nowMs;
+}
 
 bool acceptTimedOut(Status status, long long updatedAt, long long timeoutMs, long long nowMs) {
     return status == Status::Routed && updatedAt + timeoutMs <= nowMs;
@@ -115,9 +134,12 @@ bool acceptTimedOut(Status status, long long updatedAt, long long timeoutMs, lon
 
 bool repeats(const RxFacts& rx, const Command& c) {
     switch (c.kind) {
-        case Command::Kind::DeliveryEvent: return rx.deliveryStage == c.event;
-        case Command::Kind::ReversePayment: return rx.paymentReversed;
-        default: return c.action == Action::Pay && rx.paymentRecorded;
+        case Command::Kind::DeliveryEvent:
+            return rx.deliveryStage == c.event;
+        case Command::Kind::ReversePayment:
+            return rx.paymentReversed;
+        default:
+            return c.action == Action::Pay && rx.paymentRecorded;
     }
 }
 
@@ -129,15 +151,18 @@ Decision decide(const RxFacts& rx, const Command& c, Role actor) {
         return same;
     }
     switch (c.kind) {
-        case Command::Kind::DeliveryEvent: return deliveryEvent(rx, c.event);
+        case Command::Kind::DeliveryEvent:
+            return deliveryEvent(rx, c.event);
         case Command::Kind::ReversePayment: {
             if (isHandedOut(rx.status) && actor != Role::Insurer)
-                throw Error::conflict("invalid_state", "the drugs have left the store; only the insurer may reverse now");
+                throw Error::conflict("invalid_state",
+                                      "the drugs have left the store; only the insurer may reverse now");
             Decision d;
             d.next = rx.status;  // the version moves, the state does not
             return d;
         }
-        default: return lifecycle(rx, c, actor);
+        default:
+            return lifecycle(rx, c, actor);
     }
 }
 

@@ -70,7 +70,9 @@ public:
                 remembered = std::move(r);
             });
         } catch (const KeyTaken&) {  // rolled back: the other request's answer is the answer
-            return *services.db.read([&](store::Tx& tx) { return replayIfSeen(tx, services.cipher, *idempotency_); });
+            auto replay = services.db.read([&](store::Tx& tx) { return replayIfSeen(tx, services.cipher, *idempotency_); });
+            if (!replay) throw Error::unavailable("a request with this Idempotency-Key was in flight; try again");
+            return std::move(*replay);
         }
         return remembered ? std::move(*remembered) : serialise(*value);
     }

@@ -10,11 +10,16 @@ std::string storeChainOf(store::Tx& tx, const store::PrescriptionRecord& rx) {
 
 bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std::string& storeChain) {
     switch (p.role) {
-        case Role::Admin: return true;
-        case Role::Clinic: return p.org == rx.clinicId;
-        case Role::Pharmacy: return !rx.store.empty() && storeChain == p.org && (p.store.empty() || p.store == rx.store);
-        case Role::Insurer: return p.org == rx.region;
-        default: return false;
+        case Role::Admin:
+            return true;
+        case Role::Clinic:
+            return p.org == rx.clinicId;
+        case Role::Pharmacy:
+            return !rx.store.empty() && storeChain == p.org && (p.store.empty() || p.store == rx.store);
+        case Role::Insurer:
+            return p.org == rx.region;
+        default:
+            return false;
     }
 }
 

@@ -13,16 +13,23 @@ void applyStock(store::Tx& tx, const store::PrescriptionRecord& rx, StockEffect 
     switch (effect) {
         case StockEffect::Reserve:
             if (!store::RoutingRepo::reserve(tx, rx.store, rx.items))
-                throw Error::conflict("insufficient_stock", "store " + rx.store + " no longer holds every item");
+                throw Error::conflict("insufficient_stock",
+                                      "store " + rx.store + " no longer holds every item");
             break;
-        case StockEffect::Release: store::RoutingRepo::release(tx, rx.store, rx.items); break;
-        case StockEffect::Consume: store::RoutingRepo::consume(tx, rx.store, rx.items); break;
-        case StockEffect::None: break;
+        case StockEffect::Release:
+            store::RoutingRepo::release(tx, rx.store, rx.items);
+            break;
+        case StockEffect::Consume:
+            store::RoutingRepo::consume(tx, rx.store, rx.items);
+            break;
+        case StockEffect::None:
+            break;
     }
 }
 
 // The effects of a lifecycle action beyond its state and stock; what its audit event says.
-std::string lifecycleEffects(store::Tx& tx, const Env& env, const Request& r, Loaded& l, Status from, long long now) {
+std::string lifecycleEffects(store::Tx& tx, const Env& env, const Request& r, Loaded& l, Status from,
+                             long long now) {
     store::PrescriptionRecord& rx = l.rx;
     switch (r.command.action) {
         case Action::Route: {
@@ -30,10 +37,13 @@ std::string lifecycleEffects(store::Tx& tx, const Env& env, const Request& r, Lo
             if (d.store.empty()) throw Error::conflict(d.errorCode, d.detail);
             return "store=" + d.store;
         }
-        case Action::Accept: return "store=" + rx.store + " principal=" + r.actor.id;
-        case Action::Approve: return "store=" + rx.store;
+        case Action::Accept:
+            return "store=" + rx.store + " principal=" + r.actor.id;
+        case Action::Approve:
+            return "store=" + rx.store;
         case Action::RejectReroute:
-        case Action::RejectClinical: return "store=" + rx.store + " reason=" + r.reasonCode;
+        case Action::RejectClinical:
+            return "store=" + rx.store + " reason=" + r.reasonCode;
         case Action::Pay: {
             store::Payment payment = r.payment;
             payment.prescriptionId = rx.id;
@@ -42,15 +52,19 @@ std::string lifecycleEffects(store::Tx& tx, const Env& env, const Request& r, Lo
                 throw Error::conflict("already_paid", "this settlementId belongs to another prescription");
             return "settlementId=" + payment.settlementId + " total=" + std::to_string(payment.total);
         }
-        case Action::Dispense: return "store=" + rx.store + " pharmacist=" + r.pharmacist;
+        case Action::Dispense:
+            return "store=" + rx.store + " pharmacist=" + r.pharmacist;
         case Action::Handover: {
             const std::string deliveryId = newId("dl", now);
             store::DeliveryRepo::insert(tx, {deliveryId, rx.id, r.command.courier, "handed_over"}, now);
             return "delivery=" + deliveryId + " courier=" + r.command.courier;
         }
-        case Action::Cancel: return std::string("from=") + statusName(from);
-        case Action::AcceptTimeout: return "store=" + rx.store;
-        default: return "";
+        case Action::Cancel:
+            return std::string("from=") + statusName(from);
+        case Action::AcceptTimeout:
+            return "store=" + rx.store;
+        default:
+            return "";
     }
 }
 
@@ -64,7 +78,8 @@ std::string effects(store::Tx& tx, const Env& env, const Request& r, Loaded& l, 
             store::PaymentRepo::setStatus(tx, l.payment->settlementId, "reversed");
             l.payment->status = "reversed";
             return "settlementId=" + l.payment->settlementId;
-        default: return lifecycleEffects(tx, env, r, l, from, now);
+        default:
+            return lifecycleEffects(tx, env, r, l, from, now);
     }
 }
 
@@ -72,10 +87,14 @@ std::string effects(store::Tx& tx, const Env& env, const Request& r, Loaded& l, 
 std::string storeReason(const Request& r) {
     if (r.command.kind != Command::Kind::Lifecycle) return "rerouted";
     switch (r.command.action) {
-        case Action::Cancel: return r.reason;
-        case Action::Expire: return statusName(Status::Expired);
-        case Action::AcceptTimeout: return "accept_timeout";
-        default: return "rerouted";
+        case Action::Cancel:
+            return r.reason;
+        case Action::Expire:
+            return statusName(Status::Expired);
+        case Action::AcceptTimeout:
+            return "accept_timeout";
+        default:
+            return "rerouted";
     }
 }
 
@@ -99,8 +118,10 @@ const Principal& serverPrincipal() {
     return server;
 }
 
-audit::AuditEvent eventFor(const Principal& actor, const std::string& id, const std::string& action, long long at) {
-    return &actor == &serverPrincipal() ? audit::serverEvent(id, action, at) : audit::eventBy(actor, id, action, at);
+audit::AuditEvent eventFor(const Principal& actor, const std::string& id, const std::string& action,
+                           long long at) {
+    return &actor == &serverPrincipal() ? audit::serverEvent(id, action, at)
+                                        : audit::eventBy(actor, id, action, at);
 }
 
 RxFacts factsOf(const store::PrescriptionRecord& rx) {
@@ -112,7 +133,8 @@ RxFacts factsOf(const store::PrescriptionRecord& rx) {
     return f;
 }
 
-void applyDecision(store::Tx& tx, const Env& env, const Request& r, Loaded& l, const Decision& d, long long now) {
+void applyDecision(store::Tx& tx, const Env& env, const Request& r, Loaded& l, const Decision& d,
+                   long long now) {
     store::PrescriptionRecord& rx = l.rx;
     const Status from = rx.status;
     const StoreBefore before{rx.store, from};
@@ -121,7 +143,8 @@ void applyDecision(store::Tx& tx, const Env& env, const Request& r, Loaded& l, c
     audit::AuditEvent e = eventFor(r.actor, rx.id, auditName(r.command), now);
     e.detail = effects(tx, env, r, l, from, now);
     const Status between = rx.status;
-    const std::optional<std::string> rerouted = d.rerouteAfter ? rerouteElsewhere(tx, env, r, rx) : std::nullopt;
+    const std::optional<std::string> rerouted =
+        d.rerouteAfter ? rerouteElsewhere(tx, env, r, rx) : std::nullopt;
     // A courier's progress report moves the delivery only; every other change moves the version.
     if (r.command.kind != Command::Kind::DeliveryEvent || rx.status != from)
         store::PrescriptionRepo::update(tx, env.cipher, rx, now);

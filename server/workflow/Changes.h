@@ -13,13 +13,14 @@ struct Loaded {
 
 // The server itself, for the changes it makes (expiry, accept time-out, re-routing).
 const Principal& serverPrincipal();
-audit::AuditEvent eventFor(const Principal& actor, const std::string& prescriptionId, const std::string& action,
-                           long long at);
+audit::AuditEvent eventFor(const Principal& actor, const std::string& prescriptionId,
+                           const std::string& action, long long at);
 // The record's own facts for decide.
 RxFacts factsOf(const store::PrescriptionRecord& rx);
 
 // Carries `d` out on `l` (its effects, the new state and version, the audit events and the
 // outbox messages); throws Error when an effect cannot be had (stock gone, no store to route to).
-void applyDecision(store::Tx& tx, const Env& env, const Request& r, Loaded& l, const Decision& d, long long nowMs);
+void applyDecision(store::Tx& tx, const Env& env, const Request& r, Loaded& l, const Decision& d,
+                   long long nowMs);
 
 }  // namespace rxflow::workflow

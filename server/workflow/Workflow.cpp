@@ -40,7 +40,8 @@ Loaded Workflow::load(store::Tx& tx, const Request& r) {
     switch (r.target.kind) {
         case Target::Kind::Prescription: {
             auto rx = store::PrescriptionRepo::find(tx, env_.cipher, r.target.id, true);
-            if (!rx || !mayWork(r.actor, *rx, storeChainOf(tx, *rx))) throw Error::notFound("no such prescription");
+            if (!rx || !mayWork(r.actor, *rx, storeChainOf(tx, *rx)))
+                throw Error::notFound("no such prescription");
             l.rx = std::move(*rx);
             break;
         }
@@ -53,7 +54,8 @@ Loaded Workflow::load(store::Tx& tx, const Request& r) {
             l.payment = store::PaymentRepo::find(tx, r.target.id);
             if (!l.payment || !postedBy(r.actor, *l.payment)) throw Error::notFound("no such settlement");
             l.rx = lockedPrescription(tx, env_, l.payment->prescriptionId);
-            if (!r.actor.store.empty() && l.rx.store != r.actor.store) throw Error::notFound("no such settlement");
+            if (!r.actor.store.empty() && l.rx.store != r.actor.store)
+                throw Error::notFound("no such settlement");
             break;
     }
     return l;
@@ -65,7 +67,8 @@ RxFacts Workflow::factsFor(store::Tx& tx, const Loaded& l, const Request& r) {
     const Command& c = r.command;
     if (c.kind == Command::Kind::DeliveryEvent) {
         f.deliveryStage = parseStage(l.delivery->stage);
-        if (c.event == DeliveryStage::Delivered) f.pickupCodeMatches = store::pickupCodeMatches(env_.cipher, l.rx, r.code);
+        if (c.event == DeliveryStage::Delivered)
+            f.pickupCodeMatches = store::pickupCodeMatches(env_.cipher, l.rx, r.code);
         return f;
     }
     if (c.kind == Command::Kind::ReversePayment) {
@@ -79,8 +82,10 @@ RxFacts Workflow::factsFor(store::Tx& tx, const Loaded& l, const Request& r) {
     if (c.action == Action::Dispense || c.action == Action::Handover) f.mode = store::fulfillmentMode(l.rx);
     if (c.action == Action::Pay || c.action == Action::Dispense || c.action == Action::Handover)
         f.paid = !f.paymentRecorded && store::PaymentRepo::settledFor(tx, l.rx.id).has_value();
-    if (c.action == Action::Dispense) f.pickupCodeMatches = store::pickupCodeMatches(env_.cipher, l.rx, r.code);
-    if (c.action == Action::Handover) f.courierRegistered = store::CourierRepo::find(tx, env_.cipher, c.courier).has_value();
+    if (c.action == Action::Dispense)
+        f.pickupCodeMatches = store::pickupCodeMatches(env_.cipher, l.rx, r.code);
+    if (c.action == Action::Handover)
+        f.courierRegistered = store::CourierRepo::find(tx, env_.cipher, c.courier).has_value();
     return f;
 }
 
@@ -172,11 +177,13 @@ Issued Workflow::issue(store::Tx& tx, const Principal& clinic, store::Prescripti
 
 store::PrescriptionRecord Workflow::readable(store::Tx& tx, const Principal& caller, const std::string& id) {
     auto rx = store::PrescriptionRepo::find(tx, env_.cipher, id);
-    if (!rx || !mayReadWhole(caller, *rx, storeChainOf(tx, *rx))) throw Error::notFound("no such prescription");
+    if (!rx || !mayReadWhole(caller, *rx, storeChainOf(tx, *rx)))
+        throw Error::notFound("no such prescription");
     return std::move(*rx);
 }
 
-bool Workflow::recordRead(const Principal& caller, const std::string& id, const std::string& action, ReadStamp stamp) {
+bool Workflow::recordRead(const Principal& caller, const std::string& id, const std::string& action,
+                          ReadStamp stamp) {
     return env_.db.write([&](store::Tx& tx) {  // a GET carries no Idempotency-Key
         const long long now = env_.clock.nowMs();
         if (store::PrescriptionRepo::lockedVersion(tx, id) != stamp.version || stamp.expiresAt < now)
@@ -186,7 +193,8 @@ bool Workflow::recordRead(const Principal& caller, const std::string& id, const 
     });
 }
 
-bool Workflow::seenBy(store::Tx& tx, const Principal& caller, store::PrescriptionRecord& rx, const std::string& action) {
+bool Workflow::seenBy(store::Tx& tx, const Principal& caller, store::PrescriptionRecord& rx,
+                      const std::string& action) {
     const long long now = env_.clock.nowMs();
     const bool expired = expireIfDue(tx, rx, now);  // expiry is seen on any read
     store::AuditRepo::append(tx, eventFor(caller, rx.id, action, now));

@@ -52,13 +52,13 @@ struct Request {
     const Principal& actor;
     Target target;
     Command command;
-    std::string ifMatch;                    // the If-Match header, or empty
-    Poco::JSON::Object::Ptr fulfillment;    // route
-    std::string code;                       // dispense: the pickup code; delivered: the proof code
-    std::string pharmacist;                 // dispense: "name (license)", for the audit event
-    std::string reasonCode;                 // review: why rejected
-    std::string reason;                     // cancel: the clinic's reason, told to the store
-    store::Payment payment;                 // pay
+    std::string ifMatch;                  // the If-Match header, or empty
+    Poco::JSON::Object::Ptr fulfillment;  // route
+    std::string code;                     // dispense: the pickup code; delivered: the proof code
+    std::string pharmacist;               // dispense: "name (license)", for the audit event
+    std::string reasonCode;               // review: why rejected
+    std::string reason;                   // cancel: the clinic's reason, told to the store
+    store::Payment payment;               // pay
 };
 
 // The prescription after a change; `refusal` is set when the answer is a refusal whose side
@@ -85,13 +85,14 @@ struct Issued {
 };
 
 class Workflow {
-public:
+  public:
     explicit Workflow(Env env) : env_(env) {}
 
     // Runs `request` inside the write transaction `write` opens around a function of store::Tx&
     // (the HTTP layer's, which keeps the Idempotency-Key record in it); `then(tx, outcome)` makes
     // the caller's answer inside the transaction. A refusal thrown is audited, then rethrown.
-    template <class Write, class Then> auto change(const Request& request, Write&& write, Then&& then) {
+    template <class Write, class Then>
+    auto change(const Request& request, Write&& write, Then&& then) {
         std::string prescriptionId;  // known once found: a refusal is audited on it
         try {
             return write([&](store::Tx& tx) { return then(tx, apply(tx, request, prescriptionId)); });
@@ -118,8 +119,10 @@ public:
     // change came in between, or expiry is due, which the read itself must carry out), the
     // whole read runs again as one write transaction.
     template <class Snapshot>
-    auto readWhole(const Principal& caller, const std::string& id, const std::string& action, Snapshot&& snapshot) {
-        using Value = std::decay_t<decltype(snapshot(std::declval<store::Tx&>(), std::declval<const store::PrescriptionRecord&>()))>;
+    auto readWhole(const Principal& caller, const std::string& id, const std::string& action,
+                   Snapshot&& snapshot) {
+        using Value = std::decay_t<decltype(snapshot(std::declval<store::Tx&>(),
+                                                     std::declval<const store::PrescriptionRecord&>()))>;
         struct Seen {
             Value value;
             ReadStamp stamp;
@@ -138,22 +141,25 @@ public:
     }
     // A read by `caller` of the locked `rx` (a part of it, or the whole): it expires now if due,
     // and the read is written to its audit chain as `action`. True when it expired.
-    bool seenBy(store::Tx& tx, const Principal& caller, store::PrescriptionRecord& rx, const std::string& action);
+    bool seenBy(store::Tx& tx, const Principal& caller, store::PrescriptionRecord& rx,
+                const std::string& action);
 
     const Env& env() const { return env_; }
 
-private:
+  private:
     struct ReadStamp {
         long long version;
         long long expiresAt;
     };
     store::PrescriptionRecord readable(store::Tx& tx, const Principal& caller, const std::string& id);
     // Appends the read's event if the prescription is still as read; false when it is not.
-    bool recordRead(const Principal& caller, const std::string& id, const std::string& action, ReadStamp stamp);
+    bool recordRead(const Principal& caller, const std::string& id, const std::string& action,
+                    ReadStamp stamp);
     Outcome apply(store::Tx& tx, const Request& request, std::string& prescriptionId);
     Loaded load(store::Tx& tx, const Request& request);
     RxFacts factsFor(store::Tx& tx, const Loaded& loaded, const Request& request);
-    Outcome refuseCommitted(store::Tx& tx, const Request& request, Loaded& loaded, Status from, Error refusal);
+    Outcome refuseCommitted(store::Tx& tx, const Request& request, Loaded& loaded, Status from,
+                            Error refusal);
     void recordRefusal(const Request& request, const std::string& prescriptionId, const Error& refusal);
     bool serverChange(store::Tx& tx, store::PrescriptionRecord& rx, Action action, long long nowMs);
 

@@ -21,7 +21,8 @@ Response event(RequestContext& ctx) {
         in.fail("type", "must be picked_up, in_transit, delivered or failed");
     if (!at.empty() && !parseTimestampMs(at)) in.fail("at", "must be RFC 3339 with an offset");
     in.done();
-    workflow::Request r{ctx.principal(), {workflow::Target::Kind::Delivery, ctx.param("deliveryId")},
+    workflow::Request r{ctx.principal(),
+                        {workflow::Target::Kind::Delivery, ctx.param("deliveryId")},
                         Command::deliveryEvent(*stage)};
     r.code = proof;
     const auto answer = [](store::Tx&, const workflow::Outcome& o) {

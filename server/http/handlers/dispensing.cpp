@@ -1,8 +1,9 @@
 // POST /v1/prescriptions/{id}/dispense (at the counter, with the patient's pickup code) and
 // /handover (to a courier), by the accepting pharmacy, after payment.
+#include "server/http/handlers/Dispensing.h"
+
 #include "server/http/BodyReader.h"
 #include "server/http/Change.h"
-#include "server/http/handlers/Dispensing.h"
 #include "server/http/handlers/Routes.h"
 
 namespace rxflow::http {
@@ -24,8 +25,10 @@ void readHandedItems(BodyReader& in) {
 Response dispense(RequestContext& ctx) {
     ctx.require({Role::Pharmacy});
     BodyReader in(ctx.json());
-    workflow::Request r{ctx.principal(), {workflow::Target::Kind::Prescription, ctx.param("id")},
-                        Command::lifecycle(Action::Dispense), ctx.ifMatch()};
+    workflow::Request r{ctx.principal(),
+                        {workflow::Target::Kind::Prescription, ctx.param("id")},
+                        Command::lifecycle(Action::Dispense),
+                        ctx.ifMatch()};
     if (auto who = in.child("pharmacist")) {  // who hands it over, recorded with the change
         r.pharmacist = who->str("name", 100);
         r.pharmacist += " (" + who->str("license", 32) + ")";
@@ -39,8 +42,10 @@ Response dispense(RequestContext& ctx) {
 Response handover(RequestContext& ctx) {
     ctx.require({Role::Pharmacy});
     BodyReader in(ctx.json());
-    workflow::Request r{ctx.principal(), {workflow::Target::Kind::Prescription, ctx.param("id")},
-                        Command::lifecycle(Action::Handover), ctx.ifMatch()};
+    workflow::Request r{ctx.principal(),
+                        {workflow::Target::Kind::Prescription, ctx.param("id")},
+                        Command::lifecycle(Action::Handover),
+                        ctx.ifMatch()};
     r.command.courier = in.str("courier", 64);
     readHandedItems(in);
     in.done();

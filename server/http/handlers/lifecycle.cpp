@@ -9,8 +9,10 @@ namespace rxflow::http {
 namespace {
 
 workflow::Request request(RequestContext& ctx, Action action) {
-    return workflow::Request{ctx.principal(), {workflow::Target::Kind::Prescription, ctx.param("id")},
-                             Command::lifecycle(action), ctx.ifMatch()};
+    return workflow::Request{ctx.principal(),
+                             {workflow::Target::Kind::Prescription, ctx.param("id")},
+                             Command::lifecycle(action),
+                             ctx.ifMatch()};
 }
 
 Response route(RequestContext& ctx) {
@@ -44,10 +46,11 @@ Response review(RequestContext& ctx) {
     in.optStr("reason", 500);
     if (!decision.empty() && decision != "approve" && decision != "reject")
         in.fail("decision", "must be approve or reject");
-    if (decision == "reject" && reasonCode != "out_of_stock" && reasonCode != "cannot_fulfil" && reasonCode != "clinical")
+    if (decision == "reject" && reasonCode != "out_of_stock" && reasonCode != "cannot_fulfil" &&
+        reasonCode != "clinical")
         in.fail("reasonCode", "a rejection needs reasonCode out_of_stock, cannot_fulfil or clinical");
     in.done();
-    const Action action = decision == "approve"     ? Action::Approve
+    const Action action = decision == "approve"      ? Action::Approve
                           : reasonCode == "clinical" ? Action::RejectClinical
                                                      : Action::RejectReroute;
     workflow::Request r = request(ctx, action);
