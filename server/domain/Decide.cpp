@@ -3,22 +3,31 @@
 namespace rxflow {
 namespace {
 
+// A wrong pickup or proof code: counted (the one counter of API.md §4), answered with what is left.
+void wrongCode(const RxFacts& rx, Decision& d, const char* code, const std::string& what) {
+    const int left = kPickupAttempts - (rx.pickupFailures + 1);
+    d.countPickupFailure = true;
+    d.committedRefusal = Error(403, code,
+                               what + "; " + std::to_string(left > 0 ? left : 0) +
+                                   " attempt(s) left before dispensing and delivery are locked")
+                             .withNumber("attemptsLeft", left > 0 ? left : 0);
+}
+
+void checkNotLocked(const RxFacts& rx) {
+    if (rx.pickupFailures >= kPickupAttempts)
+        throw Error(423, "locked", "too many wrong pickup codes; the clinic must issue anew");
+}
+
 // At the counter: pickup only, not locked, paid, and the patient's code; a wrong code is counted.
 void dispense(const RxFacts& rx, Decision& d) {
     if (rx.mode != FulfillmentMode::Pickup)
         throw Error::conflict("invalid_state", "this prescription is for delivery; hand it over");
-    if (rx.pickupFailures >= kPickupAttempts)
-        throw Error(423, "locked", "too many wrong pickup codes; the clinic must issue anew");
+    checkNotLocked(rx);
     if (!rx.paid) throw Error::conflict("payment_required", "no settled payment for this prescription yet");
-    if (!rx.pickupCodeMatches) {
-        const int left = kPickupAttempts - (rx.pickupFailures + 1);
-        d.countPickupFailure = true;
-        d.committedRefusal = Error(403, "pickup_code_mismatch",
-                                   "the pickup code is wrong; " + std::to_string(left > 0 ? left : 0) +
-                                       " attempt(s) left before dispensing is locked");
-        return;
-    }
-    d.stock = StockEffect::Consume;
+    if (!rx.pickupCodeMatches)
+        wrongCode(rx, d, "pickup_code_mismatch", "the pickup code is wrong");
+    else
+        d.stock = StockEffect::Consume;
 }
 
 // To a courier: delivery only, paid, to a registered courier company.
@@ -77,9 +86,15 @@ Decision deliveryEvent(const RxFacts& rx, DeliveryStage event) {
     if (rank(event) <= rank(stage) || rx.status != Status::InDelivery)
         throw Error::conflict("invalid_state", std::string("the delivery is ") + stageName(stage) +
                                                    "; events only move forward");
-    if (event == DeliveryStage::Delivered && !rx.pickupCodeMatches)
-        throw Error(403, "proof_code_mismatch", "the proof code is not the patient's pickup code");
     Decision d;
+    d.next = rx.status;
+    if (event == DeliveryStage::Delivered) {
+        checkNotLocked(rx);
+        if (!rx.pickupCodeMatches) {
+            wrongCode(rx, d, "proof_code_mismatch", "the proof code is not the patient's pickup code");
+            return d;
+        }
+    }
     d.next = event == DeliveryStage::Delivered ? transition(rx.status, Action::Delivered, Role::Courier)
              : event == DeliveryStage::Failed  ? transition(rx.status, Action::DeliveryFailed, Role::Courier)
                                                : rx.status;

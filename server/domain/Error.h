@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rxflow {
@@ -26,6 +27,12 @@ public:
     const std::string& code() const { return code_; }
     const std::string& detail() const { return detail_; }
     const std::vector<FieldError>& errors() const { return errors_; }
+    // Integer members of the problem beyond the standard ones (API.md §4: attemptsLeft).
+    const std::vector<std::pair<std::string, long long>>& numbers() const { return numbers_; }
+    Error& withNumber(std::string name, long long value) {
+        numbers_.emplace_back(std::move(name), value);
+        return *this;
+    }
 
     static Error badRequest(std::string detail, std::vector<FieldError> errors = {}) {
         return Error(400, "invalid_request", std::move(detail), std::move(errors));
@@ -41,6 +48,7 @@ private:
     std::string code_;
     std::string detail_;
     std::vector<FieldError> errors_;
+    std::vector<std::pair<std::string, long long>> numbers_;
 };
 
 }  // namespace rxflow

@@ -36,6 +36,7 @@ Response problem(const Error& e) {
     p->set("status", e.status());
     p->set("code", e.code());
     p->set("detail", e.detail());
+    for (const auto& [name, value] : e.numbers()) p->set(name, value);
     if (e.status() == 400 || e.status() == 422 || !e.errors().empty()) {
         Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
         std::vector<FieldError> errors = e.errors();

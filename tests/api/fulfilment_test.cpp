@@ -125,7 +125,11 @@ TEST_CASE("dispense: each of 5 wrong codes is 403 pickup_code_mismatch, after th
     Approved a = approved(s, doctor, "pickup");
     REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
     const std::string wrong = a.pickupCode == "000000" ? "000001" : "000000";
-    for (int i = 0; i < 5; ++i) CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(wrong)), 403, "pickup_code_mismatch");
+    for (int i = 0; i < 5; ++i) {
+        Reply r = s.post(a.path + "/dispense", a.chain, dispenseBody(wrong));
+        CHECK_PROBLEM(r, 403, "pickup_code_mismatch");
+        CHECK(r.json()->optValue<long long>("attemptsLeft", -1) == 4 - i);  // API.md §4: an integer in the problem
+    }
     CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(wrong)), 423, "locked");
     CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)), 423, "locked");
     CHECK(s.get(a.path, a.chain).str("status") == "approved");
@@ -165,6 +169,40 @@ TEST_CASE("delivery: hand-over to a courier, events forward only, delivered with
     s.addCourier("JD");
     CHECK_PROBLEM(s.post(delivery, s.token("courier", "JD"), "{\"type\":\"failed\",\"at\":\"2026-11-22T11:00:00+08:00\"}"),
                   404, "not_found");
+}
+
+TEST_CASE("delivery: wrong proof codes count with the pickup codes, and after 5 even the right one is 423") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "delivery");
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    const std::string handover = "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
+                                 "\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}";
+    Reply h = s.post(a.path + "/handover", a.chain, handover);
+    REQUIRE_MESSAGE(h.status == 200, h.body);
+    const std::string delivery = "/v1/deliveries/" + h.json()->getObject("delivery")->getValue<std::string>("id") + "/events";
+    const std::string courier = s.token("courier", "SF");
+    auto delivered = [&](const std::string& code) {
+        return s.post(delivery, courier,
+                      "{\"type\":\"delivered\",\"at\":\"2026-11-22T11:00:00+08:00\",\"proofCode\":\"" + code + "\"}");
+    };
+    const std::string wrong = a.pickupCode == "000000" ? "000001" : "000000";
+    for (int i = 0; i < 5; ++i) {
+        Reply r = delivered(wrong);
+        CHECK_PROBLEM(r, 403, "proof_code_mismatch");
+        CHECK(r.json()->optValue<long long>("attemptsLeft", -1) == 4 - i);
+    }
+    CHECK_PROBLEM(delivered(a.pickupCode), 423, "locked");
+    CHECK(s.get(a.path, a.chain).str("status") == "in_delivery");
+    // Each wrong guess is on the record, refused; none moved the state.
+    auto events = s.get(a.path + "/audit", doctor.clinicToken).json()->getArray("events");
+    int refused = 0;
+    for (std::size_t i = 0; i < events->size(); ++i) {
+        auto e = events->getObject(static_cast<unsigned>(i));
+        if (e->getValue<std::string>("action") == "delivery_delivered" && e->getValue<std::string>("outcome") == "refused")
+            ++refused;
+    }
+    CHECK(refused == 6);
 }
 
 TEST_CASE("delivery failure: delivery_failed, then a new hand-over") {

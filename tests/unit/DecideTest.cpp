@@ -79,6 +79,7 @@ TEST_CASE("dispense: pickup only, locked after five wrong codes, paid first, and
     CHECK(wrong.committedRefusal->status() == 403);
     CHECK(wrong.committedRefusal->code() == "pickup_code_mismatch");
     CHECK(wrong.committedRefusal->detail().find("1 attempt(s) left") != std::string::npos);
+    CHECK(wrong.committedRefusal->numbers().at(0) == std::make_pair(std::string("attemptsLeft"), 1LL));
     CHECK(wrong.stock == StockEffect::None);
     // The state table comes first: a dispense before approval is the table's refusal.
     CHECK(refusal(at(Status::Accepted), lifecycle(Action::Dispense), Role::Pharmacy) == "409 invalid_state");
@@ -126,8 +127,18 @@ TEST_CASE("delivery events move forward only, and delivered needs the proof code
     f.deliveryStage = DeliveryStage::InTransit;
     CHECK(refusal(f, Command::deliveryEvent(DeliveryStage::PickedUp), Role::Courier) == "409 invalid_state");
     CHECK(decide(f, Command::deliveryEvent(DeliveryStage::InTransit), Role::Courier).unchanged);
-    CHECK(refusal(f, Command::deliveryEvent(DeliveryStage::Delivered), Role::Courier) == "403 proof_code_mismatch");
+    // A wrong proof code is counted with the wrong pickup codes (API.md §4), and locks at 5 in all.
+    f.pickupFailures = 3;
+    const Decision wrong = decide(f, Command::deliveryEvent(DeliveryStage::Delivered), Role::Courier);
+    REQUIRE(wrong.committedRefusal);
+    CHECK(wrong.countPickupFailure);
+    CHECK(wrong.committedRefusal->code() == "proof_code_mismatch");
+    CHECK(wrong.committedRefusal->numbers().at(0).second == 1);
     f.pickupCodeMatches = true;
+    f.pickupFailures = kPickupAttempts;
+    CHECK(refusal(f, Command::deliveryEvent(DeliveryStage::Delivered), Role::Courier) == "423 locked");
+    CHECK(decide(f, Command::deliveryEvent(DeliveryStage::Failed), Role::Courier).next == Status::DeliveryFailed);
+    f.pickupFailures = 0;
     CHECK(decide(f, Command::deliveryEvent(DeliveryStage::Delivered), Role::Courier).next == Status::Delivered);
     CHECK(decide(f, Command::deliveryEvent(DeliveryStage::Failed), Role::Courier).next == Status::DeliveryFailed);
     f.status = Status::Delivered;
