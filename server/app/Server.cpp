@@ -3,6 +3,7 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Path.h>
@@ -97,8 +98,18 @@ void Server::loadTrustAnchorsFile() {
 }
 
 void Server::start() {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(settings_.host, static_cast<Poco::UInt16>(settings_.port)),
-                                   256);
+    // SO_REUSEADDR (a restart need not wait out TIME_WAIT) but never SO_REUSEPORT, which Poco's
+    // two-argument constructor also sets: a second server on a port in use must fail here, not
+    // share its traffic (API.md §13).
+    const Poco::Net::SocketAddress address(settings_.host, static_cast<Poco::UInt16>(settings_.port));
+    Poco::Net::ServerSocket socket;
+    try {
+        socket.bind(address, true, false);
+    } catch (const Poco::Net::NetException& e) {
+        throw std::runtime_error("cannot listen on " + address.toString() + ": " + e.displayText() +
+                                 " (is the port in use by another server?)");
+    }
+    socket.listen(256);
     port_ = socket.address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(settings_.maxThreads);

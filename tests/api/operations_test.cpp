@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/ChildProcess.h"
 #include "tests/support/TestEnv.h"
 #include "tests/support/TestServer.h"
 
@@ -162,4 +163,16 @@ TEST_CASE("an out-of-range setting stops the server at start with a message nami
     std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(log.find("rxflow.db.pool_size") != std::string::npos);
     std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("a second rxflow serve on a port in use is an error at start, and the first keeps its traffic") {
+    TestServer first;
+    const std::string dir = makeTempDir("second-serve");
+    RunResult second = runProgram({RXFLOW_BIN, "serve", "--port", std::to_string(first.port()), "--data-dir", dir,
+                                   "--db", "sqlite3://db=" + dir + "/rxflow.db"},
+                                  dir + "/second.log");
+    CHECK(second.status != 0);
+    CHECK_MESSAGE(second.output.find("in use") != std::string::npos, second.output);
+    // Every request still reaches the first server (a shared port would hand some to the second).
+    for (int i = 0; i < 20; ++i) CHECK(first.get("/v1/drugs/XC08CAA001", first.admin).status == 200);
 }

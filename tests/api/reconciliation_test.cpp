@@ -288,3 +288,24 @@ TEST_CASE("known answer: the bureau simulator's statement with every kind of dis
     Reply day = s.get("/v1/settlements?date=" + kDay + "&limit=200", s.token("insurer", "330200"));
     CHECK(day.json()->getArray("payments")->size() == rxs.size());
 }
+
+TEST_CASE("the CSV report neutralises cells a spreadsheet would run as a formula, with a leading quote") {
+    TestServer s;
+    PaidDay day(s);
+    const std::string statement =
+        "settlement_id,pay_order_id,prescription_id,psn_no,total,fund,account,cash,status,settled_at\r\n" +
+        statementLine("=HYPERLINK(1)", "300,300,0,0") + statementLine("+SUM(A1)", "300,300,0,0") +
+        statementLine("-2+3", "300,300,0,0") + statementLine("@cmd", "300,300,0,0") +
+        statementLine("\tTAB", "300,300,0,0") + statementLine("S1", "1000,700,200,100");
+    Reply run = s.post(runsPath(), day.insurer, statement, {{"Content-Type", "text/csv"}});
+    REQUIRE_MESSAGE(run.status == 201, run.body);
+    // The JSON report keeps the ids as the bureau sent them; only the CSV cells are neutralised.
+    CHECK(run.body.find("\"=HYPERLINK(1)\"") != std::string::npos);
+    Reply csv = s.call("GET", "/v1/reconciliation/runs/" + run.str("id"), day.insurer, "", {{"Accept", "text/csv"}});
+    REQUIRE(csv.status == 200);
+    for (const std::string cell : {"=HYPERLINK(1)", "+SUM(A1)", "-2+3", "@cmd", "\tTAB"}) {
+        CHECK_MESSAGE(csv.body.find(",\"'" + cell + "\",") != std::string::npos, cell);
+        CHECK_MESSAGE(csv.body.find(",\"" + cell + "\",") == std::string::npos, cell);
+    }
+    CHECK(csv.body.find("missing_in_bureau,\"S2\",") != std::string::npos);  // plain ids stay as they are
+}

@@ -56,15 +56,23 @@ std::string csvAmounts(const std::optional<settlement::Side>& s, bool withLine) 
     return out;
 }
 
-// The discrepancies as CSV; settlement ids are quoted, since a bureau's may hold anything.
+// A text cell, quoted. One that a spreadsheet would run as a formula (=, +, -, @, tab, CR
+// first) gets a leading ' so it is shown as text (API.md §13): a bureau's ids may hold anything.
+std::string textCell(const std::string& value) {
+    const bool formula = !value.empty() && std::string("=+-@\t\r").find(value.front()) != std::string::npos;
+    return "\"" + std::string(formula ? "'" : "") + Poco::replace(value, std::string("\""), std::string("\"\"")) +
+           "\"";
+}
+
+// The discrepancies as CSV; settlement ids are quoted text cells.
 std::string csv(const store::ReconciliationRun& run) {
     std::ostringstream out;
     out << "kind,settlement_id,fields,platform_total,platform_fund,platform_account,platform_cash,platform_status,"
            "bureau_total,bureau_fund,bureau_account,bureau_cash,bureau_status,bureau_line\r\n";
     for (const settlement::Discrepancy& d : run.report.discrepancies) {
-        const std::string id = Poco::replace(d.settlementId, std::string("\""), std::string("\"\""));
-        out << d.kind << ",\"" << id << "\"," << Poco::cat(std::string(" "), d.fields.begin(), d.fields.end()) << "," << csvAmounts(d.platform, false) << ","
-            << csvAmounts(d.bureau, true) << "\r\n";
+        out << d.kind << "," << textCell(d.settlementId) << ","
+            << Poco::cat(std::string(" "), d.fields.begin(), d.fields.end()) << "," << csvAmounts(d.platform, false)
+            << "," << csvAmounts(d.bureau, true) << "\r\n";
     }
     return out.str();
 }
