@@ -1,15 +1,17 @@
-#include <Poco/URI.h>
 #include "server/http/BodyReader.h"
 
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
+#include <Poco/URI.h>
 #include <Poco/UTF8String.h>
 #include <Poco/Unicode.h>
 
 #include <cmath>
 #include <limits>
 #include <regex>
+
+#include "server/domain/Limits.h"
 
 namespace rxflow::http {
 
@@ -134,6 +136,11 @@ std::optional<BodyReader> BodyReader::element(const Poco::JSON::Array::Ptr& arr,
 
 Poco::JSON::Object::Ptr parseObject(const std::string& body) {
     if (body.find_first_not_of(" \t\r\n") == std::string::npos) return new Poco::JSON::Object;
+    // Poco reads an integer past 2^64 as 0 and one past 2^63 as unsigned: refused before it reads.
+    if (auto unsafe = unsafeInteger(body))
+        throw Error::badRequest("integers in a body must lie within ±2^53; " + unsafe->literal.substr(0, 40) +
+                                    " does not",
+                                {{unsafe->path, "must be an integer within ±2^53", "", {}}});
     Poco::Dynamic::Var parsed;
     try {
         Poco::JSON::Parser parser;  // depth limited to 128 by default: no stack exhaustion

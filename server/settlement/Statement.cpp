@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 
+#include "server/domain/Limits.h"
 #include "server/domain/Prescription.h"
 
 namespace rxflow::settlement {
@@ -29,6 +30,7 @@ public:
         auto [ptr, ec] = std::from_chars(value.data(), end, out);
         if (value.empty() || ec != std::errc() || ptr != end || value[0] == '-' || value[0] == '+')
             return fail(column, "must be a whole, non-negative number of fen, not \"" + value.substr(0, 20) + "\"");
+        if (out > kMaxAmountFen) return fail(column, "must be at most 10^12 fen");
     }
     void status(std::size_t column, const std::string& value, bool& reversed) {
         if (value != "settled" && value != "reversed") return fail(column, "must be settled or reversed");
@@ -185,8 +187,9 @@ void readJsonStatement(const Poco::JSON::Object::Ptr& statement, const std::func
             const std::string key = kColumns[column];
             const Poco::Dynamic::Var v = o->has(key) ? o->get(key) : Poco::Dynamic::Var();
             if (v.isEmpty() || !v.isInteger() || v.type() == typeid(bool)) return check.fail(column, "must be an integer (fen)");
-            out = v.convert<long long>();
+            out = v.convert<long long>();  // within ±2^53: the body's reader refused any other
             if (out < 0) check.fail(column, "must not be negative");
+            if (out > kMaxAmountFen) check.fail(column, "must be at most 10^12 fen");
         };
         check.text(0, textOf(0), l.settlementId, true);
         check.text(1, textOf(1), l.payOrderId, true);

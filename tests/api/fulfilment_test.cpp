@@ -83,6 +83,32 @@ TEST_CASE("payment refusals: amounts that do not add up, or zero, are 422 paymen
                   "invalid_state");
 }
 
+TEST_CASE("payment amounts past 10^12 fen, or integers past 2^53 anywhere in the body, are 400 and nothing is stored") {
+    TestServer s;
+    Prescriber doctor(s);
+    Approved a = approved(s, doctor, "pickup");
+    auto body = [](const std::string& fund, const std::string& total) {
+        return "{\"kind\":\"insurance\",\"settlementId\":\"ST1\",\"payOrderId\":\"PO-ST1\",\"total\":" + total +
+               ",\"fund\":" + fund + ",\"account\":0,\"cash\":0,\"paidAt\":\"2026-11-22T10:30:00+08:00\"}";
+    };
+    // 2^64 was read as 0, and 2^64 + 5700 as 5700: a payment whose fund was stored as 0.
+    const std::string version = s.get(a.path, a.chain).header("etag");
+    CHECK_PROBLEM(s.post(a.path + "/payments", a.chain, body("18446744073709551616", "5700")), 400, "invalid_request");
+    CHECK_PROBLEM(s.post(a.path + "/payments", a.chain, body("18446744073709557316", "5700")), 400, "invalid_request");
+    CHECK_PROBLEM(s.post(a.path + "/payments", a.chain, body("9007199254740993", "9007199254740993")), 400,
+                  "invalid_request");
+    CHECK_PROBLEM(s.post(a.path + "/payments", a.chain, body("1000000000001", "1000000000001")), 400,
+                  "invalid_request");
+    CHECK_PROBLEM(s.post(a.path + "/payments", a.chain, body("-18446744073709551616", "5700")), 400, "invalid_request");
+    Reply rx = s.get(a.path, a.chain);
+    CHECK(rx.header("etag") == version);
+    CHECK(rx.json()->has("payment") == false);
+    CHECK(s.get("/v1/settlements?date=2026-11-22&region=330200", s.admin).body.find("ST1") == std::string::npos);
+    // The limit itself is an amount.
+    Reply max = s.post(a.path + "/payments", a.chain, body("1000000000000", "1000000000000"));
+    CHECK_MESSAGE(max.status == 200, max.body);
+}
+
 TEST_CASE("dispense: payment first, then the right pickup code, stock leaves the store") {
     TestServer s;
     Prescriber doctor(s);

@@ -309,3 +309,30 @@ TEST_CASE("the CSV report neutralises cells a spreadsheet would run as a formula
     }
     CHECK(csv.body.find("missing_in_bureau,\"S2\",") != std::string::npos);  // plain ids stay as they are
 }
+
+TEST_CASE("statement amounts past 10^12 fen are 400 naming the line, in CSV and in JSON, never 500 or a wrapped total") {
+    TestServer s;
+    PaidDay day(s);
+    const std::string header =
+        "settlement_id,pay_order_id,prescription_id,psn_no,total,fund,account,cash,status,settled_at\r\n";
+    // Two lines of 2^63-1 summed to a bureau total of -2.
+    Reply csv = s.post(runsPath(), day.insurer,
+                       header + statementLine("SA", "9223372036854775807,9223372036854775807,0,0") +
+                           statementLine("SB", "9223372036854775807,9223372036854775807,0,0"),
+                       {{"Content-Type", "text/csv"}});
+    CHECK_PROBLEM(csv, 400, "invalid_request");
+    CHECK(csv.body.find("\"line\":2") != std::string::npos);
+    CHECK_PROBLEM(s.post(runsPath(), day.insurer, header + statementLine("SA", "1000000000001,1000000000001,0,0"),
+                         {{"Content-Type", "text/csv"}}),
+                  400, "invalid_request");
+    // Between 2^63 and 2^64-1 the JSON reader answered 500.
+    auto json = [&](const std::string& total) {
+        return "{\"lines\":[{\"settlement_id\":\"SA\",\"pay_order_id\":\"PA\",\"prescription_id\":\"rx\","
+               "\"psn_no\":\"P1\",\"total\":" + total + ",\"fund\":" + total +
+               ",\"account\":0,\"cash\":0,\"status\":\"settled\",\"settled_at\":\"" + kDay + "T10:30:00+08:00\"}]}";
+    };
+    CHECK_PROBLEM(s.post(runsPath(), day.insurer, json("9223372036854775808")), 400, "invalid_request");
+    CHECK_PROBLEM(s.post(runsPath(), day.insurer, json("18446744073709551616")), 400, "invalid_request");
+    CHECK_PROBLEM(s.post(runsPath(), day.insurer, json("1000000000001")), 400, "invalid_request");
+    CHECK(s.post(runsPath(), day.insurer, json("1000000000000")).status == 201);
+}

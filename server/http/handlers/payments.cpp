@@ -1,5 +1,6 @@
 // POST /v1/prescriptions/{id}/payments: the medical-insurance mobile payment (医保移动支付) or
 // self-pay result, posted by the accepting pharmacy or by the insurer of the patient's region.
+#include "server/domain/Limits.h"
 #include "server/domain/Prescription.h"
 #include "server/http/BodyReader.h"
 #include "server/http/Change.h"
@@ -16,7 +17,7 @@ store::Payment readPayment(RequestContext& ctx) {
         in.fail("kind", "must be insurance or self_pay");
     p.settlementId = in.str("settlementId", 64);
     p.payOrderId = in.str("payOrderId", 64);
-    constexpr long long kMax = 9007199254740992LL;
+    constexpr long long kMax = kMaxAmountFen;  // API.md §13: amounts up to 10^12 fen
     p.total = in.integer("total", -kMax, kMax);
     p.fund = in.integer("fund", -kMax, kMax);
     p.account = in.integer("account", -kMax, kMax);
