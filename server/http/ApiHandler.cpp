@@ -69,6 +69,27 @@ std::map<std::string, std::string> queryParameters(const std::string& target) {
                             {{"query:" + bad, "malformed percent-encoding", "", {}}});
 }
 
+// Why the request's framing is ambiguous (API.md §13), or nothing. A proxy in front may frame
+// such a request differently from Poco, and the bytes one of them takes for a body the other
+// runs as a second request (request smuggling): it is refused and its connection closed.
+std::optional<std::string> framingFault(const Poco::Net::HTTPServerRequest& req) {
+    int lengths = 0;
+    bool transferEncoding = false;
+    for (const auto& [name, value] : req) {
+        if (name.empty() || name.find_first_of(" \t") != std::string::npos)
+            return "the header line \"" + name.substr(0, 40) + ":\" is malformed";
+        if (Poco::icompare(name, "Transfer-Encoding") == 0) transferEncoding = true;
+        if (Poco::icompare(name, "Content-Length") != 0) continue;
+        ++lengths;
+        const std::string v = Poco::trim(value);
+        if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+            return "Content-Length must be a plain decimal number, not \"" + v.substr(0, 20) + "\"";
+    }
+    if (lengths > 1) return "a request may carry one Content-Length only";
+    if (lengths == 1 && transferEncoding) return "a request may not carry both Content-Length and Transfer-Encoding";
+    return std::nullopt;
+}
+
 std::string requestId(const Poco::Net::HTTPServerRequest& req) {
     static const std::regex sane("[A-Za-z0-9._-]{1,64}");
     const std::string given = req.get("X-Request-Id", "");
@@ -84,6 +105,10 @@ std::string metricMethod(const std::string& m) {
 }  // namespace
 
 Response ApiHandler::dispatch(Poco::Net::HTTPServerRequest& req, State& state) {
+    if (auto fault = framingFault(req)) {
+        state.closeConnection = true;
+        throw Error::badRequest(*fault + "; the connection is closed", {{"headers", *fault, "", {}}});
+    }
     const std::string target = req.getURI();
     const std::string rawPath = target.substr(0, target.find('?'));
     Router::Match match = router_.match(req.getMethod(), rawPath);
@@ -158,7 +183,9 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTT
 
     // An unread body would be taken for the next request on this connection: drain a small
     // one, close the connection after a large or endless one.
-    if (!state.bodyRead && hasBody(req)) {
+    if (state.closeConnection) {
+        resp.setKeepAlive(false);
+    } else if (!state.bodyRead && hasBody(req)) {
         if (req.hasContentLength() && req.getContentLength64() <= kMaxBodyBytes) {
             try {
                 req.stream().ignore(std::numeric_limits<std::streamsize>::max());

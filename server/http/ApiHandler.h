@@ -24,6 +24,7 @@ private:
         std::string route = "unmatched";
         std::string principal = "-";
         bool bodyRead = false;
+        bool closeConnection = false;  // the framing is in doubt: nothing more is read from it
     };
     Response dispatch(Poco::Net::HTTPServerRequest& req, State& state);
 

@@ -238,3 +238,33 @@ TEST_CASE("frame: the status line carries the standard reason phrase, and a prob
     CHECK_MESSAGE(answer.rfind("HTTP/1.1 401 Unauthorized\r\n", 0) == 0, answer);
     CHECK_MESSAGE(answer.find("\"title\":\"Unauthorized\"") != std::string::npos, answer);
 }
+
+TEST_CASE("framing: ambiguous lengths are 400 problem+json, the connection closes, and nothing smuggled runs") {
+    TestServer s;
+    const int before = clinicCount(s);
+    // The request that would be smuggled behind each ambiguous one: it creates a clinic.
+    const std::string clinic = "{\"id\":\"SMUGGLED\",\"name\":\"x\",\"region\":\"330200\"}";
+    const std::string smuggled = "POST /v1/admin/clinics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.admin +
+                                 "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                 std::to_string(clinic.size()) + "\r\n\r\n" + clinic;
+    const std::string head = "POST /v1/admin/clinics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.admin +
+                             "\r\nContent-Type: application/json\r\n";
+    const std::vector<std::pair<std::string, std::string>> forms = {
+        {"Content-Length and Transfer-Encoding",
+         "Content-Length: " + std::to_string(5 + smuggled.size()) + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        {"two Content-Lengths", "Content-Length: 2\r\nContent-Length: " + std::to_string(2 + smuggled.size()) +
+                                    "\r\n\r\n{}"},
+        {"a space before the colon", "Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n"},
+        {"Content-Length -1", "Content-Length: -1\r\n\r\n"},
+        {"Content-Length +2", "Content-Length: +2\r\n\r\n{}"},
+    };
+    for (const auto& [name, rest] : forms) {
+        const std::string answer = rawExchange(s.port(), head + rest + smuggled);
+        CHECK_MESSAGE(answer.rfind("HTTP/1.1 400", 0) == 0, name, ": ", answer.substr(0, 200));
+        CHECK_MESSAGE(answer.find("application/problem+json") != std::string::npos, name);
+        CHECK_MESSAGE(Poco::toLower(answer).find("connection: close") != std::string::npos, name);
+        CHECK_MESSAGE(answer.find("HTTP/1.1", 1) == std::string::npos, name, ": a second answer came");
+    }
+    CHECK(clinicCount(s) == before);
+    CHECK(s.get("/v1/admin/clinics/SMUGGLED", s.admin).status == 404);
+}
