@@ -197,16 +197,21 @@ TEST_CASE("delivery: hand-over to a courier, events forward only, delivered with
                   404, "not_found");
 }
 
+// An approved delivery-mode prescription, paid and handed over to SF: its delivery's events path.
+static std::string handedOverToSf(const TestServer& s, const Approved& a) {
+    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
+    Reply h = s.post(a.path + "/handover", a.chain,
+                     "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
+                     "\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}");
+    REQUIRE_MESSAGE(h.status == 200, h.body);
+    return "/v1/deliveries/" + h.json()->getObject("delivery")->getValue<std::string>("id") + "/events";
+}
+
 TEST_CASE("delivery: wrong proof codes count with the pickup codes, and after 5 even the right one is 423") {
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "delivery");
-    REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
-    const std::string handover = "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
-                                 "\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}";
-    Reply h = s.post(a.path + "/handover", a.chain, handover);
-    REQUIRE_MESSAGE(h.status == 200, h.body);
-    const std::string delivery = "/v1/deliveries/" + h.json()->getObject("delivery")->getValue<std::string>("id") + "/events";
+    const std::string delivery = handedOverToSf(s, a);
     const std::string courier = s.token("courier", "SF");
     auto delivered = [&](const std::string& code) {
         return s.post(delivery, courier,
