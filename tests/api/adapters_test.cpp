@@ -209,10 +209,14 @@ TEST_CASE("two rxflow processes on one database dispatch one outbox: each messag
     auto sim = chain.erp.status();
     CHECK(counted(sim, "received") == static_cast<int>(rxs.size()));  // no message was sent twice
     CHECK(counted(sim, "duplicatesIgnored") == 0);
-    // Each process counts its own deliveries; between them, each message once.
-    const double byOne = metric(one, "rxflow_outbox_attempts_total{result=\"delivered\"}");
-    const double byTwo = metric(two, "rxflow_outbox_attempts_total{result=\"delivered\"}");
-    CHECK(byOne + byTwo == static_cast<double>(rxs.size()));
+    // Each process counts its own deliveries; between them, each message once. A delivery is
+    // counted just after its outcome commits, so the last count may follow the outbox by a moment.
+    auto deliveredCount = [&] {
+        return metric(one, "rxflow_outbox_attempts_total{result=\"delivered\"}") +
+               metric(two, "rxflow_outbox_attempts_total{result=\"delivered\"}");
+    };
+    waitUntil([&] { return deliveredCount() >= static_cast<double>(rxs.size()); });
+    CHECK(deliveredCount() == static_cast<double>(rxs.size()));
     for (const Sent& rx : rxs) chain.erp.patient(rx.id, rx.code);
     CHECK_MESSAGE(waitUntil([&] { return allIn(one, rxs, "dispensed"); }), chain.erp.log());
 }
