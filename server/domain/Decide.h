@@ -29,8 +29,6 @@ struct RxFacts {
     Status status = Status::Active;
     FulfillmentMode mode = FulfillmentMode::Pickup;
     int pickupFailures = 0;
-    long long expiresAt = 0;
-    long long updatedAt = 0;
     // Read by the workflow for the commands that need them.
     bool paid = false;               // a settled payment exists
     bool pickupCodeMatches = false;  // dispense: the pickup code; a delivery's proof code

@@ -51,9 +51,10 @@ public:
     }
 
     // One write transaction around `fn`, with the Idempotency-Key record in the same
-    // transaction (the key was looked up before the handler ran: Idempotency.h). `fn` returns a value of its own type, read in the transaction; `serialise`
-    // makes the response of it after COMMIT, outside the SQLite writer's turn, or inside when
-    // the Idempotency-Key record must hold the response.
+    // transaction (the key was looked up before the handler ran: Idempotency.h). `fn` returns a
+    // value of its own type, read in the transaction; `serialise` makes the response of it after
+    // COMMIT, outside the SQLite writer's turn, or inside when the Idempotency-Key record must
+    // hold the response.
     template <class F, class S> Response write(F&& fn, S&& serialise) {
         using Value = std::decay_t<decltype(fn(std::declval<store::Tx&>()))>;
         struct KeyTaken {};

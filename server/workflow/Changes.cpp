@@ -128,8 +128,6 @@ RxFacts factsOf(const store::PrescriptionRecord& rx) {
     RxFacts f;
     f.status = rx.status;
     f.pickupFailures = rx.pickupFailures;
-    f.expiresAt = rx.expiresAt;
-    f.updatedAt = rx.updatedAt;
     return f;
 }
 

@@ -108,25 +108,26 @@ Outcome Workflow::apply(store::Tx& tx, const Request& r, std::string& prescripti
     return Outcome{l.rx, std::nullopt, l.delivery};
 }
 
-Outcome Workflow::refuseCommitted(store::Tx& tx, const Request& r, Loaded& l, Status from, Error refusal) {
-    audit::AuditEvent e = eventFor(r.actor, l.rx.id, auditName(r.command), env_.clock.nowMs());
+// Writes the refused request to the prescription's audit chain, in the state it was refused in.
+void Workflow::appendRefusal(store::Tx& tx, const Request& r, const std::string& prescriptionId, Status from,
+                             const Error& refusal) {
+    audit::AuditEvent e = eventFor(r.actor, prescriptionId, auditName(r.command), env_.clock.nowMs());
     e.fromStatus = statusName(from);
     e.outcome = "refused";
     e.detail = refusal.code();
     store::AuditRepo::append(tx, e);
+}
+
+Outcome Workflow::refuseCommitted(store::Tx& tx, const Request& r, Loaded& l, Status from, Error refusal) {
+    appendRefusal(tx, r, l.rx.id, from, refusal);
     return Outcome{l.rx, std::move(refusal), l.delivery};
 }
 
 void Workflow::recordRefusal(const Request& r, const std::string& prescriptionId, const Error& refusal) {
     if (prescriptionId.empty() || refusal.status() == 404 || refusal.status() >= 500) return;
     env_.db.write([&](store::Tx& tx) {
-        auto rx = store::PrescriptionRepo::find(tx, env_.cipher, prescriptionId);
-        if (!rx) return;
-        audit::AuditEvent e = eventFor(r.actor, rx->id, auditName(r.command), env_.clock.nowMs());
-        e.fromStatus = statusName(rx->status);
-        e.outcome = "refused";
-        e.detail = refusal.code();
-        store::AuditRepo::append(tx, e);
+        if (auto rx = store::PrescriptionRepo::find(tx, env_.cipher, prescriptionId))
+            appendRefusal(tx, r, rx->id, rx->status, refusal);
     });
 }
 

@@ -161,6 +161,8 @@ class Workflow {
     Outcome refuseCommitted(store::Tx& tx, const Request& request, Loaded& loaded, Status from,
                             Error refusal);
     void recordRefusal(const Request& request, const std::string& prescriptionId, const Error& refusal);
+    void appendRefusal(store::Tx& tx, const Request& request, const std::string& prescriptionId, Status from,
+                       const Error& refusal);
     bool serverChange(store::Tx& tx, store::PrescriptionRecord& rx, Action action, long long nowMs);
 
     Env env_;
