@@ -16,6 +16,7 @@ PACKAGES=(
   mariadb-server mariadb-client
   wrk sqlite3 openssl
   jq prometheus
+  nmap python3
 )
 # The suite's outside validators come from npm (tests/tools/package.json, pinned by its
 # lock file): Node.js and npm from Debian unless the machine already has them.

@@ -8,6 +8,7 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include <cctype>
 #include <iostream>
 #include <set>
 
@@ -20,13 +21,39 @@ namespace {
 
 // Option name -> configuration key.
 const std::pair<const char*, const char*> kValueOptions[] = {
-    {"port", "rxflow.port"},          {"db", "rxflow.db"},
-    {"data-dir", "rxflow.data_dir"},  {"platform-key", "rxflow.verify.platform_key"},
+    {"port", "rxflow.port"},
+    {"db", "rxflow.db"},
+    {"data-dir", "rxflow.data_dir"},
+    {"platform-key", "rxflow.verify.platform_key"},
     {"trust-ca", "rxflow.trust.ca_file"},
+    {"bind", "rxflow.bind"},
+    {"tls-cert", "rxflow.tls.cert_file"},
+    {"tls-key", "rxflow.tls.key_file"},
+    {"tls-client-ca", "rxflow.tls.client_ca_file"},
 };
 
 constexpr int kCommandLinePriority = -200;  // beats the environment layer
 constexpr int kEnvironmentPriority = -150;  // beats --config files (PRIO_DEFAULT)
+constexpr int kKeyEnvironmentPriority = -140;
+
+// Every key rxflow.a.b_c can also be set as RXFLOW_A_B_C (API.md §10). The name is made from
+// the key being read, so this layer needs no list of keys; kEnvBindings keep the older names.
+class KeyEnvironment : public Poco::Util::AbstractConfiguration {
+  protected:
+    bool getRaw(const std::string& key, std::string& value) const override {
+        if (key.rfind("rxflow.", 0) != 0) return false;
+        std::string name = "RXFLOW_";
+        for (char c : key.substr(7))
+            name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (!Poco::Environment::has(name)) return false;
+        value = Poco::Environment::get(name);
+        return true;
+    }
+    void setRaw(const std::string& key, const std::string&) override {
+        throw Poco::NotImplementedException("the environment layer is read-only: " + key);
+    }
+    void enumerate(const std::string&, Keys&) const override {}
+};
 
 }  // namespace
 
@@ -54,9 +81,10 @@ void RxflowApp::defineOptions(Poco::Util::OptionSet& options) {
     ServerApplication::defineOptions(options);
     options.addOption(Poco::Util::Option("help", "h", "show this help")
                           .callback(Poco::Util::OptionCallback<RxflowApp>(this, &RxflowApp::setOption)));
-    options.addOption(Poco::Util::Option("config", "", "read configuration from FILE (.properties, .ini, .xml)")
-                          .argument("FILE")
-                          .callback(Poco::Util::OptionCallback<RxflowApp>(this, &RxflowApp::setOption)));
+    options.addOption(
+        Poco::Util::Option("config", "", "read configuration from FILE (.properties, .ini, .xml)")
+            .argument("FILE")
+            .callback(Poco::Util::OptionCallback<RxflowApp>(this, &RxflowApp::setOption)));
     for (const auto& [name, key] : kValueOptions)
         options.addOption(Poco::Util::Option(name, "", std::string("sets ") + key)
                               .argument("VALUE")
@@ -81,14 +109,17 @@ void RxflowApp::initialize(Poco::Util::Application& self) {
         if (Poco::Environment::has(kEnvBindings[i].variable))
             env->setString(kEnvBindings[i].key, Poco::Environment::get(kEnvBindings[i].variable));
     config().add(env, kEnvironmentPriority, true);
+    config().add(new KeyEnvironment, kKeyEnvironmentPriority, false);
     setupLogging();
     ServerApplication::initialize(self);
 }
 
 void RxflowApp::setupLogging() {
     if (config().has("logging.loggers.root.channel")) return;  // configured in the --config file
-    Poco::AutoPtr<Poco::PatternFormatter> format(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%i %p %s: %t"));
-    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, new Poco::ConsoleChannel));
+    Poco::AutoPtr<Poco::PatternFormatter> format(
+        new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%i %p %s: %t"));
+    Poco::AutoPtr<Poco::FormattingChannel> channel(
+        new Poco::FormattingChannel(format, new Poco::ConsoleChannel));
     Poco::Logger::root().setChannel(channel);
     Poco::Logger::root().setLevel(config().getString("rxflow.log_level", "information"));
     logger().setChannel(channel);
@@ -98,7 +129,8 @@ void RxflowApp::setupLogging() {
 int RxflowApp::usage(int code) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("serve [OPTIONS] | verify FILE --platform-key PEM --trust-ca PEM | audit verify [--db URL]");
+    help.setUsage(
+        "serve [OPTIONS] | verify FILE --platform-key PEM --trust-ca PEM | audit verify [--db URL]");
     help.setHeader("rxflow carries signed electronic prescriptions from online clinics to chain pharmacies.");
     help.format(code == EXIT_OK ? std::cout : std::cerr);
     return code;
@@ -118,7 +150,8 @@ int RxflowApp::main(const std::vector<std::string>& args) {
     }
     if (args[0] == "audit" && args.size() == 2 && args[1] == "verify")
         return verifyAuditTrail(Settings::from(config()).dbUrl, std::cout, std::cerr);
-    std::cerr << "rxflow: unknown command '" << args[0] << "'; this build offers: serve, verify, audit verify\n";
+    std::cerr << "rxflow: unknown command '" << args[0]
+              << "'; this build offers: serve, verify, audit verify\n";
     return usage(EXIT_USAGE);
 }
 

@@ -1,5 +1,6 @@
 #include "server/app/Settings.h"
 
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Path.h>
 
 #include <algorithm>
@@ -36,7 +37,15 @@ const std::size_t kEnvBindingCount = sizeof(kEnvBindings) / sizeof(kEnvBindings[
 
 Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     Settings s;
-    s.host = c.getString("rxflow.host", s.host);
+    s.host = c.getString("rxflow.bind", c.getString("rxflow.host", s.host));
+    s.insecureHttp = c.getBool("rxflow.insecure_http", false);
+    s.tlsCertFile = c.getString("rxflow.tls.cert_file", "");
+    s.tlsKeyFile = c.getString("rxflow.tls.key_file", "");
+    s.tlsClientCaFile = c.getString("rxflow.tls.client_ca_file", "");
+    s.headerTimeoutSeconds = c.getInt("rxflow.limits.header_timeout", s.headerTimeoutSeconds);
+    s.bodyTimeoutSeconds = c.getInt("rxflow.limits.body_timeout", s.bodyTimeoutSeconds);
+    s.connectionsPerAddress = c.getInt("rxflow.limits.connections_per_address", s.connectionsPerAddress);
+    s.maxConnections = c.getInt("rxflow.limits.connections", s.maxConnections);
     s.port = c.getInt("rxflow.port", s.port);
     s.dataDir = c.getString("rxflow.data_dir", s.dataDir);
     s.dbUrl = c.getString("rxflow.db", "sqlite3://db=" + Poco::Path(s.dataDir, "rxflow.db").toString());
@@ -79,20 +88,44 @@ void Settings::validate() const {
     require(pool.leaseTimeoutMs >= 1, "rxflow.db.lease_timeout_ms must be positive");
     require(pool.busyTimeoutMs >= 1, "rxflow.db.busy_timeout_ms must be positive");
     require(pool.maxAttempts >= 1, "rxflow.db.max_attempts must be positive");
-    require(pool.sqliteSynchronous == "GROUP" || pool.sqliteSynchronous == "FULL" || pool.sqliteSynchronous == "NORMAL",
+    require(pool.sqliteSynchronous == "GROUP" || pool.sqliteSynchronous == "FULL" ||
+                pool.sqliteSynchronous == "NORMAL",
             "rxflow.db.sqlite_synchronous must be GROUP, FULL or NORMAL");
     require(maxThreads >= 2, "rxflow.http.max_threads must be at least 2");
     require(acceptTimeoutSeconds >= 1, "rxflow.routing.accept_timeout must be positive");
     require(sweepIntervalSeconds >= 1, "rxflow.sweep_interval must be positive");
-    require(outbox.workers >= 0 && outbox.workers <= 64, "rxflow.outbox.workers must be 0..64 (0: this process does not dispatch)");
+    require(outbox.workers >= 0 && outbox.workers <= 64,
+            "rxflow.outbox.workers must be 0..64 (0: this process does not dispatch)");
     require(outbox.maxAttempts >= 1, "rxflow.outbox.max_attempts must be positive");
     require(outbox.backoffMs >= 1 && outbox.backoffMaxMs >= outbox.backoffMs,
             "rxflow.outbox.backoff_ms must be positive and at most rxflow.outbox.backoff_max_ms");
     require(outbox.pollMs >= 1 && outbox.timeoutMs >= 1 && outbox.batch >= 1,
             "rxflow.outbox.poll_ms, timeout_ms and batch must be positive");
-    require(outbox.leaseMs > static_cast<long long>(outbox.timeoutMs) * outbox.batch,
-            "rxflow.outbox.lease_ms must exceed timeout_ms times batch (a claim must outlive its deliveries)");
+    require(
+        outbox.leaseMs > static_cast<long long>(outbox.timeoutMs) * outbox.batch,
+        "rxflow.outbox.lease_ms must exceed timeout_ms times batch (a claim must outlive its deliveries)");
     require(platformAlg == "ES256" || platformAlg == "SM2", "rxflow.platform.alg must be ES256 or SM2");
+    require(
+        headerTimeoutSeconds >= 1 && bodyTimeoutSeconds >= 1 && keepAliveSeconds >= 1,
+        "rxflow.limits.header_timeout, rxflow.limits.body_timeout and rxflow.http.keep_alive_seconds must be "
+        "positive");
+    require(connectionsPerAddress >= 1 && maxConnections >= connectionsPerAddress,
+            "rxflow.limits.connections_per_address must be positive and at most rxflow.limits.connections");
+    require(maxQueued >= 1, "rxflow.http.max_queued must be positive");
+    require(tlsKeyFile.empty() || !tlsCertFile.empty(), "rxflow.tls.key_file needs rxflow.tls.cert_file");
+    require(tlsClientCaFile.empty() || !tlsCertFile.empty(),
+            "rxflow.tls.client_ca_file needs TLS (rxflow.tls.cert_file)");
+    require(!tlsCertFile.empty() || insecureHttp || loopbackOnly(),
+            "rxflow.bind " + host +
+                " is not a loopback address: plain HTTP is served on loopback only; give --tls-cert and "
+                "--tls-key, or "
+                "set rxflow.insecure_http=true");
+}
+
+bool Settings::loopbackOnly() const {
+    if (host == "localhost") return true;
+    Poco::Net::IPAddress address;
+    return Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback();
 }
 
 }  // namespace rxflow

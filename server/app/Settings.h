@@ -11,7 +11,9 @@
 namespace rxflow {
 
 struct Settings {
-    std::string host = "127.0.0.1";
+    std::string host = "127.0.0.1";  // rxflow.bind (rxflow.host, its older name)
+    bool insecureHttp = false;        // plain HTTP on an address other than loopback
+    std::string tlsCertFile, tlsKeyFile, tlsClientCaFile;
     int port = 8080;
     std::string dataDir = "rxflow-data";
     std::string dbUrl;  // default sqlite3://db=DATA_DIR/rxflow.db
@@ -28,12 +30,19 @@ struct Settings {
     int maxQueued = 256;
     int keepAliveSeconds = 15;
     int drainSeconds = 30;
+    // Connections (API.md §13): the head's and the body's deadlines, open connections per
+    // client address and in all.
+    int headerTimeoutSeconds = 10;
+    int bodyTimeoutSeconds = 30;
+    int connectionsPerAddress = 256;
+    int maxConnections = 10000;
     store::PoolOptions pool;
     jobs::OutboxOptions outbox;  // the outbox dispatcher (server/jobs/OutboxOptions.h)
 
     // Throws std::invalid_argument naming the key when a value is out of range.
     static Settings from(const Poco::Util::AbstractConfiguration& config);
     void validate() const;
+    bool loopbackOnly() const;
 };
 
 // Environment variable -> configuration key, for the overrides of API.md §10.

@@ -1,45 +1,31 @@
 #pragma once
 // The request pipeline every call goes through, in this order: route, authenticate, 404/405,
-// body limits and media type, read the body, Idempotency-Key replay, the handler. Every
-// exception ends here as problem+json; the body is always consumed or the connection closed.
+// body limits and media type, Idempotency-Key replay, the handler. Every exception ends here
+// as problem+json. The front (server/net/Front.h) has already read the request whole and
+// refused what is malformed; this runs on a worker thread.
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 #include "server/http/Router.h"
 #include "server/http/Services.h"
+#include "server/net/Wire.h"
 
 namespace rxflow::http {
 
-inline constexpr std::streamsize kMaxBodyBytes = 1 << 20;  // 1 MiB (API.md §1)
+inline constexpr std::size_t kMaxBodyBytes = 1 << 20;  // 1 MiB (API.md §1)
 
-class ApiHandler : public Poco::Net::HTTPRequestHandler {
-public:
+class ApiHandler {
+  public:
     ApiHandler(const Router& router, Services& services, Poco::Logger& log)
         : router_(router), services_(services), log_(log) {}
-    void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override;
+    net::Outgoing handle(net::Incoming& req) const;
 
-private:
+  private:
     struct State {
         std::string route = "unmatched";
         std::string principal = "-";
-        bool bodyRead = false;
-        bool closeConnection = false;  // the framing is in doubt: nothing more is read from it
     };
-    Response dispatch(Poco::Net::HTTPServerRequest& req, State& state);
+    Response dispatch(net::Incoming& req, State& state) const;
 
-    const Router& router_;
-    Services& services_;
-    Poco::Logger& log_;
-};
-
-class ApiHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    ApiHandlerFactory(const Router& router, Services& services, Poco::Logger& log)
-        : router_(router), services_(services), log_(log) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& req) override;
-
-private:
     const Router& router_;
     Services& services_;
     Poco::Logger& log_;

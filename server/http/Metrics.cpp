@@ -28,7 +28,8 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
         return "route=\"" + std::get<0>(key) + "\",method=\"" + std::get<1>(key) + "\",status=\"" +
                std::to_string(std::get<2>(key)) + "\"";
     };
-    for (const auto& [key, s] : series_) out << "rxflow_http_requests_total{" << labels(key) << "} " << s.count << "\n";
+    for (const auto& [key, s] : series_)
+        out << "rxflow_http_requests_total{" << labels(key) << "} " << s.count << "\n";
     out << "# HELP rxflow_http_request_duration_seconds HTTP request latency.\n"
            "# TYPE rxflow_http_request_duration_seconds histogram\n";
     for (const auto& [key, s] : series_) {
@@ -44,11 +45,30 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
            "# TYPE rxflow_outbox_attempts_total counter\n";
     for (const char* result : {"delivered", "failed", "dead"}) {
         auto it = outboxAttempts_.find(result);
-        out << "rxflow_outbox_attempts_total{result=\"" << result << "\"} " << (it == outboxAttempts_.end() ? 0 : it->second)
-            << "\n";
+        out << "rxflow_outbox_attempts_total{result=\"" << result << "\"} "
+            << (it == outboxAttempts_.end() ? 0 : it->second) << "\n";
+    }
+    std::vector<Gauge> all = gauges;
+    if (const net::FrontCounters* f = connections_.load()) {
+        auto counter = [&](const char* name, const char* help, const char* labels, long long v) {
+            all.push_back(Gauge{name, help, labels, static_cast<double>(v), "counter"});
+        };
+        all.push_back(Gauge{"rxflow_connections_open", "Client connections open now (within the limits).", "",
+                            static_cast<double>(f->open.load())});
+        counter("rxflow_connections_accepted_total", "Client connections accepted.", "", f->accepted);
+        const char* refused = "Connections answered 503 at once, by the limit they met.";
+        counter("rxflow_connections_refused_total", refused, "reason=\"server_full\"", f->refusedFull);
+        counter("rxflow_connections_refused_total", refused, "reason=\"per_address\"", f->refusedPerAddress);
+        counter("rxflow_connections_refused_total", refused, "reason=\"queue_full\"", f->refusedQueue);
+        const char* timeouts = "Requests answered 408 because their head or body came too slowly.";
+        counter("rxflow_request_timeouts_total", timeouts, "part=\"head\"", f->headerTimeouts);
+        counter("rxflow_request_timeouts_total", timeouts, "part=\"body\"", f->bodyTimeouts);
+        counter("rxflow_framing_errors_total", "Requests refused for malformed or ambiguous framing.", "",
+                f->framingErrors);
+        counter("rxflow_tls_handshake_failures_total", "TLS handshakes that failed.", "", f->tlsFailures);
     }
     std::set<std::string> described;
-    for (const Gauge& g : gauges) {
+    for (const Gauge& g : all) {
         if (described.insert(g.name).second)
             out << "# HELP " << g.name << " " << g.help << "\n# TYPE " << g.name << " " << g.type << "\n";
         out << g.name;

@@ -2,6 +2,7 @@
 // Prometheus text exposition of request counts and latency histograms by route, method and
 // status (API.md §9). Gauges owned elsewhere (pool use, ...) are passed in when rendering.
 #include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <string>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "server/domain/MetricsSink.h"
+#include "server/net/Counters.h"
 
 namespace rxflow::http {
 
@@ -25,6 +27,8 @@ public:
     void observe(const std::string& route, const std::string& method, int status, double seconds);
     void countOutboxAttempt(const std::string& result) override;
     std::string render(const std::vector<Gauge>& gauges) const;
+    // The front's connection counters, once it runs.
+    void watchConnections(const net::FrontCounters* counters) { connections_ = counters; }
 
 private:
     static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -37,6 +41,7 @@ private:
     mutable std::mutex mutex_;
     std::map<std::tuple<std::string, std::string, int>, Series> series_;
     std::map<std::string, long long> outboxAttempts_;
+    std::atomic<const net::FrontCounters*> connections_{nullptr};
 };
 
 }  // namespace rxflow::http

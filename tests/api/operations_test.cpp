@@ -134,7 +134,7 @@ TEST_CASE("configuration layers: --config file, then RXFLOW_* environment, then 
     TestServer fromFile({{}, {"--config", file}, nullptr});
     CHECK(fromFile.port() != 1);
     CHECK(poolSize(fromFile) == 3);
-    CHECK(fromFile.log().find("with up to 9 threads") != std::string::npos);
+    CHECK(fromFile.log().find("with 9 worker threads") != std::string::npos);
     // The environment beats the file; RXFLOW_PORT=1 loses to --port 0 again.
     TestServer fromEnv({{{"RXFLOW_DB_POOL_SIZE", "5"}, {"RXFLOW_PORT", "1"}}, {"--config", file}, nullptr});
     CHECK(poolSize(fromEnv) == 5);

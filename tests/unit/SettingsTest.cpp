@@ -55,6 +55,7 @@ TEST_CASE("in a layered configuration the priority -200 layer (command line) bea
     environment->setString("rxflow.sweep_interval", "7");
     file->setString("rxflow.sweep_interval", "99");
     file->setString("rxflow.host", "0.0.0.0");
+    file->setString("rxflow.insecure_http", "true");  // plain HTTP off loopback only so
 
     AutoPtr<LayeredConfiguration> layered(new LayeredConfiguration);
     // Added weakest first, so insertion order cannot be what decides.
