@@ -17,7 +17,7 @@ AuditEvent eventBy(const Principal& actor, const std::string& prescription, cons
 }
 
 AuditEvent serverEvent(const std::string& prescription, const std::string& action, long long at) {
-    AuditEvent e = eventBy(Principal{"rxflow", Role::Admin, kPlatformOrg, "", "server"}, prescription, action, at);
+    AuditEvent e = eventBy(Principal{"rxflow", Role::Admin, kPlatformOrg, "", "server", ""}, prescription, action, at);
     e.actorRole = "server";
     return e;
 }

@@ -16,6 +16,8 @@ struct Principal {
     std::string org;    // platform, clinic id, chain id, courier company id, or region code
     std::string store;  // a pharmacy principal limited to one store; empty otherwise
     std::string name;
+    // Bound to a client certificate (API.md §13): lower-case hex SHA-256 of its DER, or empty.
+    std::string clientCertSha256;
 };
 
 // The organisation every admin belongs to.

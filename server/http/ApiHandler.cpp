@@ -75,7 +75,7 @@ Response ApiHandler::dispatch(net::Incoming& req, State& state) const {
         match.route ? match.route->access == Access::Token : rawPath.rfind("/v1/", 0) == 0;
     std::optional<Principal> principal;
     if (needsToken) {
-        principal = authenticate(req.header("Authorization"), services_);
+        principal = authenticate(req.header("Authorization"), services_, req.clientCertSha256);
         state.principal = principal->id;
     }
     if (!match.route) {

@@ -57,7 +57,7 @@ RequestParser::Step RequestParser::advance(std::string& in) {
             return fail("a line of the request head has a CR without LF");
         if (c != '\n') continue;
         if (i == 0 || in[i - 1] != '\r') return fail("lines of the request head must end with CRLF");
-        if (++lines_ > limits_.maxHeaderLines + 1)
+        if (++lines_ > limits_.maxHeaderLines + 2)  // + the request line and the empty one
             return fail(
                 431, "headers_too_large",
                 "a request may carry at most " + std::to_string(limits_.maxHeaderLines) + " header lines");

@@ -114,7 +114,7 @@ std::optional<std::string> rerouteElsewhere(store::Tx& tx, const Env& env, const
 }  // namespace
 
 const Principal& serverPrincipal() {
-    static const Principal server{"rxflow", Role::Admin, kPlatformOrg, "", "server"};
+    static const Principal server{"rxflow", Role::Admin, kPlatformOrg, "", "server", ""};
     return server;
 }
 

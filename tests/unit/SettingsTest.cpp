@@ -1,8 +1,7 @@
-#include <doctest/doctest.h>
-
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/LayeredConfiguration.h>
 #include <Poco/Util/MapConfiguration.h>
+#include <doctest/doctest.h>
 
 #include "server/app/Settings.h"
 
@@ -10,7 +9,8 @@ using Poco::AutoPtr;
 using Poco::Util::LayeredConfiguration;
 using Poco::Util::MapConfiguration;
 
-TEST_CASE("Settings defaults to 127.0.0.1:8080, SQLite under the data dir, accept timeout 900 s, sweep 30 s") {
+TEST_CASE(
+    "Settings defaults to 127.0.0.1:8080, SQLite under the data dir, accept timeout 900 s, sweep 30 s") {
     AutoPtr<MapConfiguration> empty(new MapConfiguration);
     const rxflow::Settings s = rxflow::Settings::from(*empty);
     CHECK(s.host == "127.0.0.1");
@@ -69,7 +69,9 @@ TEST_CASE("in a layered configuration the priority -200 layer (command line) bea
     CHECK(s.host == "0.0.0.0");
 }
 
-TEST_CASE("Settings: SQLite commits are durable, grouped (GROUP) unless FULL or NORMAL is chosen, anything else is refused") {
+TEST_CASE(
+    "Settings: SQLite commits are durable, grouped (GROUP) unless FULL or NORMAL is chosen, anything else is "
+    "refused") {
     AutoPtr<MapConfiguration> c(new MapConfiguration);
     CHECK(rxflow::Settings::from(*c).pool.sqliteSynchronous == "GROUP");
     c->setString("rxflow.db.sqlite_synchronous", "FULL");
@@ -77,5 +79,25 @@ TEST_CASE("Settings: SQLite commits are durable, grouped (GROUP) unless FULL or 
     c->setString("rxflow.db.sqlite_synchronous", "NORMAL");
     CHECK(rxflow::Settings::from(*c).pool.sqliteSynchronous == "NORMAL");
     c->setString("rxflow.db.sqlite_synchronous", "OFF");
-    CHECK_THROWS_WITH_AS(rxflow::Settings::from(*c), doctest::Contains("sqlite_synchronous"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(rxflow::Settings::from(*c), doctest::Contains("sqlite_synchronous"),
+                         std::invalid_argument);
+}
+
+TEST_CASE("plain HTTP off loopback refuses to start unless rxflow.insecure_http, or with TLS") {
+    AutoPtr<MapConfiguration> c(new MapConfiguration);
+    c->setString("rxflow.bind", "0.0.0.0");
+    CHECK_THROWS_WITH_AS(rxflow::Settings::from(*c), doctest::Contains("not a loopback address"),
+                         std::invalid_argument);
+    c->setString("rxflow.insecure_http", "true");
+    CHECK(rxflow::Settings::from(*c).host == "0.0.0.0");
+    c->setString("rxflow.insecure_http", "false");
+    c->setString("rxflow.tls.cert_file", "/some/cert.pem");
+    CHECK_NOTHROW(rxflow::Settings::from(*c));
+    for (const char* loopback : {"127.0.0.1", "127.0.0.9", "::1", "localhost"}) {
+        c->setString("rxflow.tls.cert_file", "");
+        c->setString("rxflow.bind", loopback);
+        CHECK_NOTHROW(rxflow::Settings::from(*c));
+    }
+    c->setString("rxflow.tls.key_file", "/k.pem");
+    CHECK_THROWS_AS(rxflow::Settings::from(*c), std::invalid_argument);  // a key without a certificate
 }
