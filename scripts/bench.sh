@@ -19,6 +19,10 @@
 #                                对账 of N (default 1,000,000) platform payments (SQLite) against
 #                                an N-line CSV statement: time and peak memory of the reconciling
 #                                process (generating the data is a separate process)
+#   ./scripts/bench.sh crowd     a normal client's 1,000 requests (latency p50/p99/max) while
+#                                500 slow-header connections from 50 loopback addresses, 500
+#                                idle keep-alive connections, or 120 slow bodies are open
+#                                (tests/adversarial/transport_test.py, Release rxflow)
 #   RXFLOW_BENCH_BUILD=DIR        use an already configured build directory instead of
 #                                build-release (the suite runs a short `all` in its own build)
 set -euo pipefail
@@ -56,6 +60,12 @@ case "$what" in
     RXFLOW_BENCH_SCENARIO="$what" "$release"/tests/bench_http --backend="$backend" \
       --no-version=true --no-intro=true --minimal=true
     ;;
+  crowd)
+    cmake --build "$release" -j2 --target rxflow >/dev/null
+    for case in slow_headers idle_keepalive slow_bodies; do
+      python3 tests/adversarial/transport_test.py "$release/rxflow" "$case" --figures | grep -E 'requests, p50|FAIL'
+    done
+    ;;
   reconcile)
     n="${2:-1000000}"
     cmake --build build-release -j2 --target reconcile_bench >/dev/null
@@ -65,7 +75,7 @@ case "$what" in
     ./build-release/tests/reconcile_bench run "$dir"
     ;;
   *)
-    echo "usage: $0 signing|audit|reconcile|issue|lifecycle|read|all [--db sqlite|mysql]" >&2
+    echo "usage: $0 signing|audit|reconcile|crowd|issue|lifecycle|read|all [--db sqlite|mysql]" >&2
     exit 2
     ;;
 esac

@@ -18,3 +18,12 @@ for scenario in bare-http issue lifecycle read; do
 done
 grep -qE '^openssl speed ES256, one core: sign [1-9][0-9]*/s, verify [1-9][0-9]*/s' <<<"$out" || fail "no openssl speed line"
 echo "bench.sh all: ran, every scenario printed a rate"
+
+grep -q '^`./scripts/bench.sh crowd`' README.md || fail "README.md no longer shows ./scripts/bench.sh crowd"
+out=$(RXFLOW_BENCH_BUILD="$build" timeout 600 ./scripts/bench.sh crowd 2>&1)
+rc=$?
+echo "$out"
+[[ $rc -eq 0 ]] || fail "bench.sh crowd exited $rc"
+[[ $(grep -c 'requests, p50 .* p99 .* max' <<<"$out") -eq 3 ]] || fail "bench.sh crowd did not print three latency lines"
+! grep -q FAIL <<<"$out" || fail "bench.sh crowd: a normal client's request failed"
+echo "bench.sh crowd: ran, three latency lines"

@@ -466,6 +466,8 @@ bool Front::parse(Conn& c) {
             }
             case RequestParser::Step::Complete: {
                 Incoming r = c.parser.take();
+                // A large body grew the buffer; an idle connection should not keep a megabyte.
+                if (c.in.capacity() > (64u << 10) && c.in.size() < (16u << 10)) std::string(c.in).swap(c.in);
                 r.clientAddress = c.peer;
                 r.secure = c.ssl != nullptr;
                 r.clientCertSha256 = c.certSha256;
