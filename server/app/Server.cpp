@@ -64,7 +64,8 @@ Server::Server(const Settings& settings, Poco::Logger& log)
         workflow::Env{*db_, cipher_, clock_, settings_.acceptTimeoutSeconds * 1000LL});
     services_.reset(new http::Services{*db_, catalog_, cipher_, clock_, metrics_, platform_, *prescriberVerifier_,
                                        *workflow_,
-                                       settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken)});
+                                       settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken),
+                                       http::RateLimits(settings_.limits)});
     db_->write([&](store::Tx& tx) {
         store::PlatformKeyRepo::upsert(
             tx, {platform_.keyId(), rxsign::algName(platform_.alg()), platform_.publicPem(), true}, clock_.nowMs());

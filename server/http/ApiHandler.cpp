@@ -13,6 +13,7 @@
 #include <set>
 
 #include "server/http/Auth.h"
+#include "server/http/RateLimit.h"
 #include "server/http/RequestContext.h"
 
 namespace rxflow::http {
@@ -117,7 +118,8 @@ Response ApiHandler::dispatch(Poco::Net::HTTPServerRequest& req, State& state) {
     const bool needsToken = match.route ? match.route->access == Access::Token : rawPath.rfind("/v1/", 0) == 0;
     std::optional<Principal> principal;
     if (needsToken) {
-        principal = authenticate(req.get("Authorization", ""), services_);
+        const std::string client = req.clientAddress().host().toString();
+        principal = authenticateWithinLimits(req.get("Authorization", ""), client, services_);
         state.principal = principal->id;
     }
     if (!match.route) {

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "server/domain/Error.h"
+#include "server/http/Auth.h"
+#include "server/http/Services.h"
+
 namespace rxflow::http {
 namespace {
 
@@ -17,6 +21,10 @@ double secondsBetween(Instant from, Instant to) {
 int wholeSeconds(double seconds) {
     if (!(seconds < 86400.0)) return 86400;
     return std::max(1, static_cast<int>(std::ceil(seconds)));
+}
+
+Error rateLimited(const std::string& detail, int retryAfter) {
+    return Error(429, "rate_limited", detail).withRetryAfter(retryAfter);
 }
 
 }  // namespace
@@ -74,6 +82,30 @@ std::optional<int> FailureWindows::fail(const std::string& address, Instant now)
 std::size_t FailureWindows::tracked() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return windows_.size();
+}
+
+Principal authenticateWithinLimits(const std::string& authorization, const std::string& clientAddress,
+                                   Services& services, Instant now) {
+    std::optional<Principal> principal;
+    try {
+        principal = authenticate(authorization, services);
+    } catch (const Error& e) {
+        if (e.status() != 401 || authorization.empty()) throw;
+        if (auto wait = services.rateLimits.failures.fail(clientAddress, now)) {
+            services.metrics.countRateLimited("auth_failures");
+            throw rateLimited("too many failed authentications from this address; try again in " +
+                                  std::to_string(*wait) + " s",
+                              *wait);
+        }
+        throw;
+    }
+    if (auto wait = services.rateLimits.principals.take(principal->id, now)) {
+        services.metrics.countRateLimited("principal");
+        throw rateLimited("this principal sends more requests than its rate limit; try again in " +
+                              std::to_string(*wait) + " s",
+                          *wait);
+    }
+    return *principal;
 }
 
 }  // namespace rxflow::http

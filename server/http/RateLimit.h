@@ -1,7 +1,8 @@
 #pragma once
 // Rate limits (API.md §13), held in this process's memory: a token bucket per principal, and a
 // minute of failed authentications per client address. The limiters take plain values (an id,
-// an address, the time) and know nothing of HTTP, so they are tested with an injected clock.
+// an address, the time) and know nothing of HTTP, so they are tested with an injected clock;
+// authenticateWithinLimits() is the one call the request pipeline makes.
 #include <chrono>
 #include <cstddef>
 #include <list>
@@ -11,7 +12,11 @@
 #include <unordered_map>
 #include <utility>
 
+#include "server/domain/Principal.h"
+
 namespace rxflow::http {
+
+struct Services;
 
 // A monotonic instant: the limits measure intervals, which a wall-clock step (or
 // RXFLOW_CLOCK_OFFSET) must not stretch or shrink.
@@ -126,5 +131,14 @@ struct RateLimits {
     PrincipalBuckets principals;
     FailureWindows failures;
 };
+
+// The principal of the request's Authorization header, within the limits: a valid token is
+// checked first and is refused (429 rate_limited, Retry-After) only when its own principal has
+// used up its bucket, never for its address's failures. A header that does not authenticate is
+// 401 as before, or 429 once `clientAddress` has failed too often this minute; a request with
+// no Authorization header at all is no attempt and is not counted. Refusals are counted in the
+// metrics (reason "principal" or "auth_failures").
+Principal authenticateWithinLimits(const std::string& authorization, const std::string& clientAddress,
+                                   Services& services, Instant now = std::chrono::steady_clock::now());
 
 }  // namespace rxflow::http
