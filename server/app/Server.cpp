@@ -58,9 +58,10 @@ Server::Server(const Settings& settings, Poco::Logger& log)
     log_.information("catalog: %z drugs", catalog_.size());
     workflow_ = std::make_unique<workflow::Workflow>(
         workflow::Env{*db_, cipher_, clock_, settings_.acceptTimeoutSeconds * 1000LL});
-    services_.reset(new http::Services{
-        *db_, catalog_, cipher_, clock_, metrics_, platform_, *prescriberVerifier_, *workflow_,
-        settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken)});
+    services_.reset(new http::Services{*db_, catalog_, cipher_, clock_, metrics_, platform_, *prescriberVerifier_,
+                                       *workflow_,
+                                       settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken),
+                                       http::RateLimits(settings_.limits)});
     db_->write([&](store::Tx& tx) {
         store::PlatformKeyRepo::upsert(
             tx, {platform_.keyId(), rxsign::algName(platform_.alg()), platform_.publicPem(), true},

@@ -4,6 +4,7 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace rxflow {
@@ -32,6 +33,9 @@ const EnvBinding kEnvBindings[] = {
     {"RXFLOW_OUTBOX_POLL_MS", "rxflow.outbox.poll_ms"},
     {"RXFLOW_OUTBOX_TIMEOUT_MS", "rxflow.outbox.timeout_ms"},
     {"RXFLOW_OUTBOX_LEASE_MS", "rxflow.outbox.lease_ms"},
+    {"RXFLOW_LIMITS_RATE", "rxflow.limits.rate"},
+    {"RXFLOW_LIMITS_BURST", "rxflow.limits.burst"},
+    {"RXFLOW_LIMITS_AUTH_FAILURES", "rxflow.limits.auth_failures"},
 };
 const std::size_t kEnvBindingCount = sizeof(kEnvBindings) / sizeof(kEnvBindings[0]);
 
@@ -75,6 +79,9 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.outbox.timeoutMs = c.getInt("rxflow.outbox.timeout_ms", s.outbox.timeoutMs);
     s.outbox.leaseMs = c.getInt("rxflow.outbox.lease_ms", s.outbox.leaseMs);
     s.outbox.batch = c.getInt("rxflow.outbox.batch", s.outbox.batch);
+    s.limits.rate = c.getDouble("rxflow.limits.rate", s.limits.rate);
+    s.limits.burst = c.getInt("rxflow.limits.burst", s.limits.burst);
+    s.limits.authFailures = c.getInt("rxflow.limits.auth_failures", s.limits.authFailures);
     s.validate();
     return s;
 }
@@ -105,6 +112,10 @@ void Settings::validate() const {
         outbox.leaseMs > static_cast<long long>(outbox.timeoutMs) * outbox.batch,
         "rxflow.outbox.lease_ms must exceed timeout_ms times batch (a claim must outlive its deliveries)");
     require(platformAlg == "ES256" || platformAlg == "SM2", "rxflow.platform.alg must be ES256 or SM2");
+    require(limits.rate >= 0 && std::isfinite(limits.rate),
+            "rxflow.limits.rate must be 0 (no limit) or more requests per second");
+    require(limits.burst >= 1, "rxflow.limits.burst must be at least 1");
+    require(limits.authFailures >= 0, "rxflow.limits.auth_failures must be 0 (no limit) or more per minute");
     require(
         headerTimeoutSeconds >= 1 && bodyTimeoutSeconds >= 1 && keepAliveSeconds >= 1,
         "rxflow.limits.header_timeout, rxflow.limits.body_timeout and rxflow.http.keep_alive_seconds must be "

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "server/http/RateLimit.h"
 #include "server/jobs/OutboxOptions.h"
 #include "server/store/Database.h"
 
@@ -38,6 +39,7 @@ struct Settings {
     int maxConnections = 10000;
     store::PoolOptions pool;
     jobs::OutboxOptions outbox;  // the outbox dispatcher (server/jobs/OutboxOptions.h)
+    http::RateLimitOptions limits;  // rxflow.limits.rate, .burst, .auth_failures (API.md §13)
 
     // Throws std::invalid_argument naming the key when a value is out of range.
     static Settings from(const Poco::Util::AbstractConfiguration& config);

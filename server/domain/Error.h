@@ -33,6 +33,12 @@ public:
         numbers_.emplace_back(std::move(name), value);
         return *this;
     }
+    // Seconds the client should wait before trying again (429, 503): sent as Retry-After.
+    std::optional<int> retryAfter() const { return retryAfter_; }
+    Error& withRetryAfter(int seconds) {
+        retryAfter_ = seconds;
+        return *this;
+    }
 
     static Error badRequest(std::string detail, std::vector<FieldError> errors = {}) {
         return Error(400, "invalid_request", std::move(detail), std::move(errors));
@@ -49,6 +55,7 @@ private:
     std::string detail_;
     std::vector<FieldError> errors_;
     std::vector<std::pair<std::string, long long>> numbers_;
+    std::optional<int> retryAfter_;
 };
 
 }  // namespace rxflow

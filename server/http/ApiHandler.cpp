@@ -11,6 +11,7 @@
 #include <set>
 
 #include "server/http/Auth.h"
+#include "server/http/RateLimit.h"
 #include "server/http/RequestContext.h"
 
 namespace rxflow::http {
@@ -75,7 +76,8 @@ Response ApiHandler::dispatch(net::Incoming& req, State& state) const {
         match.route ? match.route->access == Access::Token : rawPath.rfind("/v1/", 0) == 0;
     std::optional<Principal> principal;
     if (needsToken) {
-        principal = authenticate(req.header("Authorization"), services_, req.clientCertSha256);
+        principal = authenticateWithinLimits(req.header("Authorization"), req.clientAddress, services_,
+                                             req.clientCertSha256);
         state.principal = principal->id;
     }
     if (!match.route) {

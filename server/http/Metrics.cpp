@@ -19,6 +19,11 @@ void Metrics::countOutboxAttempt(const std::string& result) {
     ++outboxAttempts_[result];
 }
 
+void Metrics::countRateLimited(const std::string& reason) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++rateLimited_[reason];
+}
+
 std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     std::ostringstream out;
     out << "# HELP rxflow_http_requests_total HTTP requests by route, method and status.\n"
@@ -66,6 +71,13 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
         counter("rxflow_framing_errors_total", "Requests refused for malformed or ambiguous framing.", "",
                 f->framingErrors);
         counter("rxflow_tls_handshake_failures_total", "TLS handshakes that failed.", "", f->tlsFailures);
+    }
+    out << "# HELP rxflow_http_rate_limited_total Requests this process refused 429 by a rate limit, by reason.\n"
+           "# TYPE rxflow_http_rate_limited_total counter\n";
+    for (const char* reason : {"principal", "auth_failures"}) {
+        auto it = rateLimited_.find(reason);
+        out << "rxflow_http_rate_limited_total{reason=\"" << reason << "\"} "
+            << (it == rateLimited_.end() ? 0 : it->second) << "\n";
     }
     std::set<std::string> described;
     for (const Gauge& g : all) {

@@ -26,6 +26,8 @@ class Metrics : public MetricsSink {
 public:
     void observe(const std::string& route, const std::string& method, int status, double seconds);
     void countOutboxAttempt(const std::string& result) override;
+    // A request refused 429 by a rate limit (API.md §13): reason "principal" or "auth_failures".
+    void countRateLimited(const std::string& reason);
     std::string render(const std::vector<Gauge>& gauges) const;
     // The front's connection counters, once it runs.
     void watchConnections(const net::FrontCounters* counters) { connections_ = counters; }
@@ -42,6 +44,7 @@ private:
     std::map<std::tuple<std::string, std::string, int>, Series> series_;
     std::map<std::string, long long> outboxAttempts_;
     std::atomic<const net::FrontCounters*> connections_{nullptr};
+    std::map<std::string, long long> rateLimited_;
 };
 
 }  // namespace rxflow::http

@@ -54,6 +54,7 @@ Response problem(const Error& e) {
     }
     Response r = Response::json(e.status(), p);
     r.contentType = "application/problem+json";
+    if (e.retryAfter()) r.headers.emplace_back("Retry-After", std::to_string(*e.retryAfter()));
     return r;
 }
 

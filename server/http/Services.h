@@ -10,6 +10,7 @@
 #include "server/domain/Clock.h"
 #include "server/domain/Principal.h"
 #include "server/http/Metrics.h"
+#include "server/http/RateLimit.h"
 #include "server/store/DataCipher.h"
 #include "server/store/Database.h"
 #include "server/workflow/Signing.h"
@@ -28,6 +29,7 @@ struct Services {
     // The one path every change of a prescription takes (server/workflow/).
     workflow::Workflow& workflow;
     std::string adminTokenHash;  // SHA-256 hex of the bootstrap admin token; empty: none configured
+    RateLimits rateLimits;       // per principal and per failing address, in this process (API.md §13)
     // Principals found by token hash. A principal is never changed or revoked once created
     // (POST /v1/admin/principals is the only writer), so a found one stays right; a token not
     // found is looked up again every time (it may be created later). Should principals ever

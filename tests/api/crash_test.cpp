@@ -105,7 +105,9 @@ private:
 
 TEST_CASE("crash: rxflow killed with SIGKILL three times under load, every 2xx answer is in the database") {
     ServerOptions options;
-    options.env = {{"RXFLOW_DATA_KEY", randomHex(32)}, {"RXFLOW_LOG_LEVEL", "warning"}};
+    // Four clients on two tokens as fast as they go, then the read-back of every acknowledged
+    // prescription: far beyond the default rate limit (API.md §13), which is not tested here.
+    options.env = {{"RXFLOW_DATA_KEY", randomHex(32)}, {"RXFLOW_LOG_LEVEL", "warning"}, {"RXFLOW_LIMITS_RATE", "100000"}};
     std::vector<std::unique_ptr<TestServer>> servers;
     servers.push_back(std::make_unique<TestServer>(options));
     options.database = servers.front()->sharedDb();

@@ -132,7 +132,11 @@ TEST_CASE("http benchmark") {
     const WrkResult ceiling = wrk("bare", barePort, {}, load, dir);
     bare.stop();
 
-    TestServer s({{{"RXFLOW_LOG_LEVEL", "warning"}, {"RXFLOW_MAX_THREADS", threads}, {"RXFLOW_OUTBOX_WORKERS", "0"}},
+    // One token per role at thousands of requests per second: no rate limit (API.md §13).
+    TestServer s({{{"RXFLOW_LOG_LEVEL", "warning"},
+                   {"RXFLOW_MAX_THREADS", threads},
+                   {"RXFLOW_OUTBOX_WORKERS", "0"},
+                   {"RXFLOW_LIMITS_RATE", "0"}},
                   {},
                   nullptr});
     Prescriber doctor(s);

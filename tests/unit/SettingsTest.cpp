@@ -3,6 +3,11 @@
 #include <Poco/Util/MapConfiguration.h>
 #include <doctest/doctest.h>
 
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "server/app/Settings.h"
 
 using Poco::AutoPtr;
@@ -100,4 +105,46 @@ TEST_CASE("plain HTTP off loopback refuses to start unless rxflow.insecure_http,
     }
     c->setString("rxflow.tls.key_file", "/k.pem");
     CHECK_THROWS_AS(rxflow::Settings::from(*c), std::invalid_argument);  // a key without a certificate
+}
+
+TEST_CASE("Settings: rate limits default to 200 per second, bursts of 400, 20 auth failures a minute") {
+    AutoPtr<MapConfiguration> c(new MapConfiguration);
+    const rxflow::Settings s = rxflow::Settings::from(*c);
+    CHECK(s.limits.rate == 200);
+    CHECK(s.limits.burst == 400);
+    CHECK(s.limits.authFailures == 20);
+    c->setString("rxflow.limits.rate", "0.5");
+    c->setString("rxflow.limits.burst", "3");
+    c->setString("rxflow.limits.auth_failures", "0");
+    const rxflow::Settings t = rxflow::Settings::from(*c);
+    CHECK(t.limits.rate == 0.5);
+    CHECK(t.limits.burst == 3);
+    CHECK(t.limits.authFailures == 0);
+    c->setString("rxflow.limits.rate", "0");
+    CHECK(rxflow::Settings::from(*c).limits.rate == 0);  // 0: no limit
+}
+
+TEST_CASE("Settings: a negative rate limit, or a burst below 1, refuses to start and names the key") {
+    for (const auto& [key, value] :
+         std::vector<std::pair<std::string, std::string>>{{"rxflow.limits.rate", "-1"},
+                                                          {"rxflow.limits.burst", "-5"},
+                                                          {"rxflow.limits.burst", "0"},
+                                                          {"rxflow.limits.auth_failures", "-1"}}) {
+        AutoPtr<MapConfiguration> c(new MapConfiguration);
+        c->setString(key, value);
+        CHECK_THROWS_WITH_AS(rxflow::Settings::from(*c), doctest::Contains(key.c_str()),
+                             std::invalid_argument);
+    }
+    AutoPtr<MapConfiguration> c(new MapConfiguration);
+    c->setString("rxflow.limits.rate", "fast");
+    CHECK_THROWS(rxflow::Settings::from(*c));  // not a number: Poco's syntax error, as for every key
+}
+
+TEST_CASE("Settings: RXFLOW_LIMITS_RATE, _BURST and _AUTH_FAILURES set the rxflow.limits keys") {
+    std::map<std::string, std::string> bound;
+    for (std::size_t i = 0; i < rxflow::kEnvBindingCount; ++i)
+        bound[rxflow::kEnvBindings[i].variable] = rxflow::kEnvBindings[i].key;
+    CHECK(bound["RXFLOW_LIMITS_RATE"] == "rxflow.limits.rate");
+    CHECK(bound["RXFLOW_LIMITS_BURST"] == "rxflow.limits.burst");
+    CHECK(bound["RXFLOW_LIMITS_AUTH_FAILURES"] == "rxflow.limits.auth_failures");
 }
