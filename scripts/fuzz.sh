@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets of tests/fuzz (issue 16): installs what is missing (setup.sh),
+# configures and builds build-fuzz/ with clang (-DRXFLOW_FUZZ=ON: ASan, UBSan, libFuzzer), then
+# runs each target for the given seconds from a copy of its seed corpus (tests/fuzz/corpus/<t>/
+# is never written). Prints one line per target with its executions; a crash, leak, UB, time-out
+# or broken invariant saves the input under build-fuzz/crashes/<t>/ and makes the exit non-zero.
+#
+#   ./scripts/fuzz.sh                  every target, 60 s each
+#   ./scripts/fuzz.sh jcs 300          one target
+#   ./scripts/fuzz.sh all 20           every target briefly (the CTest test)
+#
+# The targets are those tests/fuzz/CMakeLists.txt lists (build-fuzz/fuzz-targets.txt).
+# RXFLOW_FUZZ_BUILD_DIR moves the build (default build-fuzz).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+which="${1:-all}"
+seconds="${2:-60}"
+[[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: seconds must be a positive whole number, not '$seconds'" >&2; exit 2; }
+build="${RXFLOW_FUZZ_BUILD_DIR:-build-fuzz}"
+
+./scripts/setup.sh >/dev/null || { echo "fuzz: setup.sh failed" >&2; exit 1; }
+
+mkdir -p "$build"
+if ! CC=clang CXX=clang++ cmake -S . -B "$build" -DRXFLOW_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    >"$build/configure.log" 2>&1; then
+  tail -30 "$build/configure.log"; echo "fuzz: configure failed" >&2; exit 1
+fi
+if ! cmake --build "$build" -j2 >"$build/build.log" 2>&1; then
+  grep -E "error|Error" "$build/build.log" | head -40; echo "fuzz: build failed" >&2; exit 1
+fi
+
+mapfile -t all <"$build/fuzz-targets.txt"
+if [[ "$which" == all ]]; then
+  targets=("${all[@]}")
+elif printf '%s\n' "${all[@]}" | grep -qxF -- "$which"; then
+  targets=("$which")
+else
+  echo "fuzz: unknown target '$which' (targets: ${all[*]}, or all)" >&2; exit 2
+fi
+
+# A leak is reported at exit of the input that caused it; UB aborts at once.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:symbolize=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+failed=0
+for t in "${targets[@]}"; do
+  corpus="$build/corpus/$t" crashes="$build/crashes/$t" log="$build/fuzz-$t.log"
+  rm -rf "$corpus"
+  mkdir -p "$corpus" "$crashes"
+  [[ -d tests/fuzz/corpus/$t ]] && cp tests/fuzz/corpus/"$t"/* "$corpus"/
+  rc=0
+  # -timeout: an input taking 10 s is a finding too. Workers stay at one: the machine is shared.
+  "$build/tests/fuzz/${t}_fuzz" "$corpus" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
+    -artifact_prefix="$crashes/" >"$log" 2>&1 || rc=$?
+  execs=$(grep -E '^stat::number_of_executed_units:' "$log" | tail -1 | awk '{print $2}')
+  found=$(find "$crashes" -type f | wc -l)
+  if ((rc != 0 || found > 0)); then
+    failed=1
+    echo "fuzz: $t: FAILED after ${execs:-?} executions (exit $rc); inputs in $crashes/, log $log"
+    grep -E 'ERROR: |runtime error|broken invariant|terminate called|what\(\)|Test unit written' "$log" | head -8 | sed 's/^/    /'
+  else
+    echo "fuzz: $t: ${execs:-?} executions in ${seconds} s, no crash"
+  fi
+done
+exit "$failed"
