@@ -2,7 +2,7 @@
 # Runs the libFuzzer targets of tests/fuzz (issue 16): installs what is missing (setup.sh),
 # configures and builds build-fuzz/ with clang (-DRXFLOW_FUZZ=ON: ASan, UBSan, libFuzzer), then
 # runs each target for the given seconds from a copy of its seed corpus (tests/fuzz/corpus/<t>/
-# is never written). Prints one line per target with its executions; a crash, leak, UB, time-out
+# is never written), with its dictionary tests/fuzz/<t>.dict if there is one. Prints one line per target with its executions; a crash, leak, UB, time-out
 # or broken invariant saves the input under build-fuzz/crashes/<t>/ and makes the exit non-zero.
 #
 #   ./scripts/fuzz.sh                  every target, 60 s each
@@ -48,16 +48,21 @@ for t in "${targets[@]}"; do
   rm -rf "$corpus"
   mkdir -p "$corpus" "$crashes"
   [[ -d tests/fuzz/corpus/$t ]] && cp tests/fuzz/corpus/"$t"/* "$corpus"/
+  stamp="$crashes/.started"  # inputs newer than this are this run's; earlier runs' stay for a look
+  touch "$stamp"
+  dict=()
+  [[ -f tests/fuzz/$t.dict ]] && dict=(-dict="tests/fuzz/$t.dict")
   rc=0
   # -timeout: an input taking 10 s is a finding too. Workers stay at one: the machine is shared.
   "$build/tests/fuzz/${t}_fuzz" "$corpus" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
-    -artifact_prefix="$crashes/" >"$log" 2>&1 || rc=$?
+    -artifact_prefix="$crashes/" "${dict[@]}" >"$log" 2>&1 || rc=$?
   execs=$(grep -E '^stat::number_of_executed_units:' "$log" | tail -1 | awk '{print $2}')
-  found=$(find "$crashes" -type f | wc -l)
-  if ((rc != 0 || found > 0)); then
+  found=$(find "$crashes" -type f -newer "$stamp" -printf '%f ' 2>/dev/null)
+  if ((rc != 0)) || [[ -n "$found" ]]; then
     failed=1
-    echo "fuzz: $t: FAILED after ${execs:-?} executions (exit $rc); inputs in $crashes/, log $log"
-    grep -E 'ERROR: |runtime error|broken invariant|terminate called|what\(\)|Test unit written' "$log" | head -8 | sed 's/^/    /'
+    echo "fuzz: $t: FAILED after ${execs:-?} executions (exit $rc); saved: ${found:-nothing }in $crashes/; log $log"
+    grep -E 'ERROR: |runtime error|broken invariant|terminate called|what\(\)|Test unit written|error in line' "$log" \
+      | head -8 | sed 's/^/    /'
   else
     echo "fuzz: $t: ${execs:-?} executions in ${seconds} s, no crash"
   fi
