@@ -61,7 +61,7 @@ for t in "${targets[@]}"; do
   if ((rc != 0)) || [[ -n "$found" ]]; then
     failed=1
     echo "fuzz: $t: FAILED after ${execs:-?} executions (exit $rc); saved: ${found:-nothing }in $crashes/; log $log"
-    grep -E 'ERROR: |runtime error|broken invariant|terminate called|what\(\)|Test unit written|error in line' "$log" \
+    grep -aE 'ERROR: |runtime error|broken invariant|terminate called|what\(\)|Test unit written|error in line' "$log" \
       | head -8 | sed 's/^/    /'
   else
     echo "fuzz: $t: ${execs:-?} executions in ${seconds} s, no crash"

@@ -19,26 +19,6 @@ namespace {
 using rxfuzz::require;
 using rxsign::Json;
 
-// RFC 3629 well-formedness, written out from the code point ranges rather than the byte table
-// the parser uses.
-bool wellFormedUtf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || s.size() - i < len) return false;
-        std::uint32_t cp = len == 1 ? b : b & (0x7Fu >> len);
-        for (std::size_t k = 1; k < len; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + k]);
-            if ((c & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (c & 0x3Fu);
-        }
-        const std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < least[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += len;
-    }
-    return true;
-}
-
 // Checks one accepted value and returns its nesting depth (containers only).
 std::size_t check(const Json& v) {
     switch (v.type()) {
@@ -49,7 +29,7 @@ std::size_t check(const Json& v) {
             require(std::isfinite(v.asDouble()), "an accepted number is not finite");
             return 0;
         case Json::Type::String:
-            require(wellFormedUtf8(v.asString()), "an accepted string is not UTF-8");
+            require(rxfuzz::wellFormedUtf8(v.asString()), "an accepted string is not UTF-8");
             return 0;
         case Json::Type::Array: {
             std::size_t depth = 0;
@@ -60,7 +40,7 @@ std::size_t check(const Json& v) {
             std::size_t depth = 0;
             std::set<std::string> names;
             for (const auto& [name, value] : v.members()) {
-                require(wellFormedUtf8(name), "an accepted member name is not UTF-8");
+                require(rxfuzz::wellFormedUtf8(name), "an accepted member name is not UTF-8");
                 require(names.insert(name).second, "an accepted object has a duplicate member name");
                 require(v.find(name) == &value, "find() does not return the member");
                 depth = std::max(depth, check(value));
