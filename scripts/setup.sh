@@ -17,7 +17,10 @@ PACKAGES=(
   wrk sqlite3 openssl
   jq prometheus
   nmap python3
+  clang libclang-rt-14-dev
 )
+# scripts/fuzz.sh: clang builds the libFuzzer targets; libFuzzer itself (libclang_rt.fuzzer)
+# is in libclang-rt-14-dev, which clang pulls in only as a recommendation (not installed here).
 # The suite's outside validators come from npm (tests/tools/package.json, pinned by its
 # lock file): Node.js and npm from Debian unless the machine already has them.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

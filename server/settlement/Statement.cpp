@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -13,6 +14,14 @@ namespace {
 
 constexpr std::array<const char*, 10> kColumns = {"settlement_id", "pay_order_id", "prescription_id", "psn_no", "total",
                                                   "fund",          "account",      "cash",            "status", "settled_at"};
+
+// The first `max` bytes of `value` at most, cut before a character rather than inside one: the
+// quote goes back in problem+json, which must be UTF-8.
+std::string quoteStart(const std::string& value, std::size_t max) {
+    std::size_t n = std::min(value.size(), max);
+    while (n > 0 && n < value.size() && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80) --n;
+    return value.substr(0, n);
+}
 
 // Checks one line's fields (in column order) and fills `out`; false with errors added otherwise.
 class LineChecker {
@@ -29,7 +38,7 @@ public:
         const char* end = value.data() + value.size();
         auto [ptr, ec] = std::from_chars(value.data(), end, out);
         if (value.empty() || ec != std::errc() || ptr != end || value[0] == '-' || value[0] == '+')
-            return fail(column, "must be a whole, non-negative number of fen, not \"" + value.substr(0, 20) + "\"");
+            return fail(column, "must be a whole, non-negative number of fen, not \"" + quoteStart(value, 20) + "\"");
         if (out > kMaxAmountFen) return fail(column, "must be at most 10^12 fen");
     }
     void status(std::size_t column, const std::string& value, bool& reversed) {

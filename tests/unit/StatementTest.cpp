@@ -88,6 +88,17 @@ TEST_CASE("CSV statement faults each name their line") {
           "2: settlement_id is empty");
 }
 
+TEST_CASE("CSV statement: an error quotes a bad amount by whole UTF-8 characters, never part of one") {
+    // The quote stops at 20 bytes; cut there, 21 bytes of full-width digits would end in part of
+    // a character, and the message goes back in problem+json, which must be UTF-8.
+    const std::string line = ",0,0,0,settled,2026-11-22T10:30:00+08:00\n";
+    CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,５７００．００" + line) ==
+          "2: total must be a whole, non-negative number of fen, not \"５７００．０\"");
+    // The input the csv_statement fuzz target found (U+FAFF, then 18 bytes to the cut).
+    CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,\xef\xab\xbf>５７0+08:0００" + line) ==
+          "2: total must be a whole, non-negative number of fen, not \"\xef\xab\xbf>５７0+08:0０\"");
+}
+
 TEST_CASE("CSV statement: every malformed line is listed, the good ones are still read (and ignored by callers)") {
     Read r = csv(kHeader + kLine + "x\n" + kLine + "ST9,PO9,rx,P,1,1,0,0,lost,2026-11-22T10:30:00+08:00\n");
     REQUIRE(r.errors.size() == 2);
