@@ -43,17 +43,19 @@ RequestParser::Step RequestParser::fail(int status, std::string code, std::strin
 RequestParser::Step RequestParser::advance(std::string& in) {
     if (failure_.detail.size()) return Step::Failed;
     if (phase_ != Phase::Head) return body(in);
-    // Empty lines before a request line are ignored (RFC 9112 §2.2).
-    if (scanned_ == 0) {
-        std::size_t skip = 0;
-        while (skip + 1 < in.size() && in[skip] == '\r' && in[skip + 1] == '\n') skip += 2;
-        in.erase(0, skip);
+    // Empty lines before a request line are ignored (RFC 9112 §2.2); however the bytes were cut
+    // into reads, a head never starts with CRLF.
+    while (in.size() >= 2 && in[0] == '\r' && in[1] == '\n') {
+        in.erase(0, 2);
+        scanned_ = 0;
+        lines_ = 0;
     }
     const std::size_t limit = limits_.maxHeaderBytes;
     for (std::size_t i = scanned_; i < in.size(); ++i) {
         const char c = in[i];
         if (c == '\0') return fail("the request head holds a NUL byte");
-        if (c == '\r' && i + 1 < in.size() && in[i + 1] != '\n')
+        // Looking back, not ahead: the byte after a CR may come in a later read.
+        if (i > 0 && in[i - 1] == '\r' && c != '\n')
             return fail("a line of the request head has a CR without LF");
         if (c != '\n') continue;
         if (i == 0 || in[i - 1] != '\r') return fail("lines of the request head must end with CRLF");

@@ -104,3 +104,20 @@ TEST_CASE("versions: HTTP/1.0 and 1.1 are served, HTTP/2.0 is 505, anything else
         }
     }
 }
+
+TEST_CASE(
+    "a CR without LF is refused however the bytes are cut, and leading CRLFs are skipped across reads") {
+    // Found by the framing fuzz target: a CR at the end of one read was never looked at again.
+    const std::string bare = "GET / HTTP/1.1\r\nHost: x\r\n\ro";
+    RequestParser whole;
+    std::string in = bare;
+    CHECK(whole.advance(in) == Step::Failed);
+    RequestParser slow;
+    in.clear();
+    CHECK(byteByByte(slow, bare, in) == Step::Failed);
+
+    RequestParser p;
+    in.clear();
+    REQUIRE(byteByByte(p, "\r\n\r\nGET / HTTP/1.1\r\n\r\n", in) == Step::Complete);
+    CHECK(p.take().target == "/");
+}
