@@ -2,6 +2,7 @@
 
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace rxflow::net {
@@ -51,7 +52,10 @@ RequestParser::Step RequestParser::advance(std::string& in) {
         lines_ = 0;
     }
     const std::size_t limit = limits_.maxHeaderBytes;
-    for (std::size_t i = scanned_; i < in.size(); ++i) {
+    // Only the first `limit` bytes are looked at, so what is refused, and why, does not depend on
+    // how many bytes past the limit one read happened to bring.
+    const std::size_t end = std::min(in.size(), limit);
+    for (std::size_t i = scanned_; i < end; ++i) {
         const char c = in[i];
         if (c == '\0') return fail("the request head holds a NUL byte");
         // Looking back, not ahead: the byte after a CR may come in a later read.
@@ -64,7 +68,6 @@ RequestParser::Step RequestParser::advance(std::string& in) {
                 431, "headers_too_large",
                 "a request may carry at most " + std::to_string(limits_.maxHeaderLines) + " header lines");
         if (i >= 3 && in.compare(i - 3, 4, "\r\n\r\n") == 0) {
-            if (i + 1 > limit) break;
             const std::string head = in.substr(0, i + 1);
             in.erase(0, i + 1);
             scanned_ = 0;
@@ -72,8 +75,8 @@ RequestParser::Step RequestParser::advance(std::string& in) {
             return parseHead(head);
         }
     }
-    scanned_ = in.size();
-    if (scanned_ > limit)
+    scanned_ = end;
+    if (in.size() > limit)
         return fail(431, "headers_too_large",
                     "the request line and headers may be at most " + std::to_string(limit / 1024) + " KiB");
     return Step::NeedMore;

@@ -121,3 +121,21 @@ TEST_CASE(
     REQUIRE(byteByByte(p, "\r\n\r\nGET / HTTP/1.1\r\n\r\n", in) == Step::Complete);
     CHECK(p.take().target == "/");
 }
+
+TEST_CASE(
+    "past the head's limit, the refusal is 431 whatever the bytes beyond it hold, in one read or many") {
+    // Found by the framing fuzz target: one read past the limit was scanned on, and a NUL beyond
+    // the limit made it a 400, while the same bytes in small reads were a 431.
+    ParserLimits limits;
+    limits.maxHeaderBytes = 64;
+    const std::string head =
+        "GET / HTTP/1.1\r\nX: " + std::string(60, 'a') + std::string(1, '\0') + "\r\n\r\n";
+    RequestParser whole(limits);
+    std::string in = head;
+    REQUIRE(whole.advance(in) == Step::Failed);
+    CHECK(whole.failure().status == 431);
+    RequestParser slow(limits);
+    in.clear();
+    REQUIRE(byteByByte(slow, head, in) == Step::Failed);
+    CHECK(slow.failure().status == 431);
+}
