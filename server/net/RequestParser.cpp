@@ -205,8 +205,9 @@ RequestParser::Step RequestParser::body(std::string& in) {
                 phase_ = Phase::ChunkSize;
                 break;
             case Phase::ChunkSize: {
+                // The same limit whether the line's end came in this read or not.
                 const std::size_t nl = in.find('\n');
-                if (nl == std::string::npos) {
+                if (nl == std::string::npos || nl > 1024) {
                     if (in.size() > 1024) return fail("a chunk-size line may be at most 1 KiB", "body");
                     return Step::NeedMore;
                 }
@@ -238,7 +239,7 @@ RequestParser::Step RequestParser::body(std::string& in) {
             }
             case Phase::Trailer: {
                 const std::size_t nl = in.find('\n');
-                if (nl == std::string::npos) {
+                if (nl == std::string::npos || trailerBytes_ + nl + 1 > limits_.maxHeaderBytes) {
                     if (trailerBytes_ + in.size() > limits_.maxHeaderBytes)
                         return fail(431, "headers_too_large", "the trailer section is too large", "body");
                     return Step::NeedMore;

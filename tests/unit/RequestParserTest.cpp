@@ -139,3 +139,17 @@ TEST_CASE(
     REQUIRE(byteByByte(slow, head, in) == Step::Failed);
     CHECK(slow.failure().status == 431);
 }
+
+TEST_CASE("a chunk-size line over 1 KiB is refused whether its end came in the same read or not") {
+    // Found by the framing fuzz target: a long chunk-size line was refused only when fed slowly.
+    const std::string body = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;" +
+                             std::string(1100, 'x') + "\r\na\r\n0\r\n\r\n";
+    RequestParser whole;
+    std::string in = body;
+    while (whole.advance(in) == Step::HeadersDone) {
+    }
+    CHECK(whole.failure().detail.find("1 KiB") != std::string::npos);
+    RequestParser slow;
+    in.clear();
+    CHECK(byteByByte(slow, body, in) == Step::Failed);
+}
