@@ -358,6 +358,15 @@ void Front::watch(Conn& c) {
     c.mask = mask;
 }
 
+// What TLS asks for, whatever the connection's state would say (a handshake, a key update).
+void Front::wantOnly(Conn& c, unsigned mask) {
+    epoll_event ev{};
+    ev.events = mask;
+    ev.data.fd = c.fd;
+    ::epoll_ctl(epollFd_, EPOLL_CTL_MOD, c.fd, &ev);
+    c.mask = mask;
+}
+
 void Front::onEvent(Conn& c, unsigned events) {
     if (events & EPOLLERR) return close(c);
     if (!c.handshaken) {
@@ -387,11 +396,7 @@ bool Front::handshake(Conn& c) {
     }
     const int e = SSL_get_error(c.ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-        epoll_event ev{};
-        ev.events = e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT;
-        ev.data.fd = c.fd;
-        ::epoll_ctl(epollFd_, EPOLL_CTL_MOD, c.fd, &ev);
-        c.mask = ev.events;
+        wantOnly(c, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
         return false;
     }
     ++counters_.tlsFailures;
@@ -412,14 +417,7 @@ void Front::readFrom(Conn& c) {
             if (n <= 0) {
                 const int e = SSL_get_error(c.ssl, static_cast<int>(n));
                 if (e == SSL_ERROR_WANT_READ) return watch(c);
-                if (e == SSL_ERROR_WANT_WRITE) {
-                    epoll_event ev{};
-                    ev.events = EPOLLIN | EPOLLOUT;
-                    ev.data.fd = c.fd;
-                    ::epoll_ctl(epollFd_, EPOLL_CTL_MOD, c.fd, &ev);
-                    c.mask = ev.events;
-                    return;
-                }
+                if (e == SSL_ERROR_WANT_WRITE) return wantOnly(c, EPOLLIN | EPOLLOUT);
                 return close(c);  // closed, or a TLS error: nobody to answer
             }
         } else {
@@ -567,11 +565,7 @@ bool Front::flush(Conn& c) {
             if (n <= 0) {
                 const int e = SSL_get_error(c.ssl, static_cast<int>(n));
                 if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
-                    epoll_event ev{};
-                    ev.events = e == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN;
-                    ev.data.fd = c.fd;
-                    ::epoll_ctl(epollFd_, EPOLL_CTL_MOD, c.fd, &ev);
-                    c.mask = ev.events;
+                    wantOnly(c, e == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN);
                     return true;
                 }
                 close(c);

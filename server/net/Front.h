@@ -96,6 +96,7 @@ class Front {
     void finished(Conn& c);
     void close(Conn& c);
     void watch(Conn& c);
+    void wantOnly(Conn& c, unsigned mask);
     void sweep();
     void takeCompletions();
     bool handshake(Conn& c);

@@ -149,3 +149,19 @@ def read_response(s, head=False):
 def percentile(values, p):
     v = sorted(values)
     return v[min(len(v) - 1, int(len(v) * p / 100))]
+
+
+def run_tests(module_globals, names):
+    """Runs the named test_* functions of a test file (all when none is named): PASS or FAIL
+    each, exit status 1 if any failed."""
+    import sys
+    tests = {n[5:]: fn for n, fn in module_globals.items() if n.startswith("test_")}
+    failed = 0
+    for n in names or list(tests):
+        try:
+            tests[n]()
+            print("PASS", n)
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print("FAIL", n, ":", e)
+    sys.exit(1 if failed else 0)

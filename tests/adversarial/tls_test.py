@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from rxserver import Server, read_response, read_until_closed
+from rxserver import Server, read_response, read_until_closed, run_tests
 
 BIN = None
 
@@ -297,17 +297,6 @@ def test_bound_token_over_plain_http():
         pki.cleanup()
 
 
-TESTS = {name[5:]: fn for name, fn in globals().items() if name.startswith("test_")}
-
 if __name__ == "__main__":
     BIN = sys.argv[1]
-    names = sys.argv[2:] or list(TESTS)
-    failed = 0
-    for n in names:
-        try:
-            TESTS[n]()
-            print("PASS", n)
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            print("FAIL", n, ":", e)
-    sys.exit(1 if failed else 0)
+    run_tests(globals(), sys.argv[2:])

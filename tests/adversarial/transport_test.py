@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from rxserver import Server, percentile, raw_socket, read_response, read_until_closed
+from rxserver import Server, percentile, raw_socket, read_response, read_until_closed, run_tests
 
 BIN = None
 FIGURES = False
@@ -311,18 +311,7 @@ def test_flood_of_connections():
         check(open_line and float(open_line[0].split()[1]) <= 2, "connections left open after the flood: %r" % open_line)
 
 
-TESTS = {name[5:]: fn for name, fn in globals().items() if name.startswith("test_")}
-
 if __name__ == "__main__":
     BIN = sys.argv[1]
     FIGURES = "--figures" in sys.argv
-    names = [a for a in sys.argv[2:] if not a.startswith("--")] or list(TESTS)
-    failed = 0
-    for n in names:
-        try:
-            TESTS[n]()
-            print("PASS", n)
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            print("FAIL", n, ":", e)
-    sys.exit(1 if failed else 0)
+    run_tests(globals(), [a for a in sys.argv[2:] if not a.startswith("--")])
