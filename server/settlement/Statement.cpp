@@ -8,12 +8,14 @@
 
 #include "server/domain/Limits.h"
 #include "server/domain/Prescription.h"
+#include "signing/utf8.h"
 
 namespace rxflow::settlement {
 namespace {
 
-constexpr std::array<const char*, 10> kColumns = {"settlement_id", "pay_order_id", "prescription_id", "psn_no", "total",
-                                                  "fund",          "account",      "cash",            "status", "settled_at"};
+constexpr std::array<const char*, 10> kColumns = {
+    "settlement_id", "pay_order_id", "prescription_id", "psn_no",    "total", "fund",
+    "account",       "cash",         "status",          "settled_at"};
 
 // The first `max` bytes of `value` at most, cut before a character rather than inside one: the
 // quote goes back in problem+json, which must be UTF-8.
@@ -25,7 +27,7 @@ std::string quoteStart(const std::string& value, std::size_t max) {
 
 // Checks one line's fields (in column order) and fills `out`; false with errors added otherwise.
 class LineChecker {
-public:
+  public:
     LineChecker(std::vector<LineError>& errors, long line, std::string pathPrefix)
         : errors_(errors), line_(line), prefix_(std::move(pathPrefix)) {}
 
@@ -38,7 +40,8 @@ public:
         const char* end = value.data() + value.size();
         auto [ptr, ec] = std::from_chars(value.data(), end, out);
         if (value.empty() || ec != std::errc() || ptr != end || value[0] == '-' || value[0] == '+')
-            return fail(column, "must be a whole, non-negative number of fen, not \"" + quoteStart(value, 20) + "\"");
+            return fail(column,
+                        "must be a whole, non-negative number of fen, not \"" + quoteStart(value, 20) + "\"");
         if (out > kMaxAmountFen) return fail(column, "must be at most 10^12 fen");
     }
     void status(std::size_t column, const std::string& value, bool& reversed) {
@@ -56,7 +59,7 @@ public:
         errors_.push_back({line_, prefix_ + kColumns[column], std::string(kColumns[column]) + " " + message});
     }
 
-private:
+  private:
     std::vector<LineError>& errors_;
     long line_;
     std::string prefix_;
@@ -115,13 +118,28 @@ bool readRecord(std::istream& in, std::vector<std::string>& fields, long& lineNo
 
 }  // namespace
 
+// The first field that is not well-formed UTF-8, or -1.
+static int firstNonUtf8(const std::vector<std::string>& fields) {
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+        char32_t cp;
+        for (std::size_t i = 0; i < fields[f].size();) {
+            const std::size_t n = rxsign::utf8::decodeUtf8(fields[f], i, cp);
+            if (n == 0) return static_cast<int>(f);
+            i += n;
+        }
+    }
+    return -1;
+}
+
 void readCsvStatement(std::istream& in, const std::function<void(StatementLine&&)>& onLine,
                       std::vector<LineError>& errors, std::size_t maxErrors) {
     std::vector<std::string> fields;
     std::string problem;
     long lineNo = 0;
     if (!readRecord(in, fields, lineNo, problem)) {
-        errors.push_back({1, "", std::string("the statement is empty; its first line must be the header ") + kStatementHeader});
+        errors.push_back(
+            {1, "",
+             std::string("the statement is empty; its first line must be the header ") + kStatementHeader});
         return;
     }
     if (!fields.empty() && fields[0].rfind("\xEF\xBB\xBF", 0) == 0) fields[0].erase(0, 3);  // a UTF-8 BOM
@@ -144,8 +162,16 @@ void readCsvStatement(std::istream& in, const std::function<void(StatementLine&&
             continue;
         }
         if (fields.size() != kColumns.size()) {
-            errors.push_back({start, "", "has " + std::to_string(fields.size()) + " columns; the header has " +
-                                             std::to_string(kColumns.size())});
+            errors.push_back({start, "",
+                              "has " + std::to_string(fields.size()) + " columns; the header has " +
+                                  std::to_string(kColumns.size())});
+            continue;
+        }
+        // Bodies are UTF-8 (API.md §1): a cell that is not would pass into stored ids, error
+        // messages and the report's JSON.
+        if (const int bad = firstNonUtf8(fields); bad >= 0) {
+            errors.push_back({start, kColumns[static_cast<std::size_t>(bad)],
+                              std::string(kColumns[static_cast<std::size_t>(bad)]) + " is not UTF-8"});
             continue;
         }
         StatementLine l;
@@ -165,8 +191,9 @@ void readCsvStatement(std::istream& in, const std::function<void(StatementLine&&
     }
 }
 
-void readJsonStatement(const Poco::JSON::Object::Ptr& statement, const std::function<void(StatementLine&&)>& onLine,
-                       std::vector<LineError>& errors, std::size_t maxErrors) {
+void readJsonStatement(const Poco::JSON::Object::Ptr& statement,
+                       const std::function<void(StatementLine&&)>& onLine, std::vector<LineError>& errors,
+                       std::size_t maxErrors) {
     auto lines = statement ? statement->getArray("lines") : nullptr;
     if (!lines) {
         errors.push_back({0, "/lines", "a JSON statement is {\"lines\":[...]}"});
@@ -195,7 +222,8 @@ void readJsonStatement(const Poco::JSON::Object::Ptr& statement, const std::func
         auto amountOf = [&](std::size_t column, long long& out) {
             const std::string key = kColumns[column];
             const Poco::Dynamic::Var v = o->has(key) ? o->get(key) : Poco::Dynamic::Var();
-            if (v.isEmpty() || !v.isInteger() || v.type() == typeid(bool)) return check.fail(column, "must be an integer (fen)");
+            if (v.isEmpty() || !v.isInteger() || v.type() == typeid(bool))
+                return check.fail(column, "must be an integer (fen)");
             out = v.convert<long long>();  // within ±2^53: the body's reader refused any other
             if (out < 0) check.fail(column, "must not be negative");
             if (out > kMaxAmountFen) check.fail(column, "must be at most 10^12 fen");

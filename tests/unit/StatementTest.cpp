@@ -1,7 +1,6 @@
 // server/settlement/Statement: the strict CSV and JSON readers of the bureau's statement.
-#include <doctest/doctest.h>
-
 #include <Poco/JSON/Parser.h>
+#include <doctest/doctest.h>
 
 #include <sstream>
 
@@ -22,7 +21,8 @@ struct Read {
 Read csv(const std::string& text) {
     Read r;
     std::istringstream in(text);
-    readCsvStatement(in, [&](StatementLine&& l) { r.lines.push_back(std::move(l)); }, r.errors);
+    readCsvStatement(
+        in, [&](StatementLine&& l) { r.lines.push_back(std::move(l)); }, r.errors);
     return r;
 }
 
@@ -50,11 +50,13 @@ TEST_CASE("CSV statement: a plain line, with its amounts, status and line number
     CHECK(r.lines[1].line == 3);
 }
 
-TEST_CASE("CSV statement: a BOM, CRLF line ends, quoted fields with commas, quotes and line breaks are read") {
-    const std::string text = "\xEF\xBB\xBF" + std::string(kStatementHeader) + "\r\n" +
-                             "\"ST,1\",\"PO \"\"1\"\"\",rx_1,P1,5700,3990,1000,710,settled,2026-11-22T10:30:00+08:00\r\n" +
-                             "ST2,\"PO\n2\",rx_2,P2,1,1,0,0,settled,2026-11-22T10:30:00+08:00\r\n" +
-                             "ST3,PO3,rx_3,P3,1,1,0,0,settled,2026-11-22T10:30:00+08:00";  // no final line end
+TEST_CASE(
+    "CSV statement: a BOM, CRLF line ends, quoted fields with commas, quotes and line breaks are read") {
+    const std::string text =
+        "\xEF\xBB\xBF" + std::string(kStatementHeader) + "\r\n" +
+        "\"ST,1\",\"PO \"\"1\"\"\",rx_1,P1,5700,3990,1000,710,settled,2026-11-22T10:30:00+08:00\r\n" +
+        "ST2,\"PO\n2\",rx_2,P2,1,1,0,0,settled,2026-11-22T10:30:00+08:00\r\n" +
+        "ST3,PO3,rx_3,P3,1,1,0,0,settled,2026-11-22T10:30:00+08:00";  // no final line end
     Read r = csv(text);
     REQUIRE(r.errors.empty());
     REQUIRE(r.lines.size() == 3);
@@ -66,22 +68,28 @@ TEST_CASE("CSV statement: a BOM, CRLF line ends, quoted fields with commas, quot
 }
 
 TEST_CASE("CSV statement faults each name their line") {
-    CHECK(onlyError("") == "1: the statement is empty; its first line must be the header " + std::string(kStatementHeader));
+    CHECK(onlyError("") ==
+          "1: the statement is empty; its first line must be the header " + std::string(kStatementHeader));
     CHECK(onlyError("settlement_id,total\n" + kLine).find("1: the header must be exactly") == 0);
     CHECK(onlyError(kHeader + kLine + "\n" + kLine) == "3: the line is blank");
     CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,5700,3990,1000,settled,2026-11-22T10:30:00+08:00\n") ==
           "2: has 9 columns; the header has 10");
-    CHECK(onlyError(kHeader + kLine + "ST1,PO1,rx_1,P1,57.00,3990,1000,710,settled,2026-11-22T10:30:00+08:00\n") ==
+    CHECK(onlyError(kHeader + kLine +
+                    "ST1,PO1,rx_1,P1,57.00,3990,1000,710,settled,2026-11-22T10:30:00+08:00\n") ==
           "3: total must be a whole, non-negative number of fen, not \"57.00\"");
-    CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,5700,abc,1000,710,settled,2026-11-22T10:30:00+08:00\n").find("2: fund must be") == 0);
-    CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,5700,-1,1000,710,settled,2026-11-22T10:30:00+08:00\n").find("2: fund must be") == 0);
+    CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,5700,abc,1000,710,settled,2026-11-22T10:30:00+08:00\n")
+              .find("2: fund must be") == 0);
+    CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,5700,-1,1000,710,settled,2026-11-22T10:30:00+08:00\n")
+              .find("2: fund must be") == 0);
     CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,5700,3990,1000,710,paid,2026-11-22T10:30:00+08:00\n") ==
           "2: status must be settled or reversed");
     CHECK(onlyError(kHeader + "ST1,PO1,rx_1,P1,5700,3990,1000,710,settled,2026-11-22\n") ==
           "2: settled_at must be an RFC 3339 time with its offset");
-    CHECK(onlyError(kHeader + "ST1,PO\"1,rx_1,P1,5700,3990,1000,710,settled,2026-11-22T10:30:00+08:00\n").find("2: a quote inside") == 0);
-    CHECK(onlyError(kHeader + "\"ST1\"x,PO1,rx_1,P1,5700,3990,1000,710,settled,2026-11-22T10:30:00+08:00\n") ==
-          "2: a closing quote must end its field");
+    CHECK(onlyError(kHeader + "ST1,PO\"1,rx_1,P1,5700,3990,1000,710,settled,2026-11-22T10:30:00+08:00\n")
+              .find("2: a quote inside") == 0);
+    CHECK(
+        onlyError(kHeader + "\"ST1\"x,PO1,rx_1,P1,5700,3990,1000,710,settled,2026-11-22T10:30:00+08:00\n") ==
+        "2: a closing quote must end its field");
     CHECK(onlyError(kHeader + kLine + "\"ST1,PO1,rx_1\n") ==
           "3: a quoted field is not closed before the end of the statement");
     CHECK(onlyError(kHeader + ",PO1,rx_1,P1,5700,3990,1000,710,settled,2026-11-22T10:30:00+08:00\n") ==
@@ -99,7 +107,8 @@ TEST_CASE("CSV statement: an error quotes a bad amount by whole UTF-8 characters
           "2: total must be a whole, non-negative number of fen, not \"\xef\xab\xbf>５７0+08:0０\"");
 }
 
-TEST_CASE("CSV statement: every malformed line is listed, the good ones are still read (and ignored by callers)") {
+TEST_CASE(
+    "CSV statement: every malformed line is listed, the good ones are still read (and ignored by callers)") {
     Read r = csv(kHeader + kLine + "x\n" + kLine + "ST9,PO9,rx,P,1,1,0,0,lost,2026-11-22T10:30:00+08:00\n");
     REQUIRE(r.errors.size() == 2);
     CHECK(r.errors[0].line == 3);
@@ -117,7 +126,8 @@ TEST_CASE("JSON statement: amounts must be integers, line numbers count as in th
                          .extract<Poco::JSON::Object::Ptr>();
     std::vector<StatementLine> lines;
     std::vector<LineError> errors;
-    readJsonStatement(statement, [&](StatementLine&& l) { lines.push_back(std::move(l)); }, errors);
+    readJsonStatement(
+        statement, [&](StatementLine&& l) { lines.push_back(std::move(l)); }, errors);
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].line == 2);
     REQUIRE(errors.size() == 2);
@@ -125,7 +135,21 @@ TEST_CASE("JSON statement: amounts must be integers, line numbers count as in th
     CHECK(errors[0].path == "/lines/1/total");
     CHECK(errors[1].path == "/lines/1/fund");
     std::vector<LineError> none;
-    readJsonStatement(new Poco::JSON::Object, [](StatementLine&&) {}, none);
+    readJsonStatement(
+        new Poco::JSON::Object, [](StatementLine&&) {}, none);
     REQUIRE(none.size() == 1);
     CHECK(none[0].path == "/lines");
+}
+
+TEST_CASE("CSV statement: a cell that is not UTF-8 is refused on its line, naming its column") {
+    // Bodies are UTF-8 (API.md §1); such a cell would pass into stored ids and the report's JSON.
+    Read r = csv(kHeader +
+                 "ST\xff"
+                 "1,PO1,rx_1,P1,5700,3990,1000,710,settled,2026-11-22T10:30:00+08:00\n" +
+                 kLine);
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].line == 2);
+    CHECK(r.errors[0].path == "settlement_id");
+    CHECK(r.errors[0].message == "settlement_id is not UTF-8");
+    CHECK(r.lines.size() == 1);
 }
