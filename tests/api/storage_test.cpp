@@ -1,7 +1,8 @@
 // Storage faults (API.md §13): a database that cannot be written answers 503 `unavailable`,
 // never 500, and /readyz is 503 until a write succeeds again; database files replaced or removed
 // under a running server stop it acknowledging writes, and nothing acknowledged before is lost.
-// SQLite only: the faults are made on the files of rxflow's own process.
+// On SQLite the faults are made on the files of rxflow's own process; on MariaDB the server is
+// made read-only for a user without READ_ONLY ADMIN.
 #include <Poco/File.h>
 #include <doctest/doctest.h>
 #include <sys/resource.h>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <memory>
+#include <regex>
 #include <thread>
 
 #include "tests/support/AdapterFixtures.h"
@@ -73,6 +75,15 @@ std::vector<std::string> issueSome(const Prescriber& doctor, int n, const std::s
     return ids;
 }
 
+int readyzWithin(const TestServer& s, int tenthsOfSeconds) {
+    int status = 0;
+    for (int i = 0; i < tenthsOfSeconds && status != 200; ++i) {
+        status = s.get("/readyz", "").status;
+        if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return status;
+}
+
 ServerOptions quietServer() {
     ServerOptions options;
     options.env = {{"RXFLOW_DATA_KEY", randomHex(32)}, {"RXFLOW_SWEEP_INTERVAL", "3600"}};
@@ -113,12 +124,7 @@ TEST_CASE(
 
     limitFileSize(s.pid(), RLIM_INFINITY);
     // /readyz writes a probe of its own (at most once a second): ready again without traffic.
-    int readyStatus = 0;
-    for (int i = 0; i < 50 && readyStatus != 200; ++i) {
-        readyStatus = s.get("/readyz", "").status;
-        if (readyStatus != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    CHECK(readyStatus == 200);
+    CHECK(readyzWithin(s, 50) == 200);
     Reply issued = doctor.issue(next, pickupAt("SP1"));
     CHECK_MESSAGE(issued.status == 201, issued.body);
     CHECK(s.get("/v1/prescriptions/" + id, s.admin).status == 200);
@@ -194,4 +200,47 @@ TEST_CASE(
     for (const std::string& id : ids)
         CHECK(second.get("/v1/prescriptions/" + id, second.admin).status == 200);
     CHECK(second.get("/readyz", "").status == 200);
+}
+
+TEST_CASE(
+    "storage: a MariaDB server made read-only answers writes 503 unavailable, /readyz 503, and both "
+    "recover when it takes writes again") {
+    if (!onMysql()) return;
+    // Every other test connects as the suite's user, whose ALL PRIVILEGES include READ_ONLY
+    // ADMIN: read_only=1 stops this server's user alone, not the tests running beside it.
+    auto db = std::make_shared<TestDatabase>();
+    auto root = db->connect();
+    const std::string user = "rxt_w" + randomHex(4), password = randomHex(12);
+    *root << "CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY '" + password + "'";
+    *root << "GRANT ALL PRIVILEGES ON `" + db->name() + "`.* TO '" + user + "'@'127.0.0.1'";
+    struct Cleanup {
+        soci::session& s;
+        std::string user;
+        ~Cleanup() {
+            try {
+                s << "SET GLOBAL read_only = 0";
+                s << "DROP USER '" + user + "'@'127.0.0.1'";
+            } catch (...) {
+            }
+        }
+    } cleanup{*root, user};
+    db->setUrl(std::regex_replace(std::regex_replace(db->url(), std::regex("user=[^ ]+"), "user=" + user),
+                                  std::regex("password=[^ ]+"), "password=" + password));
+    ServerOptions options = quietServer();
+    options.database = db;
+    TestServer s(options);
+    REQUIRE(s.post("/v1/admin/couriers", s.admin, "{\"id\":\"K1\",\"name\":\"闪送\"}").status == 201);
+
+    *root << "SET GLOBAL read_only = 1";
+    Reply refused = s.post("/v1/admin/couriers", s.admin, "{\"id\":\"K2\",\"name\":\"闪送\"}");
+    CHECK_PROBLEM(refused, 503, "unavailable");
+    CHECK_MESSAGE(contains(refused.str("detail"), "read-only"), refused.body);
+    Reply ready = s.get("/readyz", "");
+    CHECK_PROBLEM(ready, 503, "unavailable");
+    CHECK_MESSAGE(contains(ready.str("detail"), "read-only"), ready.body);
+    CHECK(s.get("/v1/admin/couriers/K2", s.admin).status == 404);  // nothing was written
+
+    *root << "SET GLOBAL read_only = 0";
+    CHECK(readyzWithin(s, 50) == 200);
+    CHECK(s.post("/v1/admin/couriers", s.admin, "{\"id\":\"K2\",\"name\":\"闪送\"}").status == 201);
 }
