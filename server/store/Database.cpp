@@ -111,7 +111,10 @@ Error Database::storageFault(bool write, const soci::soci_error& e, int osError)
     if (osError == ENOSPC) reason = "the disk is full";
     if (osError == EFBIG) reason = "the database file reached the file size limit";
     if (osError == EROFS) reason = "the file system is read-only";
-    if (write) health_.failed(reason, e.what() + (osError ? std::string(" ") + std::strerror(osError) : ""));
+    // The backend's message alone: what() adds the statement and its bound values.
+    if (write)
+        health_.failed(reason,
+                       e.get_error_message() + (osError ? std::string(": ") + std::strerror(osError) : ""));
     return Error::unavailable("the database cannot be written: " + reason + "; try again later");
 }
 
@@ -131,7 +134,7 @@ void Database::halt(const SqliteFiles::Change& change) {
                       std::to_string(copied) + " of " + std::to_string(frames) + " frames" +
                       (busy ? ", blocked by a reader: not all of them" : "") + ")";
         } catch (const soci::soci_error& e) {
-            logged += std::string("; checkpointing the old WAL into the database file failed: ") + e.what();
+            logged += "; checkpointing the old WAL into the database file failed: " + e.get_error_message();
         }
     } else {
         logged +=

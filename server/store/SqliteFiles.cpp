@@ -13,7 +13,18 @@ sqlite_api::sqlite3* connectionOf(soci::session& s) {
 
 }  // namespace
 
-int lastSystemErrno(soci::session& s) { return sqlite_api::sqlite3_system_errno(connectionOf(s)); }
+int lastSystemErrno(soci::session& s) {
+    // The errno each file kept from its last failed call: the WAL's first (a commit writes
+    // there), then the database file's (a checkpoint writes there). sqlite3_system_errno reads
+    // the thread's errno some calls later, which is often 0 by then.
+    sqlite_api::sqlite3* db = connectionOf(s);
+    sqlite_api::sqlite3_file* wal = nullptr;
+    sqlite_api::sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+    int err = 0;
+    if (wal && wal->pMethods) wal->pMethods->xFileControl(wal, SQLITE_FCNTL_LAST_ERRNO, &err);
+    if (err == 0) sqlite_api::sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &err);
+    return err ? err : sqlite_api::sqlite3_system_errno(db);
+}
 
 namespace {
 

@@ -12,8 +12,8 @@
 
 namespace rxflow::store {
 
-// The errno of the last failed system call of a SQLite session (EFBIG, ENOSPC, EROFS, EIO), 0
-// when there is none to tell.
+// The errno behind a SQLite session's last failed write (EFBIG, ENOSPC, EROFS, EIO), 0 when
+// there is none to tell. For naming the fault in words only: it may be an older failure's.
 int lastSystemErrno(soci::session& s);
 
 class SqliteFiles {
