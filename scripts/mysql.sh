@@ -5,7 +5,8 @@
 # Usage: scripts/mysql.sh start|stop|url|status
 #
 #   start   initialise a fresh data dir and start mariadbd on a free
-#           127.0.0.1 port; creates user rxflow/rxflow (ALL ON *.*) and
+#           127.0.0.1 port; creates user rxflow/rxflow (ALL ON *.* WITH GRANT
+#           OPTION: a test may create a user of its own) and
 #           database rxflow; prints the SOCI URL. No-op if already running.
 #   stop    shut the server down and delete its data. No-op if not running.
 #   url     print the SOCI connection string; exit 1 if not running.
@@ -317,8 +318,8 @@ do_start() {
 DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host <> 'localhost');
 CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';
 CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
-GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1';
-GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'localhost' WITH GRANT OPTION;
 CREATE DATABASE IF NOT EXISTS \`$DB_NAME\`;
 FLUSH PRIVILEGES;
 SQL

@@ -9,6 +9,7 @@
 #include <Poco/Util/OptionCallback.h>
 
 #include <cctype>
+#include <csignal>
 #include <iostream>
 #include <set>
 
@@ -157,6 +158,9 @@ int RxflowApp::main(const std::vector<std::string>& args) {
 
 int RxflowApp::serve() {
     Poco::Logger& log = Poco::Logger::get("rxflow");
+    // A write past a file size limit (ulimit -f) then fails with EFBIG like one on a full disk,
+    // and is answered 503 (API.md §13), instead of the signal killing the server.
+    std::signal(SIGXFSZ, SIG_IGN);
     try {
         const Settings settings = Settings::from(config());
         if (settings.clockOffsetSeconds != 0)

@@ -3,6 +3,10 @@
 #include <soci/mysql/soci-mysql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
 namespace rxflow::store {
 
 Database::Database(const DbUrl& url, PoolOptions options)
@@ -18,6 +22,8 @@ Database::Database(const DbUrl& url, PoolOptions options)
         writer_ = std::make_unique<soci::session>();  // combinedWrite's
         open(*writer_);
         writerStatements_ = std::make_unique<StatementCache>(*writer_, true);
+        files_ = std::make_unique<SqliteFiles>(*writer_);  // the sessions are open: so is the WAL
+        if (files_->inMemory()) files_.reset();
     }
 }
 
@@ -97,6 +103,66 @@ void Database::reconnect(soci::session& s, StatementCache& statements) {
     } catch (const soci::soci_error&) {
         // The next attempt fails again and is counted; after the last one the caller gets 503.
     }
+}
+
+Error Database::storageFault(bool write, const soci::soci_error& e, int osError) {
+    std::string reason = unwritableReason(url_.backend, e);
+    // SQLite reports most failed writes as an I/O error: the errno says which fault it was.
+    if (osError == ENOSPC) reason = "the disk is full";
+    if (osError == EFBIG) reason = "the database file reached the file size limit";
+    if (osError == EROFS) reason = "the file system is read-only";
+    // The backend's message alone: what() adds the statement and its bound values.
+    if (write)
+        health_.failed(reason,
+                       e.get_error_message() + (osError ? std::string(": ") + std::strerror(osError) : ""));
+    return Error::unavailable("the database cannot be written: " + reason + "; try again later");
+}
+
+void Database::halt(const SqliteFiles::Change& change) {
+    std::string logged = change.what +
+                         " under the running server: writes are refused (503) until it is "
+                         "restarted, rather than written to files no one reads again";
+    if (!change.databaseMoved) {
+        // The connections still hold the WAL they opened, and the database file is the right
+        // one: a checkpoint copies every acknowledged write from that WAL into it, so a crash or
+        // a restart after this loses none of them (without it they live in an unlinked inode).
+        try {
+            int busy = -1, frames = -1, copied = -1;
+            *writer_ << "PRAGMA wal_checkpoint(FULL)", soci::into(busy), soci::into(frames),
+                soci::into(copied);
+            logged += "; the old WAL was checkpointed into " + files_->databasePath() + " (" +
+                      std::to_string(copied) + " of " + std::to_string(frames) + " frames" +
+                      (busy ? ", blocked by a reader: not all of them" : "") + ")";
+        } catch (const soci::soci_error& e) {
+            logged += "; checkpointing the old WAL into the database file failed: " + e.get_error_message();
+        }
+    } else {
+        logged +=
+            "; the -wal file beside it holds the old file's last writes, which a restart applies to the "
+            "file now at the path";
+    }
+    health_.halted("the database files were replaced or removed under the server; it must be restarted",
+                   logged);
+}
+
+std::optional<std::string> Database::writeProblem() {
+    if (health_.state() == StoreHealth::State::Failing) {
+        using namespace std::chrono;
+        const long long now = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+        long long last = lastProbeMs_.load();
+        if (now - last >= 1000 && lastProbeMs_.compare_exchange_strong(last, now)) {
+            try {
+                write([&](Tx& tx) {
+                    static const std::string probe =
+                        "UPDATE store_probe SET writes = writes + 1, at = :at WHERE id = 1";
+                    tx.change(probe, soci::use(now));
+                });
+            } catch (const std::exception&) {
+                // Still failing: health_ says why.
+            }
+        }
+    }
+    return health_.problem();
 }
 
 bool Database::ping() {

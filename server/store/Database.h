@@ -23,7 +23,9 @@
 #include "server/domain/Error.h"
 #include "server/store/DbUrl.h"
 #include "server/store/RetryPolicy.h"
+#include "server/store/SqliteFiles.h"
 #include "server/store/StatementCache.h"
+#include "server/store/StoreHealth.h"
 #include "server/store/Tx.h"
 #include "server/store/WalSync.h"
 
@@ -67,6 +69,12 @@ public:
 
     // True when the database answers a read of the migrated schema (reconnecting once if needed).
     bool ping();
+    // Why writes fail right now (API.md §13: /readyz is 503 while they do), or nothing. While
+    // they fail for want of storage, this tries one small write of its own, at most once a
+    // second: the state clears with the next write that succeeds, and a node that a load
+    // balancer took out of rotation for its 503 gets no other write to succeed with.
+    std::optional<std::string> writeProblem();
+    StoreHealth::State writeState() const { return health_.state(); }
     Backend backend() const { return url_.backend; }
     std::size_t poolSize() const { return options_.size; }
     std::size_t inUse() const { return inUse_.load(); }
@@ -126,6 +134,15 @@ private:
     void runGroup(std::vector<WriteJob*>& group);  // on the writer session; never throws
     void rollbackQuietly(soci::session& s);
     void reconnect(soci::session& s, StatementCache& statements);
+    // A failure that means the database takes no writes: noted in health_ when it was a write,
+    // and the 503 the caller answers with. `osError`: the errno behind it, where known.
+    Error storageFault(bool write, const soci::soci_error& e, int osError = 0);
+    // SQLite, when the database files are no longer the ones opened (SqliteFiles): writes are
+    // halted for good, with the reason logged; a removed or replaced WAL is first checkpointed
+    // into the database file, which is still the right one. Called with no transaction open.
+    void halt(const SqliteFiles::Change& change);
+    void waitDurable(std::uint64_t ticket);  // walSync_'s; a failed fsync is 503 and noted
+    void refuseGroup(std::vector<WriteJob*>& group, const Error& refusal);  // those without an outcome
 
     DbUrl url_;
     PoolOptions options_;
@@ -142,6 +159,9 @@ private:
     std::deque<WriteJob*> writeQueue_;   // guarded by writeQueueMutex_
     bool leading_ = false;               // guarded by writeQueueMutex_: a leader is running a group
     std::unique_ptr<WalSync> walSync_;  // GROUP mode only
+    std::unique_ptr<SqliteFiles> files_;  // SQLite on a file; used by the leader of a group only
+    StoreHealth health_;
+    std::atomic<long long> lastProbeMs_{0};  // writeProblem's last write of its own
     // Lock-free counters, for /metrics; the pool itself is soci::connection_pool's (its own lock).
     std::atomic<std::size_t> inUse_{0};
     std::atomic<long long> leaseTimeouts_{0};
@@ -175,10 +195,12 @@ auto Database::run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
             if constexpr (std::is_void_v<R>) {
                 fn(tx);
                 if (transaction) commit(tx);
+                if (mode == Mode::Write) health_.committed();
                 return;
             } else {
                 R result = fn(tx);
                 if (transaction) commit(tx);
+                if (mode == Mode::Write) health_.committed();
                 return result;
             }
         } catch (const RetryTransaction&) {
@@ -186,6 +208,7 @@ auto Database::run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
         } catch (const soci::soci_error& e) {
             rollbackQuietly(s);
             failure = classifyFailure(url_.backend, e);
+            if (failure == Failure::Unwritable) throw storageFault(mode == Mode::Write, e);
             if (failure == Failure::Fatal) throw;
         } catch (...) {
             rollbackQuietly(s);
@@ -193,7 +216,12 @@ auto Database::run(Mode mode, F&& fn) -> std::invoke_result_t<F, Tx&> {
         }
         if (failure == Failure::Connection) reconnect(s, lease.statements());
         lease.release();
-        if (attempt >= options_.maxAttempts) throw Error::unavailable("the database is busy; try again");
+        if (attempt >= options_.maxAttempts) {
+            if (failure != Failure::Connection) throw Error::unavailable("the database is busy; try again");
+            const std::string reason = "the connection to the database is lost";
+            if (mode == Mode::Write) health_.failed(reason, "every attempt lost its connection");
+            throw Error::unavailable(reason + "; try again");
+        }
         backoffBeforeRetry(attempt);
     }
 }

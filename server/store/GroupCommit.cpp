@@ -15,11 +15,23 @@ void Database::combinedWrite(const std::function<void(Tx&)>& work) {
         takeTurn(job);
         if (job.error) std::rethrow_exception(job.error);
         if (!job.retry) {
-            if (walSync_) walSync_->waitDurable(job.ticket);
+            if (walSync_) waitDurable(job.ticket);
             return;
         }
         if (attempt >= options_.maxAttempts) throw Error::unavailable("the database is busy; try again");
         backoffBeforeRetry(attempt);
+    }
+}
+
+void Database::waitDurable(std::uint64_t ticket) {
+    try {
+        walSync_->waitDurable(ticket);
+    } catch (const std::runtime_error& e) {
+        // Committed, but not known to be on disk: the client may not count on it (a retry with
+        // its Idempotency-Key finds it if it is there).
+        const std::string reason = "the database's log could not be synced to disk";
+        health_.failed(reason, e.what());
+        throw Error::unavailable("the write may not be durable: " + reason + "; try again");
     }
 }
 
@@ -65,14 +77,42 @@ void Database::takeTurn(WriteJob& job) {
     }
 }
 
+void Database::refuseGroup(std::vector<WriteJob*>& group, const Error& refusal) {
+    for (WriteJob* j : group) {
+        if (j->error) continue;
+        j->retry = false;
+        j->error = std::make_exception_ptr(refusal);
+    }
+}
+
 void Database::runGroup(std::vector<WriteJob*>& group) {
     static const std::string savepoint = "SAVEPOINT work", release = "RELEASE work", undo = "ROLLBACK TO work";
     ++writeGroups_;
+    // The files are checked before the group begins and again before it commits (API.md §13):
+    // a halted store runs no work at all, and a file removed while the group ran is not
+    // written to either. Two stat() calls each time, once per group of writes.
+    auto filesChanged = [&] {
+        const auto change = files_ ? files_->changed() : std::nullopt;
+        if (!change) return false;
+        rollbackQuietly(*writer_);
+        halt(*change);  // with no transaction open: it may checkpoint
+        return true;
+    };
+    if (health_.state() == StoreHealth::State::Halted || filesChanged())
+        return refuseGroup(group, Error::unavailable(*health_.problem()));
     Tx tx{Backend::Sqlite, *writerStatements_};
+    std::optional<Error> fault;  // a work met a storage fault: the group's others get it too
+    auto unwritable = [&](const soci::soci_error& e) {
+        if (classifyFailure(url_.backend, e) != Failure::Unwritable) return false;
+        fault = storageFault(true, e, lastSystemErrno(*writer_));
+        return true;
+    };
     // The whole transaction failed: each work not already refused gets the error when it is
     // final, or runs again.
     auto failAll = [&](const soci::soci_error& e) {
+        const bool storage = unwritable(e);  // before the rollback: it asks for the errno
         rollbackQuietly(*writer_);
+        if (storage || fault) return refuseGroup(group, *fault);
         const bool fatal = classifyFailure(url_.backend, e) == Failure::Fatal;
         for (WriteJob* j : group) {
             if (j->error) continue;
@@ -91,7 +131,9 @@ void Database::runGroup(std::vector<WriteJob*>& group) {
             } catch (const RetryTransaction&) {
                 j->retry = true;
             } catch (const soci::soci_error& e) {
-                if (classifyFailure(url_.backend, e) == Failure::Fatal)
+                if (unwritable(e))
+                    j->error = std::make_exception_ptr(*fault);
+                else if (classifyFailure(url_.backend, e) == Failure::Fatal)
                     j->error = std::current_exception();
                 else
                     j->retry = true;
@@ -102,11 +144,13 @@ void Database::runGroup(std::vector<WriteJob*>& group) {
             tx.exec(undo);
             tx.exec(release);
         }
+        if (filesChanged()) return refuseGroup(group, Error::unavailable(*health_.problem()));
         commit(tx);
     } catch (const soci::soci_error& e) {
         failAll(e);
         return;
     }
+    health_.committed();
     const std::uint64_t ticket = walSync_ ? walSync_->committed() : 0;
     for (WriteJob* j : group) j->ticket = ticket;
 }

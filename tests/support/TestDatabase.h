@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace rxtest {
 
@@ -16,6 +17,9 @@ public:
     TestDatabase& operator=(const TestDatabase&) = delete;
 
     const std::string& url() const { return url_; }  // for rxflow serve --db
+    // Servers started from now on (and connect()) reach the same database by this URL instead,
+    // e.g. as a user of the test's own.
+    void setUrl(std::string url) { url_ = std::move(url); }
     const std::string& name() const { return name_; }
     // A separate connection, for tests that look at or hold the data behind the server's back.
     std::unique_ptr<soci::session> connect() const;

@@ -1,14 +1,15 @@
 // DbUrl parsing and the transaction machinery of server/store/Database.h on a real SQLite file.
-#include <doctest/doctest.h>
-
 #include <Poco/File.h>
+#include <doctest/doctest.h>
+#include <soci/mysql/soci-mysql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
-#include <string>
 
 #include "server/store/Database.h"
 #include "tests/support/TestEnv.h"
@@ -329,4 +330,76 @@ TEST_CASE("isUniqueViolation recognises a duplicate primary key and not other SQ
     });
     CHECK(s.rows(1) == 1);
     CHECK(s.rows(2) == 1);
+}
+
+TEST_CASE("a full disk, a read-only or damaged database and an I/O error are storage faults, not retried") {
+    using rxflow::store::classifyFailure;
+    using rxflow::store::Failure;
+    using rxflow::store::unwritableReason;
+    for (int rc : {13 /* FULL */, 10 /* IOERR */, 8 /* READONLY */, 14 /* CANTOPEN */, 11 /* CORRUPT */}) {
+        CAPTURE(rc);
+        CHECK(classifyFailure(Backend::Sqlite, soci::sqlite3_soci_error("x", rc)) == Failure::Unwritable);
+    }
+    // Extended codes keep their primary code's class (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED).
+    CHECK(classifyFailure(Backend::Sqlite, soci::sqlite3_soci_error("x", 10 | (3 << 8))) ==
+          Failure::Unwritable);
+    CHECK(classifyFailure(Backend::Sqlite, soci::sqlite3_soci_error("x", 8 | (4 << 8))) ==
+          Failure::Unwritable);
+    CHECK(unwritableReason(Backend::Sqlite, soci::sqlite3_soci_error("x", 13)) == "the disk is full");
+    CHECK(classifyFailure(Backend::Sqlite, soci::sqlite3_soci_error("x", 5)) == Failure::Busy);
+    CHECK(classifyFailure(Backend::Sqlite, soci::sqlite3_soci_error("x", 19 /* CONSTRAINT */)) ==
+          Failure::Fatal);
+    for (int code : {1021, 1114, 1290, 1836, 1792, 1030}) {
+        CAPTURE(code);
+        CHECK(classifyFailure(Backend::Mysql, soci::mysql_soci_error("x", code)) == Failure::Unwritable);
+    }
+    CHECK(unwritableReason(Backend::Mysql, soci::mysql_soci_error("x", 1290)) == "the database is read-only");
+    CHECK(classifyFailure(Backend::Mysql, soci::mysql_soci_error("x", 1213)) == Failure::Busy);
+    CHECK(classifyFailure(Backend::Mysql, soci::mysql_soci_error("x", 2013)) == Failure::Connection);
+    CHECK(classifyFailure(Backend::Mysql, soci::mysql_soci_error("x", 1062)) == Failure::Fatal);
+}
+
+TEST_CASE("store health: a failed write holds until a write commits, files gone hold for good") {
+    rxflow::store::StoreHealth h;
+    using State = rxflow::store::StoreHealth::State;
+    CHECK(h.state() == State::Writable);
+    CHECK(!h.problem());
+    h.failed("the disk is full", "database or disk is full");
+    CHECK(h.state() == State::Failing);
+    CHECK(h.problem() == std::optional<std::string>("the disk is full"));
+    h.committed();
+    CHECK(h.state() == State::Writable);
+    CHECK(!h.problem());
+    h.halted("the database files were replaced", "logged");
+    h.committed();
+    h.failed("the disk is full", "x");
+    CHECK(h.state() == State::Halted);
+    CHECK(h.problem() == std::optional<std::string>("the database files were replaced"));
+}
+
+TEST_CASE(
+    "a SQLite WAL removed under the database refuses every later write with 503 and keeps what was written") {
+    ScratchDb s;
+    s.db->write([](Tx& tx) { insert(tx, 1, "before"); });
+    CHECK(!s.db->writeProblem());
+    Poco::File(s.dir + "/t.db-wal").remove();
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        try {
+            s.db->write([](Tx& tx) { insert(tx, 2, "after"); });
+            FAIL("the write was acknowledged");
+        } catch (const rxflow::Error& e) {
+            CHECK(e.status() == 503);
+            CHECK(e.code() == "unavailable");
+        }
+    }
+    CHECK(s.db->writeState() == rxflow::store::StoreHealth::State::Halted);
+    CHECK(s.db->writeProblem());
+    CHECK(s.rows(1) == 1);  // reads go on
+    CHECK(s.rows(2) == 0);
+    // The acknowledged row was checkpointed into t.db: a copy of the file alone has it.
+    Poco::File(s.dir + "/t.db").copyTo(s.dir + "/alone.db");
+    soci::session alone(soci::sqlite3, "db=" + s.dir + "/alone.db");
+    int n = 0;
+    alone << "SELECT COUNT(*) FROM t WHERE id = 1", soci::into(n);
+    CHECK(n == 1);
 }

@@ -12,8 +12,14 @@ namespace {
 
 Response healthz(RequestContext&) { return Response::json(200, object({{"status", "ok"}})); }
 
+// Ready when the database answers and takes writes (API.md §9, §13). While writes fail for want
+// of storage, writeProblem tries a small write of its own at most once a second, so this turns
+// 200 as soon as one succeeds, with or without other traffic; files replaced under the server
+// keep it 503 until a restart.
 Response readyz(RequestContext& ctx) {
     if (!ctx.services.db.ping()) throw Error::unavailable("the database does not answer");
+    if (auto problem = ctx.services.db.writeProblem())
+        throw Error::unavailable("the database takes no writes: " + *problem);
     return Response::json(200, object({{"status", "ready"}}));
 }
 
@@ -25,6 +31,9 @@ Response metrics(RequestContext& ctx) {
         {"rxflow_db_pool_lease_timeouts_total",
          "Requests refused with 503 because no session was free (since start).", "",
          static_cast<double>(db.leaseTimeouts()), "counter"},
+        {"rxflow_db_writable",
+         "1 while database writes succeed; 0 while they fail for want of storage or the files were replaced.",
+         "", db.writeState() == store::StoreHealth::State::Writable ? 1.0 : 0.0},
         {"rxflow_catalog_drugs", "Drugs in the loaded catalog.", "",
          static_cast<double>(ctx.services.catalog.size())},
     };
