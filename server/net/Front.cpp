@@ -350,12 +350,7 @@ void Front::watch(Conn& c) {
     const bool pendingOut = c.outPos < c.out.size();
     if (c.state == Conn::State::Reading || c.state == Conn::State::Draining) mask |= EPOLLIN;
     if (pendingOut) mask |= EPOLLOUT;
-    if (mask == c.mask) return;
-    epoll_event ev{};
-    ev.events = mask;
-    ev.data.fd = c.fd;
-    ::epoll_ctl(epollFd_, EPOLL_CTL_MOD, c.fd, &ev);
-    c.mask = mask;
+    if (mask != c.mask) wantOnly(c, mask);
 }
 
 // What TLS asks for, whatever the connection's state would say (a handshake, a key update).

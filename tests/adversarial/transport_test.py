@@ -47,6 +47,25 @@ def report(name, latencies):
     return line
 
 
+def dripping(socks, piece):
+    """A thread that sends piece(k) on every socket once a second (k = 0, 1, ...) until stopped."""
+    stop = threading.Event()
+
+    def drip():
+        k = 0
+        while not stop.wait(1.0):
+            for c in socks:
+                try:
+                    c.sendall(piece(k))
+                except OSError:
+                    pass
+            k += 1
+
+    t = threading.Thread(target=drip, daemon=True)
+    t.start()
+    return stop, t
+
+
 def sources(n):
     return ["127.0.0.%d" % (2 + i) for i in range(n)]
 
@@ -59,20 +78,7 @@ def test_slow_headers():
             c = raw_socket(s.port, source=src)
             c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
             socks.append(c)
-        stop = threading.Event()
-
-        def drip():
-            k = 0
-            while not stop.wait(1.0):
-                for c in socks:
-                    try:
-                        c.sendall(b"X-Slow-%d: y\r\n" % k)
-                    except OSError:
-                        pass
-                k += 1
-
-        t = threading.Thread(target=drip, daemon=True)
-        t.start()
+        stop, t = dripping(socks, lambda k: b"X-Slow-%d: y\r\n" % k)
         time.sleep(1.5)
         try:
             report("slow headers (500 from 50 addresses)", normal_client(s))
@@ -107,18 +113,7 @@ def test_slow_bodies():
             c.sendall(b"POST /v1/admin/couriers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.admin.encode() +
                       b"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
             socks.append(c)
-        stop = threading.Event()
-
-        def drip():
-            while not stop.wait(1.0):
-                for c in socks:
-                    try:
-                        c.sendall(b" ")
-                    except OSError:
-                        pass
-
-        t = threading.Thread(target=drip, daemon=True)
-        t.start()
+        stop, t = dripping(socks, lambda k: b" ")
         try:
             report("slow bodies (120)", normal_client(s))
         finally:
