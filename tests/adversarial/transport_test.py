@@ -23,9 +23,9 @@ def check(cond, message):
         raise AssertionError(message)
 
 
-def normal_client(server, n=1000, timeout=5):
+def normal_client(server, n=1000, timeout=5, source="127.0.0.1"):
     """n GET /healthz on one keep-alive connection, each within the time-out; returns latencies (ms)."""
-    conn = server.connection(timeout=timeout)
+    conn = server.connection(timeout=timeout, source=source)
     latencies = []
     for i in range(n):
         t0 = time.perf_counter()
@@ -34,8 +34,10 @@ def normal_client(server, n=1000, timeout=5):
         check(status == 200, "request %d of the normal client: %d %r" % (i, status, body))
     conn.close()
     # And a write, which needs a worker and the database, while the crowd is there.
+    writer = server.connection(timeout=timeout, source=source)
     status, _, body = server.call("POST", "/v1/admin/couriers", {"id": "K-" + str(time.time_ns()), "name": "x"},
-                                  token=server.admin)
+                                  token=server.admin, conn=writer)
+    writer.close()
     check(status == 201, "a write during the attack: %d %r" % (status, body))
     return latencies
 
@@ -288,7 +290,8 @@ def test_pipelined_requests_answer_in_order():
 
 
 def test_flood_of_connections():
-    """2,000 connections opened and dropped as fast as possible, some mid-request; the server stays up."""
+    """2,000 connections from one address opened and dropped as fast as possible, some mid-request;
+    the server stays up for everyone else and closes them all."""
     with Server(BIN) as s:
         for i in range(2000):
             c = socket.socket()
@@ -299,7 +302,10 @@ def test_flood_of_connections():
             if i % 5 == 0:
                 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # RST
             c.close()
-        normal_client(s, n=100)
+        # From another address: connections the flood has closed count against 127.0.0.1 until
+        # the server has read their ends (a moment, longer under a sanitizer), and may fill its
+        # 256; that must not touch anyone else.
+        normal_client(s, n=100, source="127.0.0.250")
         deadline = time.time() + 15  # every dropped connection is closed by the server in time
         while True:
             status, _, text = s.call("GET", "/metrics")
