@@ -1,9 +1,8 @@
 // pharmacy-adapters/FhirAdapter: the R4 transaction Bundle a FHIR chain receives, checked for the
 // shape the chain's server needs, and MedicationDispense reports mapped back onto rxflow's calls.
-#include <doctest/doctest.h>
-
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
+#include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -36,7 +35,8 @@ AdapterEvent routedEvent(const std::string& type = "prescription.routed") {
     e.store = "S001";
     e.chain = "CH1";
     e.clinicName = "云医院";
-    e.prescription = parse(R"({"rxNo":"RX-1","clinicId":"C001","doctor":{"license":"110330200000001","name":"谢道奋"},
+    e.prescription =
+        parse(R"({"rxNo":"RX-1","clinicId":"C001","doctor":{"license":"110330200000001","name":"谢道奋"},
         "issuedAt":"2026-11-22T10:05:00+08:00","validDays":1,
         "patient":{"name":"朱明勇","idType":"resident_id","idNumber":"330203196001011232","gender":"M",
                    "birthDate":"1960-01-01","phone":"13800000000"},
@@ -104,7 +104,8 @@ TEST_CASE("FHIR: a routed prescription is an R4 transaction Bundle whose referen
     const Bundle bundle(b);
     auto entries = b->getArray("entry");
     CHECK(bundle.byUrl.size() == entries->size());  // fullUrls are unique
-    const std::set<std::string> allowed = {"Patient", "Practitioner", "Organization", "Medication", "MedicationRequest"};
+    const std::set<std::string> allowed = {"Patient", "Practitioner", "Organization", "Medication",
+                                           "MedicationRequest"};
     std::vector<std::string> refs;
     for (std::size_t i = 0; i < entries->size(); ++i) {
         auto e = entries->getObject(static_cast<unsigned>(i));
@@ -153,14 +154,18 @@ TEST_CASE("FHIR: each item is a MedicationRequest carrying its dosage, quantity,
     CHECK(dispense->getObject("validityPeriod")->getValue<std::string>("end") == "2026-11-22T23:59:59+08:00");
     CHECK(bundle.typeAt(dispense->getObject("performer")) == "Organization");
     auto second = requests[1]->getArray("dosageInstruction")->getObject(0);
-    CHECK(second->getArray("doseAndRate")->getObject(0)->getObject("doseQuantity")->getValue<double>("value") == 0.5);
+    CHECK(
+        second->getArray("doseAndRate")->getObject(0)->getObject("doseQuantity")->getValue<double>("value") ==
+        0.5);
     CHECK(second->getObject("timing")->getObject("repeat")->getValue<int>("frequency") == 2);
     auto medication = bundle.all("Medication")[0]->getObject("code")->getArray("coding")->getObject(0);
     CHECK(medication->getValue<std::string>("system") == kDrugCodeSystem);
     CHECK(medication->getValue<std::string>("code") == "XC08CAA001");
 }
 
-TEST_CASE("FHIR: a withdrawal or cancellation cancels the same requests by conditional update, and bundles are stable") {
+TEST_CASE(
+    "FHIR: a withdrawal or cancellation cancels the same requests by conditional update, and bundles are "
+    "stable") {
     AdapterEvent cancelled = routedEvent("prescription.cancelled");
     cancelled.reason = "cancelled";
     const Bundle bundle(prescriptionBundle(cancelled));
@@ -174,7 +179,8 @@ TEST_CASE("FHIR: a withdrawal or cancellation cancels the same requests by condi
         auto request = entries->getObject(static_cast<unsigned>(i))->getObject("request");
         if (request->getValue<std::string>("method") != "PUT") continue;
         ++puts;
-        CHECK(request->getValue<std::string>("url").rfind("MedicationRequest?identifier=urn:rxflow:prescription-item|", 0) == 0);
+        CHECK(request->getValue<std::string>("url").rfind(
+                  "MedicationRequest?identifier=urn:rxflow:prescription-item|", 0) == 0);
     }
     CHECK(puts == 2);
     CHECK(text(prescriptionBundle(routedEvent())) == text(prescriptionBundle(routedEvent())));
@@ -188,10 +194,13 @@ std::string dispenseResource(const std::string& status, const std::string& rx, c
         "contained":[{"resourceType":"Medication","id":"m","code":{"coding":[{"system":"urn:rxflow:drug-code","code":")" +
            code + R"("}]},"batch":{"lotNumber":"B1","expirationDate":"2028-12-31T00:00:00+08:00"}}],
         "medicationReference":{"reference":"#m"},
-        "authorizingPrescription":[{"identifier":{"system":"urn:rxflow:prescription","value":")" + rx + R"("}}],
+        "authorizingPrescription":[{"identifier":{"system":"urn:rxflow:prescription","value":")" +
+           rx + R"("}}],
         "performer":[{"actor":{"display":"王药师","identifier":{"value":"YS33020001"}}}],
-        "extension":[)" + extension + R"(],
-        "quantity":{"value":)" + quantity + "}}";
+        "extension":[)" +
+           extension + R"(],
+        "quantity":{"value":)" +
+           quantity + "}}";
 }
 
 const std::string kPickup = R"({"url":"urn:rxflow:fhir:pickup-code","valueString":"123456"})";
@@ -199,7 +208,8 @@ const std::string kCourier = R"({"url":"urn:rxflow:fhir:courier","valueString":"
 
 }  // namespace
 
-TEST_CASE("FHIR MedicationDispense: completed is the counter's dispense, in-progress the courier's hand-over") {
+TEST_CASE(
+    "FHIR MedicationDispense: completed is the counter's dispense, in-progress the courier's hand-over") {
     auto bundle = parse(R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":)" +
                         dispenseResource("completed", "rx_1", "XC08CAA001", kPickup) + "},{\"resource\":" +
                         dispenseResource("completed", "rx_1", "XA10BA02", kPickup, "1") + "}]}");
@@ -217,7 +227,8 @@ TEST_CASE("FHIR MedicationDispense: completed is the counter's dispense, in-prog
     CHECK(items->getObject(0)->getValue<std::string>("batchNo") == "B1");
     CHECK(items->getObject(0)->getValue<std::string>("expiryDate") == "2028-12-31");
 
-    DispenseReport h = mapMedicationDispense(parse(dispenseResource("in-progress", "rx_2", "XC08CAA001", kCourier)));
+    DispenseReport h =
+        mapMedicationDispense(parse(dispenseResource("in-progress", "rx_2", "XC08CAA001", kCourier)));
     REQUIRE(h.errors.empty());
     CHECK(h.action == "handover");
     CHECK(h.prescriptionId == "rx_2");
@@ -231,18 +242,26 @@ TEST_CASE("FHIR MedicationDispense that cannot be mapped names each problem by i
         return out;
     };
     CHECK(paths(mapMedicationDispense(parse(R"({"resourceType":"Patient"})"))).count("/resourceType") == 1);
-    CHECK(paths(mapMedicationDispense(parse(dispenseResource("cancelled", "rx_1", "X", kPickup)))).count("/status") == 1);
-    CHECK(paths(mapMedicationDispense(parse(dispenseResource("completed", "rx_1", "X", "")))).count("/extension") == 1);
+    CHECK(paths(mapMedicationDispense(parse(dispenseResource("cancelled", "rx_1", "X", kPickup))))
+              .count("/status") == 1);
+    CHECK(paths(mapMedicationDispense(parse(dispenseResource("completed", "rx_1", "X", ""))))
+              .count("/extension") == 1);
     std::string noBatch = dispenseResource("completed", "rx_1", "X", kPickup);
     noBatch.replace(noBatch.find("\"batch\""), 7, "\"other\"");
     CHECK(paths(mapMedicationDispense(parse(noBatch))).count("/contained") == 1);
     CHECK(paths(mapMedicationDispense(parse(dispenseResource("completed", "rx_1", "X", kPickup, "1.5"))))
               .count("/quantity/value") == 1);
     auto mixed = parse(R"({"resourceType":"Bundle","entry":[{"resource":)" +
-                       dispenseResource("completed", "rx_1", "X", kPickup) + "},{\"resource\":" +
-                       dispenseResource("completed", "rx_2", "Y", kPickup) + "}]}");
+                       dispenseResource("completed", "rx_1", "X", kPickup) +
+                       "},{\"resource\":" + dispenseResource("completed", "rx_2", "Y", kPickup) + "}]}");
     CHECK(paths(mapMedicationDispense(mixed)).count("/entry/1/resource/authorizingPrescription") == 1);
-    CHECK(paths(mapMedicationDispense(parse(R"({"resourceType":"Bundle","entry":[]})"))).count("/entry") == 1);
+    CHECK(paths(mapMedicationDispense(parse(R"({"resourceType":"Bundle","entry":[]})"))).count("/entry") ==
+          1);
+    // Found by the fhir_dispense fuzz target: the first 10 bytes of any text were taken as the
+    // expiry date, cutting a UTF-8 character in half in the native body.
+    std::string badExpiry = dispenseResource("completed", "rx_1", "X", kPickup);
+    badExpiry.replace(badExpiry.find("2028-12-31T"), 11, "2028-12-3\u00e9T");
+    CHECK(paths(mapMedicationDispense(parse(badExpiry))).count("/contained") == 1);
 }
 
 namespace {
@@ -264,7 +283,9 @@ std::string identifierSearch(const Object::Ptr& resource) {
 
 }  // namespace
 
-TEST_CASE("FHIR: a server finds what ifNoneExist searches for, one Patient across prescriptions, the store and the clinic's reason") {
+TEST_CASE(
+    "FHIR: a server finds what ifNoneExist searches for, one Patient across prescriptions, the store and the "
+    "clinic's reason") {
     AdapterEvent first = routedEvent();
     first.patientKey = "k3f9a0c1d2";
     first.storeName = "老百姓大药房(中山东路店)";
@@ -276,7 +297,9 @@ TEST_CASE("FHIR: a server finds what ifNoneExist searches for, one Patient acros
     for (const char* type : {"Patient", "Practitioner", "Organization", "Medication", "MedicationRequest"}) {
         auto e = entryOf(a, type);
         REQUIRE_MESSAGE(e, type);
-        CHECK_MESSAGE(e->getObject("request")->getValue<std::string>("ifNoneExist") == identifierSearch(e->getObject("resource")), type);
+        CHECK_MESSAGE(e->getObject("request")->getValue<std::string>("ifNoneExist") ==
+                          identifierSearch(e->getObject("resource")),
+                      type);
     }
     auto patient = entryOf(a, "Patient")->getObject("resource");
     CHECK(identifierSearch(patient) == std::string("identifier=") + kPatientSystem + "|k3f9a0c1d2");
@@ -294,7 +317,8 @@ TEST_CASE("FHIR: a server finds what ifNoneExist searches for, one Patient acros
 
 // The bundles of every kind and the MedicationDispense examples, through a FHIR R4 validator that
 // nobody here wrote (tests/fhir_validate.js: the R4 JSON schema, from npm).
-TEST_CASE("FHIR: every bundle kind and the MedicationDispense examples pass an independent FHIR R4 validator") {
+TEST_CASE(
+    "FHIR: every bundle kind and the MedicationDispense examples pass an independent FHIR R4 validator") {
     const std::string dir = std::string(RXFLOW_BINARY_DIR) + "/fhir-examples";
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
@@ -310,18 +334,21 @@ TEST_CASE("FHIR: every bundle kind and the MedicationDispense examples pass an i
     e.reason = "cancelled";
     e.cancelReason = "患者改为线下就诊";
     files.push_back({"cancelled.json", text(prescriptionBundle(e))});
-    files.push_back({"dispense-completed.json", dispenseResource("completed", "rx_1", "XC08CAA001", kPickup)});
-    files.push_back({"dispense-in-progress.json", dispenseResource("in-progress", "rx_1", "XC08CAA001", kCourier)});
-    files.push_back({"dispense-bundle.json", R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":)" +
-                                                 dispenseResource("completed", "rx_1", "XC08CAA001", kPickup) + "},{\"resource\":" +
-                                                 dispenseResource("completed", "rx_1", "XA10BA02", kPickup, "1") + "}]}"});
+    files.push_back(
+        {"dispense-completed.json", dispenseResource("completed", "rx_1", "XC08CAA001", kPickup)});
+    files.push_back(
+        {"dispense-in-progress.json", dispenseResource("in-progress", "rx_1", "XC08CAA001", kCourier)});
+    files.push_back({"dispense-bundle.json",
+                     R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":)" +
+                         dispenseResource("completed", "rx_1", "XC08CAA001", kPickup) + "},{\"resource\":" +
+                         dispenseResource("completed", "rx_1", "XA10BA02", kPickup, "1") + "}]}"});
     std::string args;
     for (const auto& [name, body] : files) {
         std::ofstream(dir + "/" + name) << body;
         args += " '" + dir + "/" + name + "'";
     }
-    const std::string command = "node '" + std::string(RXFLOW_SOURCE_DIR) + "/tests/fhir_validate.js'" + args + " > '" + dir +
-                                "/validator.log' 2>&1";
+    const std::string command = "node '" + std::string(RXFLOW_SOURCE_DIR) + "/tests/fhir_validate.js'" +
+                                args + " > '" + dir + "/validator.log' 2>&1";
     const int rc = std::system(command.c_str());
     std::ifstream log(dir + "/validator.log");
     const std::string out((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
