@@ -10,7 +10,6 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -23,14 +22,11 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "server/net/Connection.h"
+#include "server/net/Tls.h"
+
 namespace rxflow::net {
 namespace {
-
-long long nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string addressOf(const sockaddr_storage& a) {
     char text[INET6_ADDRSTRLEN] = {0};
@@ -47,33 +43,6 @@ std::string addressOf(const sockaddr_storage& a) {
     return text;
 }
 
-std::string opensslError() {
-    const unsigned long e = ERR_get_error();
-    ERR_clear_error();
-    if (e == 0) return "connection closed";
-    char text[256];
-    ERR_error_string_n(e, text, sizeof text);
-    return text;
-}
-
-// The client certificate's SHA-256 fingerprint (of its DER), lower-case hex; "" without one.
-std::string peerFingerprint(SSL* ssl) {
-    X509* cert = SSL_get1_peer_certificate(ssl);
-    if (!cert) return {};
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    std::string hex;
-    if (X509_digest(cert, EVP_sha256(), md, &len) == 1) {
-        static const char digits[] = "0123456789abcdef";
-        for (unsigned i = 0; i < len; ++i) {
-            hex += digits[md[i] >> 4];
-            hex += digits[md[i] & 15];
-        }
-    }
-    X509_free(cert);
-    return hex;
-}
-
 // HTTP/1.1 keeps the connection unless the client says close; HTTP/1.0 only if it asks.
 bool wantsKeepAlive(const Incoming& r) {
     bool close = false, keep = false;
@@ -87,36 +56,12 @@ bool wantsKeepAlive(const Incoming& r) {
     return !close && (r.minorVersion >= 1 || keep);
 }
 
-const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-
 }  // namespace
-
-struct Front::Conn {
-    enum class State { Reading, Working, Writing, Draining };
-    explicit Conn(const ParserLimits& limits) : parser(limits) {}
-    int fd = -1;
-    unsigned long long id = 0;
-    std::string peer;
-    SSL* ssl = nullptr;
-    bool handshaken = false;
-    State state = State::Reading;
-    std::string in, out;
-    std::size_t outPos = 0;
-    RequestParser parser;
-    long long deadline = 0;  // 0: none (a worker has the request)
-    bool idle = false;       // between requests on a kept-alive connection
-    bool closeAfter = false;
-    bool rejected = false;  // over a limit: answered 503 as soon as it can be
-    bool counted = false;   // counted in perAddress_ and counters_.open
-    std::size_t drained = 0;
-    unsigned mask = 0;
-    std::string certSha256;
-};
 
 Front::Front(FrontOptions options, Handler handler, Poco::Logger& log)
     : options_(std::move(options)), handler_(std::move(handler)), log_(log) {
     if (options_.tls.enabled()) {
-        tls_ = loadContext();  // a bad certificate or key refuses the start
+        tls_ = serverContext(options_.tls);  // a bad certificate or key refuses the start
         extraHeaders_.emplace_back("Strict-Transport-Security", "max-age=31536000");
     }
 }
@@ -127,40 +72,6 @@ Front::~Front() {
     if (epollFd_ >= 0) ::close(epollFd_);
     if (wakeFd_ >= 0) ::close(wakeFd_);
 }
-
-std::shared_ptr<Poco::Net::Context> Front::loadContext() const {
-    using Poco::Net::Context;
-    Context::Params p;
-    p.certificateFile = options_.tls.certFile;
-    p.privateKeyFile = options_.tls.keyFile.empty() ? options_.tls.certFile : options_.tls.keyFile;
-    p.caLocation = options_.tls.clientCaFile;
-    p.verificationMode = Context::VERIFY_NONE;  // set below, without Poco's callback
-    p.loadDefaultCAs = false;
-    // Forward secrecy only: ephemeral ECDH key exchange with AEAD ciphers for TLS 1.2; every
-    // TLS 1.3 suite is forward-secret.
-    p.cipherList = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL";
-    auto ctx = std::make_shared<Context>(Context::TLS_SERVER_USE, p);
-    ctx->requireMinimumProtocol(Context::PROTO_TLSV1_2);
-    ctx->preferServerCiphers();
-    SSL_CTX* ssl = ctx->sslContext();
-    if (SSL_CTX_check_private_key(ssl) != 1)
-        throw std::runtime_error("the TLS key " + p.privateKeyFile + " does not match the certificate " +
-                                 p.certificateFile);
-    SSL_CTX_set_options(ssl, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
-    SSL_CTX_set_mode(ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-    if (!options_.tls.clientCaFile.empty()) {
-        // Ask for a certificate from that CA, but do not require one: a principal bound to a
-        // certificate is refused without it (401 certificate_required), others need none.
-        STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(options_.tls.clientCaFile.c_str());
-        if (!names) throw std::runtime_error("no CA certificate in " + options_.tls.clientCaFile);
-        SSL_CTX_set_client_CA_list(ssl, names);
-        SSL_CTX_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
-        static const unsigned char sid[] = "rxflow";
-        SSL_CTX_set_session_id_context(ssl, sid, sizeof sid - 1);
-    }
-    return ctx;
-}
-
 void Front::start() {
     const Poco::Net::SocketAddress address(options_.bind, static_cast<Poco::UInt16>(options_.port));
     Poco::Net::ServerSocket socket;
@@ -253,7 +164,7 @@ void Front::loop() {
         takeCompletions();
         if (reloadWanted_.exchange(false) && options_.tls.enabled()) {
             try {
-                tls_ = loadContext();
+                tls_ = serverContext(options_.tls);
                 log_.information("TLS certificate reloaded from %s", options_.tls.certFile);
             } catch (const std::exception& e) {
                 log_.error("TLS reload failed, the previous certificate stays in use: %s",
@@ -344,134 +255,6 @@ void Front::acceptAll() {
     }
 }
 
-void Front::watch(Conn& c) {
-    if (c.fd < 0) return;
-    unsigned mask = 0;
-    const bool pendingOut = c.outPos < c.out.size();
-    if (c.state == Conn::State::Reading || c.state == Conn::State::Draining) mask |= EPOLLIN;
-    if (pendingOut) mask |= EPOLLOUT;
-    if (mask != c.mask) wantOnly(c, mask);
-}
-
-// What TLS asks for, whatever the connection's state would say (a handshake, a key update).
-void Front::wantOnly(Conn& c, unsigned mask) {
-    epoll_event ev{};
-    ev.events = mask;
-    ev.data.fd = c.fd;
-    ::epoll_ctl(epollFd_, EPOLL_CTL_MOD, c.fd, &ev);
-    c.mask = mask;
-}
-
-void Front::onEvent(Conn& c, unsigned events) {
-    if (events & EPOLLERR) return close(c);
-    if (!c.handshaken) {
-        if (!handshake(c)) return;
-    }
-    if (c.outPos < c.out.size()) {
-        if (!flush(c)) return;
-    }
-    if (c.state == Conn::State::Reading || c.state == Conn::State::Draining) {
-        readFrom(c);
-        return;
-    }
-    if (events & EPOLLHUP) close(c);  // gone while a worker has its request: the answer is dropped
-}
-
-bool Front::handshake(Conn& c) {
-    ERR_clear_error();
-    const int r = SSL_do_handshake(c.ssl);
-    if (r == 1) {
-        c.handshaken = true;
-        c.certSha256 = peerFingerprint(c.ssl);
-        if (c.rejected) {
-            refuse(c, 503, "unavailable", "the server has too many connections open; retry later", "");
-            return false;
-        }
-        return true;
-    }
-    const int e = SSL_get_error(c.ssl, r);
-    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-        wantOnly(c, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
-        return false;
-    }
-    ++counters_.tlsFailures;
-    log_.information("TLS handshake from %s failed: %s", c.peer, opensslError());
-    close(c);
-    return false;
-}
-
-void Front::readFrom(Conn& c) {
-    char buf[16384];
-    for (;;) {
-        if (c.fd < 0) return;
-        if (c.state != Conn::State::Reading && c.state != Conn::State::Draining) return watch(c);
-        ssize_t n;
-        if (c.ssl) {
-            ERR_clear_error();
-            n = SSL_read(c.ssl, buf, sizeof buf);
-            if (n <= 0) {
-                const int e = SSL_get_error(c.ssl, static_cast<int>(n));
-                if (e == SSL_ERROR_WANT_READ) return watch(c);
-                if (e == SSL_ERROR_WANT_WRITE) return wantOnly(c, EPOLLIN | EPOLLOUT);
-                return close(c);  // closed, or a TLS error: nobody to answer
-            }
-        } else {
-            n = ::recv(c.fd, buf, sizeof buf, 0);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return watch(c);
-            if (n <= 0) return close(c);
-        }
-        if (c.state == Conn::State::Draining) {
-            c.drained += static_cast<std::size_t>(n);
-            if (c.drained > (1u << 20)) return close(c);
-            continue;
-        }
-        if (c.idle) {  // the first byte of the next request starts its header clock
-            c.idle = false;
-            c.deadline = nowMs() + options_.headerTimeoutMs;
-        }
-        c.in.append(buf, static_cast<std::size_t>(n));
-        if (!parse(c)) return;
-    }
-}
-
-bool Front::parse(Conn& c) {
-    while (c.state == Conn::State::Reading) {
-        if (c.idle && !c.in.empty()) {
-            c.idle = false;
-            c.deadline = nowMs() + options_.headerTimeoutMs;
-        }
-        switch (c.parser.advance(c.in)) {
-            case RequestParser::Step::NeedMore:
-                return true;
-            case RequestParser::Step::HeadersDone:
-                c.deadline = nowMs() + options_.bodyTimeoutMs;
-                if (c.parser.expectsContinue()) {
-                    c.out.append(kContinue, sizeof kContinue - 1);
-                    if (!flush(c)) return false;
-                }
-                break;
-            case RequestParser::Step::Failed: {
-                const Failure& f = c.parser.failure();
-                ++counters_.framingErrors;
-                refuse(c, f.status, f.code, f.detail + "; the connection is closed", f.part);
-                return false;
-            }
-            case RequestParser::Step::Complete: {
-                Incoming r = c.parser.take();
-                // A large body grew the buffer; an idle connection should not keep a megabyte.
-                if (c.in.capacity() > (64u << 10) && c.in.size() < (16u << 10)) std::string(c.in).swap(c.in);
-                r.clientAddress = c.peer;
-                r.secure = c.ssl != nullptr;
-                r.clientCertSha256 = c.certSha256;
-                dispatch(c, std::move(r));
-                return c.fd >= 0 && c.state == Conn::State::Working;
-            }
-        }
-    }
-    return true;
-}
-
 void Front::dispatch(Conn& c, Incoming request) {
     if (queued_ >= options_.maxQueued) {
         ++counters_.refusedQueue;
@@ -535,78 +318,6 @@ void Front::takeCompletions() {
         c.deadline = nowMs() + options_.writeTimeoutMs;
         flush(c);
     }
-}
-
-void Front::refuse(Conn& c, int status, const std::string& code, const std::string& detail,
-                   const std::string& part) {
-    Outgoing o = frontProblem(status, code, detail, part);
-    if (status == 503) o.headers.emplace_back("Retry-After", "1");
-    if (status != 503) log_.information("refused a request from %s: %d %s: %s", c.peer, status, code, detail);
-    c.out.append(serialise(o, false, false, extraHeaders_));
-    c.closeAfter = true;
-    c.state = Conn::State::Writing;
-    c.deadline = nowMs() + options_.writeTimeoutMs;
-    flush(c);
-}
-
-bool Front::flush(Conn& c) {
-    while (c.outPos < c.out.size()) {
-        const char* data = c.out.data() + c.outPos;
-        const std::size_t left = c.out.size() - c.outPos;
-        ssize_t n;
-        if (c.ssl) {
-            ERR_clear_error();
-            n = SSL_write(c.ssl, data, static_cast<int>(std::min<std::size_t>(left, 1 << 20)));
-            if (n <= 0) {
-                const int e = SSL_get_error(c.ssl, static_cast<int>(n));
-                if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ) {
-                    wantOnly(c, e == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN);
-                    return true;
-                }
-                close(c);
-                return false;
-            }
-        } else {
-            n = ::send(c.fd, data, left, MSG_NOSIGNAL);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                watch(c);
-                return true;
-            }
-            if (n < 0) {
-                close(c);
-                return false;
-            }
-        }
-        c.outPos += static_cast<std::size_t>(n);
-    }
-    c.out.clear();
-    c.outPos = 0;
-    finished(c);
-    return c.fd >= 0;
-}
-
-// All that was to be written is written.
-void Front::finished(Conn& c) {
-    if (c.closeAfter) {
-        // A lingering close: stop sending, then read and drop what the client still sends for
-        // a moment, so the answer is not lost to a reset from unread bytes.
-        if (c.ssl) SSL_shutdown(c.ssl);
-        ::shutdown(c.fd, SHUT_WR);
-        c.state = Conn::State::Draining;
-        c.deadline = nowMs() + 2000;
-        c.in.clear();
-        watch(c);
-        return;
-    }
-    if (c.state != Conn::State::Writing) return watch(c);  // a 100 Continue went out
-    c.state = Conn::State::Reading;
-    c.idle = true;
-    c.deadline = nowMs() + (stopping_ ? 0 : options_.keepAliveMs);
-    watch(c);
-    // Pipelined bytes, here or inside the TLS session, are the next request.
-    if (!c.in.empty() && !parse(c)) return;
-    if (c.fd >= 0 && c.state == Conn::State::Reading) readFrom(c);
 }
 
 void Front::close(Conn& c) {

@@ -28,14 +28,10 @@
 
 #include "server/net/Counters.h"
 #include "server/net/RequestParser.h"
+#include "server/net/Tls.h"
 #include "server/net/Wire.h"
 
 namespace rxflow::net {
-
-struct TlsFiles {
-    std::string certFile, keyFile, clientCaFile;  // no certFile: plain HTTP
-    bool enabled() const { return !certFile.empty(); }
-};
 
 struct FrontOptions {
     std::string bind = "127.0.0.1";
@@ -100,7 +96,6 @@ class Front {
     void sweep();
     void takeCompletions();
     bool handshake(Conn& c);
-    std::shared_ptr<Poco::Net::Context> loadContext() const;
     void wake();
 
     FrontOptions options_;

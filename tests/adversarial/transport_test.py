@@ -49,6 +49,16 @@ def report(name, latencies):
     return line
 
 
+def crowd(port, addresses, opening):
+    """One connection from each address (repeats allowed), each having sent `opening`."""
+    socks = []
+    for src in addresses:
+        c = raw_socket(port, source=src)
+        c.sendall(opening)
+        socks.append(c)
+    return socks
+
+
 def dripping(socks, piece):
     """A thread that sends piece(k) on every socket once a second (k = 0, 1, ...) until stopped."""
     stop = threading.Event()
@@ -75,11 +85,7 @@ def sources(n):
 def test_slow_headers():
     """500 connections from 50 addresses send their headers one line a second; nobody else waits."""
     with Server(BIN) as s:
-        socks = []
-        for i, src in enumerate(sources(50) * 10):
-            c = raw_socket(s.port, source=src)
-            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
-            socks.append(c)
+        socks = crowd(s.port, sources(50) * 10, b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         stop, t = dripping(socks, lambda k: b"X-Slow-%d: y\r\n" % k)
         time.sleep(1.5)
         try:
@@ -94,13 +100,10 @@ def test_slow_headers():
 def test_idle_keepalive():
     """500 kept-alive connections sit idle after one request each; nobody else waits."""
     with Server(BIN) as s:
-        socks = []
-        for src in sources(50) * 10:
-            c = raw_socket(s.port, source=src)
-            c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        socks = crowd(s.port, sources(50) * 10, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        for c in socks:
             status, _, _, _ = read_response(c)
             check(status == 200, "an idle client's first request: %d" % status)
-            socks.append(c)
         report("idle keep-alive (500)", normal_client(s))
         for c in socks:
             c.close()
@@ -109,12 +112,9 @@ def test_idle_keepalive():
 def test_slow_bodies():
     """120 connections send a body a byte a second; nobody else waits."""
     with Server(BIN) as s:
-        socks = []
-        for src in sources(12) * 10:
-            c = raw_socket(s.port, source=src)
-            c.sendall(b"POST /v1/admin/couriers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.admin.encode() +
+        socks = crowd(s.port, sources(12) * 10,
+                      b"POST /v1/admin/couriers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + s.admin.encode() +
                       b"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
-            socks.append(c)
         stop, t = dripping(socks, lambda k: b" ")
         try:
             report("slow bodies (120)", normal_client(s))
