@@ -23,25 +23,26 @@ int sqliteResult(const soci::soci_error& e) {
 
 namespace {
 
-// SQLite's primary result codes for a database that cannot be written. SQLITE_CORRUPT and
+// SQLite's primary result codes (extended codes are masked off by sqliteResult) for a database
+// that cannot be written. SQLITE_CORRUPT and
 // SQLITE_NOTADB are among them: a damaged file takes no more writes safely, and what a client
 // can do about it is the same as for a full disk (try later, elsewhere), not a 500.
 const char* sqliteUnwritable(int rc) {
     switch (rc) {
-        case 3:
-            return "permission to write the database file was denied";  // PERM
-        case 8:
-            return "the database is read-only";  // READONLY*
-        case 10:
-            return "the database reported an I/O error";  // IOERR*
-        case 11:
-            return "the database file is damaged";  // CORRUPT
-        case 13:
-            return "the disk is full";  // FULL
-        case 14:
-            return "the database file cannot be opened";  // CANTOPEN
-        case 26:
-            return "the database file is not a database";  // NOTADB
+        case SQLITE_PERM:
+            return "permission to write the database file was denied";
+        case SQLITE_READONLY:
+            return "the database is read-only";
+        case SQLITE_IOERR:
+            return "the database reported an I/O error";
+        case SQLITE_CORRUPT:
+            return "the database file is damaged";
+        case SQLITE_FULL:
+            return "the disk is full";
+        case SQLITE_CANTOPEN:
+            return "the database file cannot be opened";
+        case SQLITE_NOTADB:
+            return "the database file is not a database";
         default:
             return nullptr;
     }
