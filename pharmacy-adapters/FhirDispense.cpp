@@ -107,11 +107,13 @@ class Mapper {
         if (report_.action == "handover" && courier_.empty())
             fail("/extension", std::string("needs the courier company (") + kCourierExtension + ")");
         Object::Ptr body = new Object;
-        if (report_.action == "dispense") {
+        if (report_.action == "dispense" || !license_.empty()) {  // the pharmacist of record (API.md §11)
             Object::Ptr pharmacist = new Object;
             pharmacist->set("name", pharmacist_);
             pharmacist->set("license", license_);
             body->set("pharmacist", pharmacist);
+        }
+        if (report_.action == "dispense") {
             body->set("pickupCode", pickupCode_);
         } else {
             body->set("courier", courier_);

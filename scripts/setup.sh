@@ -18,6 +18,7 @@ PACKAGES=(
   jq prometheus
   nmap python3
   clang libclang-rt-14-dev
+  libargon2-dev
 )
 # scripts/fuzz.sh: clang builds the libFuzzer targets; libFuzzer itself (libclang_rt.fuzzer)
 # is in libclang-rt-14-dev, which clang pulls in only as a recommendation (not installed here).

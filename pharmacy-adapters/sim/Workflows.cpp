@@ -300,8 +300,9 @@ void Erp::finish(const std::string& id, const Order& o) {
     if (!view.ok() || !view.json) return sync(id);
     const bool atCounter = o.mode != "delivery";
     Object::Ptr native = obj();
+    // The pharmacist of record (API.md §11): a chain's token names its registered pharmacist.
+    native->set("pharmacist", obj({{"name", options_.pharmacistName}, {"license", options_.pharmacistLicense}}));
     if (atCounter) {
-        native->set("pharmacist", obj({{"name", options_.pharmacistName}, {"license", options_.pharmacistLicense}}));
         native->set("pickupCode", o.code);
     } else {
         native->set("courier", options_.courier);

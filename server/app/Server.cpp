@@ -62,6 +62,8 @@ Server::Server(const Settings& settings, Poco::Logger& log)
                                        *workflow_,
                                        settings_.adminToken.empty() ? "" : http::tokenHash(settings_.adminToken),
                                        http::RateLimits(settings_.limits)});
+    services_->staff = settings_.staff;
+    services_->passwords = std::make_unique<http::Passwords>(settings_.staff.passwords);
     db_->write([&](store::Tx& tx) {
         store::PlatformKeyRepo::upsert(
             tx, {platform_.keyId(), rxsign::algName(platform_.alg()), platform_.publicPem(), true},

@@ -51,6 +51,16 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.connectionsPerAddress = c.getInt("rxflow.limits.connections_per_address", s.connectionsPerAddress);
     s.maxConnections = c.getInt("rxflow.limits.connections", s.maxConnections);
     s.port = c.getInt("rxflow.port", s.port);
+    s.staff.idleTimeoutMs = c.getInt64("rxflow.session.idle_timeout", s.staff.idleTimeoutMs / 1000) * 1000;
+    s.staff.maxAgeMs = c.getInt64("rxflow.session.max_age", s.staff.maxAgeMs / 1000) * 1000;
+    s.staff.requireReviewSignature = c.getBool("rxflow.review.require_signature", false);
+    s.staff.passwords.memoryKib =
+        static_cast<std::uint32_t>(c.getUInt("rxflow.staff.argon2_memory_kib", s.staff.passwords.memoryKib));
+    s.staff.passwords.iterations =
+        static_cast<std::uint32_t>(c.getUInt("rxflow.staff.argon2_iterations", s.staff.passwords.iterations));
+    s.staff.passwords.parallelism =
+        static_cast<std::uint32_t>(c.getUInt("rxflow.staff.argon2_parallelism", s.staff.passwords.parallelism));
+    s.staff.passwords.concurrent = c.getInt("rxflow.staff.argon2_concurrent", s.staff.passwords.concurrent);
     s.dataDir = c.getString("rxflow.data_dir", s.dataDir);
     s.dbUrl = c.getString("rxflow.db", "sqlite3://db=" + Poco::Path(s.dataDir, "rxflow.db").toString());
     s.adminToken = c.getString("rxflow.admin_token", "");
@@ -115,6 +125,16 @@ void Settings::validate() const {
     require(limits.rate >= 0 && std::isfinite(limits.rate),
             "rxflow.limits.rate must be 0 (no limit) or more requests per second");
     require(limits.burst >= 1, "rxflow.limits.burst must be at least 1");
+    require(staff.idleTimeoutMs >= 1000, "rxflow.session.idle_timeout must be at least 1 second");
+    require(staff.maxAgeMs >= 1000, "rxflow.session.max_age must be at least 1 second");
+    require(staff.passwords.memoryKib >= 8 * staff.passwords.parallelism && staff.passwords.memoryKib <= 4194304,
+            "rxflow.staff.argon2_memory_kib must be 8 x parallelism .. 4194304 (4 GiB)");
+    require(staff.passwords.iterations >= 1 && staff.passwords.iterations <= 100,
+            "rxflow.staff.argon2_iterations must be 1..100");
+    require(staff.passwords.parallelism >= 1 && staff.passwords.parallelism <= 16,
+            "rxflow.staff.argon2_parallelism must be 1..16");
+    require(staff.passwords.concurrent >= 1 && staff.passwords.concurrent <= 64,
+            "rxflow.staff.argon2_concurrent must be 1..64");
     require(limits.authFailures >= 0, "rxflow.limits.auth_failures must be 0 (no limit) or more per minute");
     require(
         headerTimeoutSeconds >= 1 && bodyTimeoutSeconds >= 1 && keepAliveSeconds >= 1,

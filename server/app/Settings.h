@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "server/http/Passwords.h"
 #include "server/http/RateLimit.h"
 #include "server/jobs/OutboxOptions.h"
 #include "server/store/Database.h"
@@ -40,6 +41,7 @@ struct Settings {
     store::PoolOptions pool;
     jobs::OutboxOptions outbox;  // the outbox dispatcher (server/jobs/OutboxOptions.h)
     http::RateLimitOptions limits;  // rxflow.limits.rate, .burst, .auth_failures (API.md §13)
+    http::StaffOptions staff;       // rxflow.session.*, rxflow.review.*, rxflow.staff.argon2_* (API.md §11)
 
     // Throws std::invalid_argument naming the key when a value is out of range.
     static Settings from(const Poco::Util::AbstractConfiguration& config);

@@ -4,6 +4,13 @@
 
 namespace rxflow::audit {
 
+void setStaff(AuditEvent& e, const StaffRef& staff) {
+    e.staffId = staff.id;
+    e.staffKind = staffKindName(staff.kind);
+    e.staffName = staff.name;
+    e.staffLicense = staff.license;
+}
+
 AuditEvent eventBy(const Principal& actor, const std::string& prescription, const std::string& action, long long at) {
     AuditEvent e;
     e.chain = e.prescription = prescription;
@@ -11,13 +18,14 @@ AuditEvent eventBy(const Principal& actor, const std::string& prescription, cons
     e.actorRole = roleName(actor.role);
     e.actorOrg = actor.org;
     e.actorPrincipal = actor.id;
+    if (actor.staff) setStaff(e, *actor.staff);
     e.action = action;
     e.outcome = "ok";
     return e;
 }
 
 AuditEvent serverEvent(const std::string& prescription, const std::string& action, long long at) {
-    AuditEvent e = eventBy(Principal{"rxflow", Role::Admin, kPlatformOrg, "", "server", ""}, prescription, action, at);
+    AuditEvent e = eventBy(Principal{"rxflow", Role::Admin, kPlatformOrg, "", "server", "", std::nullopt}, prescription, action, at);
     e.actorRole = "server";
     return e;
 }
@@ -37,6 +45,8 @@ std::string eventHash(const AuditEvent& e) {
         field(*v);
     field(std::to_string(e.chainSeq));
     field(std::to_string(e.at));
+    if (!e.staffId.empty())
+        for (const std::string* v : {&e.staffId, &e.staffKind, &e.staffName, &e.staffLicense}) field(*v);
     return rxsign::sha256Hex(material);
 }
 

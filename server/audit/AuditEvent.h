@@ -16,6 +16,8 @@ struct AuditEvent {
     long long chainSeq = 0;  // 1, 2, ... within the chain
     long long at = 0;        // epoch ms
     std::string actorRole, actorOrg, actorPrincipal;
+    // The staff member behind the principal (API.md §11), all empty for an organisation's system.
+    std::string staffId, staffKind, staffName, staffLicense;
     std::string action;        // e.g. "issue", "read", "accept"
     std::string prescription;  // empty when about no prescription
     std::string fromStatus, toStatus;
@@ -25,6 +27,9 @@ struct AuditEvent {
     std::string hash;
 };
 
+// The staff member an event records as having acted (API.md §11).
+void setStaff(AuditEvent& e, const StaffRef& staff);
+
 // An event about a prescription (its chain), outcome "ok", by a caller or by the server itself.
 AuditEvent eventBy(const Principal& actor, const std::string& prescription, const std::string& action, long long at);
 AuditEvent serverEvent(const std::string& prescription, const std::string& action, long long at);
@@ -32,7 +37,8 @@ AuditEvent serverEvent(const std::string& prescription, const std::string& actio
 AuditEvent registryEvent(const Principal& actor, const std::string& action, const std::string& detail, long long at);
 
 // SHA-256 hex over the event's fields (length-prefixed, so no two events collide by
-// shifting bytes between fields) and its prevHash.
+// shifting bytes between fields) and its prevHash. The staff fields are covered when there is a
+// staff member, so events written before staff existed keep their hashes.
 std::string eventHash(const AuditEvent& e);
 
 }  // namespace rxflow::audit

@@ -22,4 +22,38 @@ const char* roleName(Role r) {
     return "unknown";
 }
 
+std::optional<StaffKind> parseStaffKind(const std::string& s) {
+    if (s == "pharmacist") return StaffKind::Pharmacist;
+    if (s == "clerk") return StaffKind::Clerk;
+    if (s == "doctor") return StaffKind::Doctor;
+    if (s == "rider") return StaffKind::Rider;
+    if (s == "bureau") return StaffKind::Bureau;
+    if (s == "operator") return StaffKind::Operator;
+    return std::nullopt;
+}
+
+const char* staffKindName(StaffKind k) {
+    switch (k) {
+        case StaffKind::Pharmacist: return "pharmacist";
+        case StaffKind::Clerk: return "clerk";
+        case StaffKind::Doctor: return "doctor";
+        case StaffKind::Rider: return "rider";
+        case StaffKind::Bureau: return "bureau";
+        case StaffKind::Operator: return "operator";
+    }
+    return "unknown";
+}
+
+Role roleOfKind(StaffKind k) {
+    switch (k) {
+        case StaffKind::Pharmacist:
+        case StaffKind::Clerk: return Role::Pharmacy;
+        case StaffKind::Doctor: return Role::Clinic;
+        case StaffKind::Rider: return Role::Courier;
+        case StaffKind::Bureau: return Role::Insurer;
+        case StaffKind::Operator: return Role::Admin;
+    }
+    return Role::Admin;
+}
+
 }  // namespace rxflow

@@ -76,8 +76,11 @@ Response ApiHandler::dispatch(net::Incoming& req, State& state) const {
         match.route ? match.route->access == Access::Token : rawPath.rfind("/v1/", 0) == 0;
     std::optional<Principal> principal;
     if (needsToken) {
-        principal = authenticateWithinLimits(req.header("Authorization"), req.clientAddress, services_,
-                                             req.clientCertSha256);
+        Credentials credentials{req.header("Authorization"), req.header("Cookie"), req.header("X-CSRF-Token"),
+                                req.method == "POST" || req.method == "PUT" || req.method == "DELETE" ||
+                                    req.method == "PATCH",
+                                req.clientCertSha256};
+        principal = authenticateWithinLimits(credentials, req.clientAddress, services_);
         state.principal = principal->id;
     }
     if (!match.route) {
@@ -114,6 +117,8 @@ Response ApiHandler::dispatch(net::Incoming& req, State& state) const {
     RequestContext ctx(services_, std::move(match.params), std::move(query), std::move(req.body),
                        std::move(principal), std::move(idem), req.header("If-Match"), type,
                        req.header("Accept"));
+    ctx.clientAddress = req.clientAddress;
+    ctx.secure = req.secure;
     return match.route->handler(ctx);
 }
 
@@ -136,7 +141,7 @@ net::Outgoing ApiHandler::handle(net::Incoming& req) const {
     net::Outgoing wire;
     wire.status = out.status;
     wire.headers.reserve(out.headers.size() + 2);
-    wire.headers.emplace_back("Content-Type", out.contentType);
+    if (out.status != 204) wire.headers.emplace_back("Content-Type", out.contentType);
     wire.headers.emplace_back("X-Request-Id", id);
     for (auto& h : out.headers) wire.headers.push_back(std::move(h));
     wire.body = std::move(out.body);

@@ -32,6 +32,7 @@ Response viewResponse(const workflow::View& v, Services& s, int status) {
         view->set(
             "delivery",
             object({{"id", v.delivery->id}, {"courier", v.delivery->courier}, {"stage", v.delivery->stage}}));
+    view->set("reviews", parseStored(reviewsJson(v.reviews)));
     Response r = wholeViewResponse(status, view, v.rx, s.signedPrescriptions);
     r.headers.emplace_back("ETag", "\"" + std::to_string(v.rx.version) + "\"");
     return r;

@@ -30,12 +30,37 @@ Response wholeViewResponse(int status, const Poco::JSON::Object::Ptr& view, cons
     return r;
 }
 
+Poco::JSON::Object::Ptr actorJson(const audit::AuditEvent& e) {
+    auto actor = object({{"role", e.actorRole}, {"org", e.actorOrg}, {"principal", e.actorPrincipal}});
+    if (!e.staffId.empty()) {
+        auto staff = object({{"id", e.staffId}, {"kind", e.staffKind}, {"name", e.staffName}});
+        if (!e.staffLicense.empty()) staff->set("license", e.staffLicense);
+        actor->set("staff", staff);
+    }
+    return actor;
+}
+
+std::string reviewsJson(const std::vector<store::ReviewRecord>& reviews) {
+    std::vector<rxsign::Json> list;
+    for (const store::ReviewRecord& r : reviews) {
+        rxsign::Json::Members m = {{"decision", rxsign::Json::string(r.decision)}};
+        if (!r.reasonCode.empty()) m.push_back({"reasonCode", rxsign::Json::string(r.reasonCode)});
+        if (!r.reason.empty()) m.push_back({"reason", rxsign::Json::string(r.reason)});
+        m.push_back({"version", rxsign::Json::integer(r.version)});
+        m.push_back({"reviewedAt", rxsign::Json::string(r.reviewedAt)});
+        m.push_back({"pharmacist", rxsign::Json::object({{"name", rxsign::Json::string(r.pharmacistName)},
+                                                         {"license", rxsign::Json::string(r.license)}})});
+        if (!r.signature.empty()) m.push_back({"signature", rxsign::parseJson(r.signature)});
+        list.push_back(rxsign::Json::object(std::move(m)));
+    }
+    return rxsign::canonicalize(rxsign::Json::array(std::move(list)));
+}
+
 Poco::JSON::Object::Ptr wholeView(const store::PrescriptionRecord& p, const std::vector<audit::AuditEvent>& events) {
     Poco::JSON::Array::Ptr history = new Poco::JSON::Array;
     for (const audit::AuditEvent& e : events) {
         if (e.toStatus.empty() || e.outcome != "ok") continue;
-        auto actor = object({{"role", e.actorRole}, {"org", e.actorOrg}, {"principal", e.actorPrincipal}});
-        history->add(object({{"at", formatTime(e.at)}, {"status", e.toStatus}, {"actor", actor}}));
+        history->add(object({{"at", formatTime(e.at)}, {"status", e.toStatus}, {"actor", actorJson(e)}}));
     }
     auto view = object({{"id", p.id},
                         {"status", statusName(p.status)},

@@ -10,8 +10,16 @@
 #include "server/domain/Catalog.h"
 #include "server/http/Response.h"
 #include "server/store/PrescriptionRepo.h"
+#include "server/store/ReviewRepo.h"
 
 namespace rxflow::http {
+
+// An audit event's actor as the views and the audit listing show it (API.md §7, §11).
+Poco::JSON::Object::Ptr actorJson(const audit::AuditEvent& e);
+
+// The reviews (API.md §11) as canonical JSON text, an array oldest first, each signature as sent:
+// for the whole view and /signed alike.
+std::string reviewsJson(const std::vector<store::ReviewRecord>& reviews);
 
 // The whole view without its signed "prescription", as an object callers may add members to;
 // wholeViewResponse writes the prescription in.

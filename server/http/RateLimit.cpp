@@ -84,19 +84,23 @@ std::size_t FailureWindows::tracked() const {
     return windows_.size();
 }
 
-Principal authenticateWithinLimits(const std::string& authorization, const std::string& clientAddress,
-                                   Services& services, const std::string& connectionCertSha256, Instant now) {
+void countFailedAuthentication(const std::string& clientAddress, Services& services, Instant now) {
+    if (auto wait = services.rateLimits.failures.fail(clientAddress, now)) {
+        services.metrics.countRateLimited("auth_failures");
+        throw rateLimited("too many failed authentications from this address; try again in " +
+                              std::to_string(*wait) + " s",
+                          *wait);
+    }
+}
+
+Principal authenticateWithinLimits(const Credentials& credentials, const std::string& clientAddress,
+                                   Services& services, Instant now) {
     std::optional<Principal> principal;
     try {
-        principal = authenticate(authorization, services, connectionCertSha256);
+        principal = authenticate(credentials, services);
     } catch (const Error& e) {
-        if (e.status() != 401 || authorization.empty()) throw;
-        if (auto wait = services.rateLimits.failures.fail(clientAddress, now)) {
-            services.metrics.countRateLimited("auth_failures");
-            throw rateLimited("too many failed authentications from this address; try again in " +
-                                  std::to_string(*wait) + " s",
-                              *wait);
-        }
+        if (e.status() != 401 || !credentials.offered()) throw;
+        countFailedAuthentication(clientAddress, services, now);
         throw;
     }
     if (auto wait = services.rateLimits.principals.take(principal->id, now)) {

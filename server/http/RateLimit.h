@@ -132,15 +132,19 @@ struct RateLimits {
     FailureWindows failures;
 };
 
-// The principal of the request's Authorization header, within the limits: a valid token is
-// checked first and is refused (429 rate_limited, Retry-After) only when its own principal has
-// used up its bucket, never for its address's failures. A header that does not authenticate is
-// 401 as before, or 429 once `clientAddress` has failed too often this minute; a request with
-// no Authorization header at all is no attempt and is not counted. Refusals are counted in the
-// metrics (reason "principal" or "auth_failures").
-// connectionCertSha256 is the client certificate of the connection, as authenticate() takes it.
-Principal authenticateWithinLimits(const std::string& authorization, const std::string& clientAddress,
-                                   Services& services, const std::string& connectionCertSha256 = "",
-                                   Instant now = std::chrono::steady_clock::now());
+// The caller of the request (authenticate(), Auth.h), within the limits: valid credentials are
+// checked first and are refused (429 rate_limited, Retry-After) only when their own principal
+// or staff member has used up its bucket, never for its address's failures. Credentials that do
+// not authenticate are 401 as before, or 429 once `clientAddress` has failed too often this
+// minute; a request offering none at all is no attempt and is not counted. Refusals are counted
+// in the metrics (reason "principal" or "auth_failures").
+struct Credentials;
+Principal authenticateWithinLimits(const Credentials& credentials, const std::string& clientAddress,
+                                   Services& services, Instant now = std::chrono::steady_clock::now());
+
+// Counts a failed authentication that is not a token's (a wrong login): 429 once the address
+// has failed too often this minute, else nothing (the caller answers 401).
+void countFailedAuthentication(const std::string& clientAddress, Services& services,
+                               Instant now = std::chrono::steady_clock::now());
 
 }  // namespace rxflow::http

@@ -18,6 +18,15 @@ const Principal& RequestContext::require(std::initializer_list<Role> roles) cons
     throw Error::forbidden(std::string("the ") + roleName(p.role) + " role may not do this");
 }
 
+const Principal& RequestContext::require(std::initializer_list<Role> roles,
+                                        std::initializer_list<StaffKind> kinds) const {
+    const Principal& p = require(roles);
+    if (!p.staff) return p;
+    for (StaffKind k : kinds)
+        if (p.staff->kind == k) return p;
+    throw Error::forbidden(std::string("a ") + staffKindName(p.staff->kind) + " may not do this");
+}
+
 std::string RequestContext::query(const std::string& name, const std::string& fallback) const {
     auto it = query_.find(name);
     return it == query_.end() ? fallback : it->second;

@@ -28,10 +28,16 @@ public:
           contentType_(std::move(contentType)), accept_(std::move(accept)) {}
 
     Services& services;
+    std::string clientAddress;  // the peer's IP address
+    bool secure = false;        // the request came over TLS
+
 
     const Principal& principal() const;
     // 403 unless the caller has one of these roles.
     const Principal& require(std::initializer_list<Role> roles) const;
+    // The same, and a staff member must be of one of these kinds (403 otherwise); an
+    // organisation's own token passes.
+    const Principal& require(std::initializer_list<Role> roles, std::initializer_list<StaffKind> kinds) const;
     const std::string& param(const std::string& name) const { return params_.at(name); }
     std::string query(const std::string& name, const std::string& fallback = "") const;
     const std::string& body() const { return body_; }

@@ -4,12 +4,14 @@
 // The jobs get their own narrow arguments (server/jobs/).
 #include <Poco/LRUCache.h>
 
+#include <memory>
 #include <string>
 
 #include "server/domain/Catalog.h"
 #include "server/domain/Clock.h"
 #include "server/domain/Principal.h"
 #include "server/http/Metrics.h"
+#include "server/http/Passwords.h"
 #include "server/http/RateLimit.h"
 #include "server/store/DataCipher.h"
 #include "server/store/Database.h"
@@ -38,6 +40,8 @@ struct Services {
     // The signed prescription part of each document as JSON text, by prescription id: a signed
     // document never changes (http::wholeViewResponse).
     Poco::LRUCache<std::string, std::string> signedPrescriptions{4096};
+    StaffOptions staff{};                          // sessions, reviews (API.md §11)
+    std::unique_ptr<Passwords> passwords{};        // the Argon2id hashing of staff passwords
 };
 
 }  // namespace rxflow::http

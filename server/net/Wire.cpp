@@ -48,9 +48,12 @@ std::string serialise(const Outgoing& out, bool head, bool keepAlive, const Head
             s += value;
             s += "\r\n";
         }
-    s += "Content-Length: ";
-    s += std::to_string(out.body.size());
-    s += keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
+    if (out.status != 204) {  // a 204 has no body and says no length (RFC 9110 §8.6)
+        s += "Content-Length: ";
+        s += std::to_string(out.body.size());
+        s += "\r\n";
+    }
+    s += keepAlive ? "\r\n" : "Connection: close\r\n\r\n";
     if (!head) s += out.body;
     return s;
 }

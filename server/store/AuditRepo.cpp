@@ -7,7 +7,8 @@ namespace {
 
 const char* kColumns =
     "seq, chain, chain_seq, at, actor_role, actor_org, actor_principal, action, prescription, from_status, "
-    "to_status, outcome, detail, prev_hash, hash";
+    "to_status, outcome, detail, prev_hash, hash, actor_staff_id, actor_staff_kind, actor_staff_name, "
+    "actor_staff_license";
 
 std::string optional(const soci::row& r, std::size_t i) {
     return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
@@ -48,14 +49,19 @@ audit::AuditEvent AuditRepo::append(Tx& tx, audit::AuditEvent e) {
     soci::indicator rxInd = e.prescription.empty() ? soci::i_null : soci::i_ok;
     soci::indicator fromInd = e.fromStatus.empty() ? soci::i_null : soci::i_ok;
     soci::indicator toInd = e.toStatus.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator staffInd = e.staffId.empty() ? soci::i_null : soci::i_ok;
+    soci::indicator licenseInd = e.staffLicense.empty() ? soci::i_null : soci::i_ok;
     const bool inserted = insertUnlessExists([&] {
         tx.change("INSERT INTO audit_events (chain, chain_seq, at, actor_role, actor_org, actor_principal, action, "
-                  "prescription, from_status, to_status, outcome, detail, prev_hash, hash) VALUES (:c, :cs, :at, "
-                  ":ar, :ao, :ap, :ac, :rx, :fs, :ts, :oc, :de, :ph, :h)",
+                  "prescription, from_status, to_status, outcome, detail, prev_hash, hash, actor_staff_id, "
+                  "actor_staff_kind, actor_staff_name, actor_staff_license) VALUES (:c, :cs, :at, :ar, :ao, :ap, "
+                  ":ac, :rx, :fs, :ts, :oc, :de, :ph, :h, :si, :sk, :sn, :sl)",
                   soci::use(e.chain), soci::use(e.chainSeq), soci::use(e.at), soci::use(e.actorRole),
                   soci::use(e.actorOrg), soci::use(e.actorPrincipal), soci::use(e.action),
                   soci::use(e.prescription, rxInd), soci::use(e.fromStatus, fromInd), soci::use(e.toStatus, toInd),
-                  soci::use(e.outcome), soci::use(e.detail), soci::use(e.prevHash), soci::use(e.hash));
+                  soci::use(e.outcome), soci::use(e.detail), soci::use(e.prevHash), soci::use(e.hash),
+                  soci::use(e.staffId, staffInd), soci::use(e.staffKind, staffInd), soci::use(e.staffName, staffInd),
+                  soci::use(e.staffLicense, licenseInd));
     });
     if (!inserted) throw RetryTransaction{};
     return e;
@@ -112,6 +118,10 @@ audit::AuditEvent AuditRepo::fromRow(const soci::row& r) {
     e.detail = r.get<std::string>(12);
     e.prevHash = r.get<std::string>(13);
     e.hash = r.get<std::string>(14);
+    e.staffId = optional(r, 15);
+    e.staffKind = optional(r, 16);
+    e.staffName = optional(r, 17);
+    e.staffLicense = optional(r, 18);
     return e;
 }
 

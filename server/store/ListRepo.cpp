@@ -9,7 +9,8 @@ std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilte
     const std::string sql =
         "SELECT id, clinic_id, rx_no, status, store, version, created_at, expires_at FROM prescriptions WHERE "
         "(:c1 = '' OR clinic_id = :c2) AND (:s1 = '' OR status = :s2) AND (:st1 = '' OR store = :st2) AND "
-        "(:ch1 = '' OR store IN (SELECT id FROM pharmacies WHERE chain = :ch2)) AND created_at >= :since AND "
+        "(:ch1 = '' OR store IN (SELECT id FROM pharmacies WHERE chain = :ch2)) AND "
+        "(:sf1 = '' OR store IN (SELECT store FROM staff_stores WHERE staff_id = :sf2)) AND created_at >= :since AND "
         "(created_at > :a1 OR (created_at = :a2 AND id > :aid)) ORDER BY created_at, id LIMIT " +
         std::to_string(f.limit);
     const auto onRow = [&](const soci::row& r) {
@@ -26,7 +27,8 @@ std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilte
     };
     tx.each(sql, onRow, soci::use(f.clinicId, "c1"), soci::use(f.clinicId, "c2"), soci::use(f.status, "s1"),
             soci::use(f.status, "s2"), soci::use(f.store, "st1"), soci::use(f.store, "st2"), soci::use(f.chain, "ch1"),
-            soci::use(f.chain, "ch2"), soci::use(f.since, "since"), soci::use(f.afterCreatedAt, "a1"),
+            soci::use(f.chain, "ch2"), soci::use(f.staffId, "sf1"), soci::use(f.staffId, "sf2"),
+            soci::use(f.since, "since"), soci::use(f.afterCreatedAt, "a1"),
             soci::use(f.afterCreatedAt, "a2"), soci::use(f.afterId, "aid"));
     static const std::string items =
         "SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line";

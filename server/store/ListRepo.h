@@ -23,6 +23,7 @@ struct ListFilter {
     std::string clinicId;  // "" for any
     std::string chain;     // stores of this chain only ("" for any)
     std::string store;     // this store only ("" for any)
+    std::string staffId;   // the stores of this pharmacist or clerk only ("" for any)
     std::string status;    // "" for any
     long long since = 0;   // created at or after (epoch ms)
     long long afterCreatedAt = -1;  // keyset cursor: rows after (afterCreatedAt, afterId)

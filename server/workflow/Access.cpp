@@ -15,7 +15,7 @@ bool mayWork(const Principal& p, const store::PrescriptionRecord& rx, const std:
         case Role::Clinic:
             return p.org == rx.clinicId;
         case Role::Pharmacy:
-            return !rx.store.empty() && storeChain == p.org && (p.store.empty() || p.store == rx.store);
+            return !rx.store.empty() && storeChain == p.org && mayActForStore(p, rx.store);
         case Role::Insurer:
             return p.org == rx.region;
         default:

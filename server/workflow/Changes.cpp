@@ -1,5 +1,6 @@
 #include "server/workflow/Changes.h"
 
+#include "server/domain/Clock.h"
 #include "server/domain/Ids.h"
 #include "server/routing/Routing.h"
 #include "server/store/AuditRepo.h"
@@ -27,6 +28,21 @@ void applyStock(store::Tx& tx, const store::PrescriptionRecord& rx, StockEffect 
     }
 }
 
+// 审方 on record: the version reviewed and the pharmacist (the session's member, or the
+// registered pharmacist a token named).
+void recordReview(store::Tx& tx, const Request& r, const Loaded& l, long long now) {
+    if (!r.review) return;
+    store::ReviewRecord review = *r.review;
+    review.version = l.rx.version;
+    if (review.reviewedAt.empty()) review.reviewedAt = formatTime(now);
+    const std::optional<StaffRef>& who = l.pharmacist ? l.pharmacist : r.actor.staff;
+    if (who) {
+        review.pharmacistName = who->name;
+        review.license = who->license;
+    }
+    store::ReviewRepo::insert(tx, l.rx.id, review, now);
+}
+
 // The effects of a lifecycle action beyond its state and stock; what its audit event says.
 std::string lifecycleEffects(store::Tx& tx, const Env& env, const Request& r, Loaded& l, Status from,
                              long long now) {
@@ -40,9 +56,11 @@ std::string lifecycleEffects(store::Tx& tx, const Env& env, const Request& r, Lo
         case Action::Accept:
             return "store=" + rx.store + " principal=" + r.actor.id;
         case Action::Approve:
+            recordReview(tx, r, l, now);
             return "store=" + rx.store;
         case Action::RejectReroute:
         case Action::RejectClinical:
+            recordReview(tx, r, l, now);
             return "store=" + rx.store + " reason=" + r.reasonCode;
         case Action::Pay: {
             store::Payment payment = r.payment;
@@ -114,7 +132,7 @@ std::optional<std::string> rerouteElsewhere(store::Tx& tx, const Env& env, const
 }  // namespace
 
 const Principal& serverPrincipal() {
-    static const Principal server{"rxflow", Role::Admin, kPlatformOrg, "", "server", ""};
+    static const Principal server{"rxflow", Role::Admin, kPlatformOrg, "", "server", "", std::nullopt};
     return server;
 }
 
@@ -139,6 +157,7 @@ void applyDecision(store::Tx& tx, const Env& env, const Request& r, Loaded& l, c
     applyStock(tx, rx, d.stock);
     rx.status = d.next;
     audit::AuditEvent e = eventFor(r.actor, rx.id, auditName(r.command), now);
+    if (l.pharmacist) audit::setStaff(e, *l.pharmacist);
     e.detail = effects(tx, env, r, l, from, now);
     const Status between = rx.status;
     const std::optional<std::string> rerouted =

@@ -9,6 +9,8 @@ struct Loaded {
     store::PrescriptionRecord rx;
     std::optional<store::Payment> payment;
     std::optional<store::Delivery> delivery;
+    // The registered pharmacist a token's request named (PharmacistClaim), recorded as its actor.
+    std::optional<StaffRef> pharmacist;
 };
 
 // The server itself, for the changes it makes (expiry, accept time-out, re-routing).

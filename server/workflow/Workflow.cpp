@@ -1,8 +1,11 @@
 #include "server/workflow/Workflow.h"
 
+#include <algorithm>
+
 #include "server/routing/Routing.h"
 #include "server/store/AuditRepo.h"
 #include "server/store/CourierRepo.h"
+#include "server/store/StaffRepo.h"
 #include "server/workflow/Access.h"
 #include "server/workflow/Changes.h"
 #include "server/workflow/Notifications.h"
@@ -27,11 +30,25 @@ bool postedBy(const Principal& p, const store::Payment& payment) {
                                    : payment.postedRole == "pharmacy" && payment.postedOrg == p.org;
 }
 
+// The pharmacist a request names by license, when they are an active pharmacist of the
+// caller's chain registered for the prescription's store.
+StaffRef registeredPharmacist(store::Tx& tx, const Principal& caller, const std::string& license,
+                              const store::PrescriptionRecord& rx) {
+    auto s = store::StaffRepo::findPharmacist(tx, license);
+    const bool forStore = s && std::find(s->stores.begin(), s->stores.end(), rx.store) != s->stores.end();
+    if (!s || !s->active || s->org != caller.org || !forStore)
+        throw Error(422, "pharmacist_not_registered",
+                    "pharmacist " + license + " is not an active pharmacist registered for store " + rx.store,
+                    {{"/pharmacist/license", "not an active pharmacist of this chain for this store",
+                      "pharmacist_not_registered", {}}});
+    return StaffRef{s->id, s->kind, s->name, s->license, s->stores, ""};
+}
+
 }  // namespace
 
 View readView(store::Tx& tx, const store::PrescriptionRecord& rx) {
     return View{rx, store::AuditRepo::history(tx, rx.id), store::PaymentRepo::settledFor(tx, rx.id),
-                store::DeliveryRepo::latestFor(tx, rx.id)};
+                store::DeliveryRepo::latestFor(tx, rx.id), store::ReviewRepo::forPrescription(tx, rx.id)};
 }
 
 // The prescription a request names, locked, when the caller may work on it; 404 otherwise.
@@ -54,7 +71,7 @@ Loaded Workflow::load(store::Tx& tx, const Request& r) {
             l.payment = store::PaymentRepo::find(tx, r.target.id);
             if (!l.payment || !postedBy(r.actor, *l.payment)) throw Error::notFound("no such settlement");
             l.rx = lockedPrescription(tx, env_, l.payment->prescriptionId);
-            if (!r.actor.store.empty() && l.rx.store != r.actor.store)
+            if (!mayActForStore(r.actor, l.rx.store))
                 throw Error::notFound("no such settlement");
             break;
     }
@@ -99,6 +116,14 @@ Outcome Workflow::apply(store::Tx& tx, const Request& r, std::string& prescripti
     const RxFacts facts = factsFor(tx, l, r);
     if (repeats(facts, r.command)) return Outcome{l.rx, std::nullopt, l.delivery};
     if (r.target.kind == Target::Kind::Prescription) checkIfMatch(r.ifMatch, l.rx.version);
+    if (r.reviewedVersion && r.reviewedVersion != l.rx.version)
+        throw Error(412, "version_mismatch",
+                    "the review was signed for version " + std::to_string(r.reviewedVersion) +
+                        "; the prescription is at version " + std::to_string(l.rx.version));
+    if (r.claim) {
+        StaffRef who = registeredPharmacist(tx, r.actor, r.claim->license, l.rx);
+        if (r.claim->recordAsActor) l.pharmacist = std::move(who);
+    }
     const Decision d = decide(facts, r.command, r.actor.role);
     if (d.committedRefusal) {
         if (d.countPickupFailure) store::PrescriptionRepo::countPickupFailure(tx, l.rx.id);

@@ -25,6 +25,7 @@
 #include "server/store/Database.h"
 #include "server/store/PaymentRepo.h"
 #include "server/store/PrescriptionRepo.h"
+#include "server/store/ReviewRepo.h"
 
 namespace rxflow::workflow {
 
@@ -45,6 +46,14 @@ struct Target {
     std::string id;
 };
 
+// A pharmacist named by license (API.md §11) who must be an active pharmacist of the caller's
+// chain registered for the prescription's store (422 pharmacist_not_registered). With an
+// organisation's token they are recorded as the one who acted.
+struct PharmacistClaim {
+    std::string license;
+    bool recordAsActor = true;
+};
+
 // One change as asked, with the data its command carries.
 struct Request {
     Request(const Principal& actor, Target target, Command command, std::string ifMatch = {})
@@ -57,6 +66,9 @@ struct Request {
     std::string code;                     // dispense: the pickup code; delivered: the proof code
     std::string pharmacist;               // dispense: "name (license)", for the audit event
     std::string reasonCode;               // review: why rejected
+    std::optional<store::ReviewRecord> review;    // review: what is recorded of it
+    std::optional<PharmacistClaim> claim;         // review, dispense, handover with a license
+    long long reviewedVersion = 0;                // a signed review: the version it reviewed
     std::string reason;                   // cancel: the clinic's reason, told to the store
     store::Payment payment;               // pay
 };
@@ -75,6 +87,7 @@ struct View {
     std::vector<audit::AuditEvent> history;
     std::optional<store::Payment> payment;
     std::optional<store::Delivery> delivery;
+    std::vector<store::ReviewRecord> reviews;
 };
 View readView(store::Tx& tx, const store::PrescriptionRecord& rx);
 

@@ -2,9 +2,13 @@
 // command line.
 //
 //   rxsign-tool pki DIR [--license L] [--sm2-license L2]
+//   rxsign-tool pharmacist DIR --license L
 //   rxsign-tool canon FILE|-
 //   rxsign-tool sign --key KEY.pem [--member NAME] FILE|-
 //   rxsign-tool verify --cert CERT.pem --sig BASE64 [--member NAME] FILE|-
+//   rxsign-tool sign-review --key KEY.pem --cert CERT.pem [--chain CHAIN.pem] --prescription ID
+//                           --version N --decision approve|reject [--reason-code C] --license L
+//                           [--reviewed-at RFC3339]
 //
 // The PKI written by `pki` (all keys PKCS#8 PEM, mode 0600):
 //   root-ca.pem/.key             ES256 (P-256) self-signed root, CA, 10 years
@@ -19,41 +23,49 @@
 // SM2 certificates are signed with SM3 and the distinguishing id 1234567812345678, set
 // explicitly (OpenSSL 3's default id is empty). Validity starts one day in the past.
 //
+// `pharmacist` adds pharmacist-L.pem/.key to a DIR made by `pki`: ES256, issued by DIR's
+// intermediate (so its chain is chain.pem), 1 year, subject serialNumber = L (the 执业药师
+// registration number). Run it once per pharmacist.
+//
+// `sign-review` signs a review (审方, API.md §11) over the JCS bytes of {"prescription","version",
+// "decision","reasonCode"?,"pharmacist":L,"reviewedAt"} and prints one line of JSON,
+//   {"reviewedAt":T,"signature":{"alg","certificate","chain"?,"value"},"version":N}
+// for a script to merge into the review body (reviewedAt default: now, as 2026-12-04T01:02:03+00:00).
+//
 // Exit status: 0 success, 1 error (message on stderr; for verify: does not verify), 2 usage.
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
 #include <memory>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "signing/certificate.h"
 #include "signing/files.h"
 #include "signing/json.h"
 #include "signing/keys.h"
-#include "signing/ossl.h"
+#include "signing/review.h"
+#include "signing/tool/pki.h"
 
 namespace {
 
 const char* kUsage =
     "usage:\n"
     "  rxsign-tool pki DIR [--license L] [--sm2-license L2]\n"
+    "  rxsign-tool pharmacist DIR --license L        (DIR made by pki; writes pharmacist-L.pem/.key)\n"
     "  rxsign-tool canon FILE|-\n"
     "  rxsign-tool sign --key KEY.pem [--member NAME] FILE|-\n"
-    "  rxsign-tool verify --cert CERT.pem --sig BASE64 [--member NAME] FILE|-\n";
+    "  rxsign-tool verify --cert CERT.pem --sig BASE64 [--member NAME] FILE|-\n"
+    "  rxsign-tool sign-review --key KEY.pem --cert CERT.pem [--chain CHAIN.pem] --prescription ID\n"
+    "                          --version N --decision approve|reject [--reason-code C] --license L\n"
+    "                          [--reviewed-at RFC3339]\n";
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -118,129 +130,12 @@ void writeFile(const std::filesystem::path& path, const std::string& text, bool 
 
 // --- pki -----------------------------------------------------------------------------------
 
-using rxsign::ossl::Bio;
-using rxsign::ossl::Cert;
-using rxsign::ossl::Key;
-using rxsign::ossl::MdCtx;
-using rxsign::ossl::PkeyCtx;
-
-void check(bool ok, const std::string& what) {
-    if (ok) return;
-    const unsigned long e = ERR_get_error();
-    char buf[256] = "";
-    if (e != 0) ERR_error_string_n(e, buf, sizeof buf);
-    ERR_clear_error();
-    throw ToolError("pki: " + what + (e != 0 ? std::string(": ") + buf : std::string()));
-}
-
-std::string bioText(BIO* b) {
-    char* data = nullptr;
-    const long n = BIO_get_mem_data(b, &data);
-    return std::string(data, static_cast<std::size_t>(n));
-}
-
-struct Party {
-    Key key;
-    Cert cert;
-};
-
-struct Spec {
-    std::string commonName;
-    std::string serialNumber;  // subject serialNumber (license); empty: none
-    bool sm2 = false;
-    bool ca = false;
-    int pathLen = -1;  // CA only; -1: unlimited
-    long days = 365;
-};
-
-void addExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
-    check(ext != nullptr, "extension " + value);
-    const int ok = X509_add_ext(cert, ext, -1);
-    X509_EXTENSION_free(ext);
-    check(ok == 1, "adding extension " + value);
-}
-
-void addName(X509_NAME* name, const char* field, const std::string& value) {
-    check(X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
-                                     reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1, 0) == 1,
-          std::string("subject ") + field);
-}
-
-// Self-signed when issuer is null.
-Party issue(const Spec& spec, const Party* issuer) {
-    Party out;
-    out.key.reset(spec.sm2 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "SM2")
-                           : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-    check(out.key != nullptr, "key generation");
-    out.cert.reset(X509_new());
-    X509* cert = out.cert.get();
-    check(cert != nullptr && X509_set_version(cert, 2) == 1, "certificate");
-
-    unsigned char serial[16];
-    check(RAND_bytes(serial, sizeof serial) == 1, "serial");
-    serial[0] &= 0x7f;
-    serial[0] |= 0x01;  // positive and no leading zero byte
-    BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
-    check(bn != nullptr && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != nullptr, "serial");
-    BN_free(bn);
-    check(X509_gmtime_adj(X509_getm_notBefore(cert), -86400L) != nullptr, "notBefore");
-    check(X509_time_adj_ex(X509_getm_notAfter(cert), static_cast<int>(spec.days), 0, nullptr) != nullptr,
-          "notAfter");
-
-    X509_NAME* name = X509_get_subject_name(cert);
-    addName(name, "C", "CN");
-    addName(name, "O", "rxflow demo");
-    addName(name, "CN", spec.commonName);
-    if (!spec.serialNumber.empty()) addName(name, "serialNumber", spec.serialNumber);
-    check(X509_set_pubkey(cert, out.key.get()) == 1, "public key");
-
-    X509* signerCert = issuer ? issuer->cert.get() : cert;
-    EVP_PKEY* signerKey = issuer ? issuer->key.get() : out.key.get();
-    check(X509_set_issuer_name(cert, X509_get_subject_name(signerCert)) == 1, "issuer name");
-    std::string bc = spec.ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
-    if (spec.ca && spec.pathLen >= 0) bc += ",pathlen:" + std::to_string(spec.pathLen);
-    addExtension(cert, signerCert, NID_basic_constraints, bc);
-    addExtension(cert, signerCert, NID_key_usage,
-                 spec.ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation");
-    addExtension(cert, signerCert, NID_subject_key_identifier, "hash");
-    addExtension(cert, signerCert, NID_authority_key_identifier, issuer ? "keyid:always" : "keyid");
-
-    // A fresh EVP_PKEY_CTX with the SM2 distinguishing id; X509_sign would use the empty id.
-    PkeyCtx pctx(EVP_PKEY_CTX_new_from_pkey(nullptr, signerKey, nullptr));
-    MdCtx mctx(EVP_MD_CTX_new());  // declared after pctx: freed first, it only borrows pctx
-    check(pctx && mctx, "signing context");
-    const bool sm2Signer = EVP_PKEY_is_a(signerKey, "SM2") == 1;
-    if (sm2Signer) {
-        check(EVP_PKEY_CTX_set1_id(pctx.get(), rxsign::kSm2DistinguishingId,
-                                   std::strlen(rxsign::kSm2DistinguishingId)) > 0,
-              "SM2 distinguishing id");
-    }
-    EVP_MD_CTX_set_pkey_ctx(mctx.get(), pctx.get());
-    check(EVP_DigestSignInit(mctx.get(), nullptr, sm2Signer ? EVP_sm3() : EVP_sha256(), nullptr, signerKey) ==
-              1,
-          "sign init");
-    check(X509_sign_ctx(cert, mctx.get()) > 0, "signing " + spec.commonName);
-    return out;
-}
-
-std::string keyPem(const Party& p) {
-    Bio b(BIO_new(BIO_s_mem()));
-    check(b && PEM_write_bio_PrivateKey(b.get(), p.key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1,
-          "writing key");
-    return bioText(b.get());
-}
-
-std::string certPem(const Party& p) {
-    Bio b(BIO_new(BIO_s_mem()));
-    check(b && PEM_write_bio_X509(b.get(), p.cert.get()) == 1, "writing certificate");
-    return bioText(b.get());
-}
+using rxsign::tool::certPem;
+using rxsign::tool::issue;
+using rxsign::tool::Party;
 
 void writeParty(const std::filesystem::path& dir, const std::string& base, const Party& p) {
-    writeFile(dir / (base + ".key"), keyPem(p), true);
+    writeFile(dir / (base + ".key"), rxsign::tool::keyPem(p), true);
     writeFile(dir / (base + ".pem"), certPem(p), false);
 }
 
@@ -268,6 +163,26 @@ int cmdPki(const Args& args) {
     std::cout << "wrote root-ca, intermediate-ca, doctor-es256 (license " << license
               << "), chain.pem, root-ca-sm2, "
               << "doctor-sm2 (license " << sm2License << ") to " << dir.string() << "\n";
+    return 0;
+}
+
+// A license names files in DIR, so it may not walk out of it.
+std::string fileSafeLicense(const std::string& license) {
+    static const std::regex safe("[A-Za-z0-9_-]{1,64}");
+    if (!std::regex_match(license, safe)) throw UsageError("--license must be 1 to 64 of A-Z a-z 0-9 _ -");
+    return license;
+}
+
+int cmdPharmacist(const Args& args) {
+    if (args.positional.size() != 1) throw UsageError("pharmacist needs exactly one DIR");
+    const std::filesystem::path dir = args.positional[0];
+    const std::string license = fileSafeLicense(require(args, "--license"));
+    const std::string caKey = readInput((dir / "intermediate-ca.key").string());
+    const Party ca = rxsign::tool::loadParty(caKey, readInput((dir / "intermediate-ca.pem").string()));
+    const Party pharmacist = issue({"Demo Pharmacist " + license, license, false, false, -1, 365}, &ca);
+    writeParty(dir, "pharmacist-" + license, pharmacist);
+    std::cout << "wrote pharmacist-" << license << ".pem/.key (license " << license
+              << ", issued by intermediate-ca; chain: chain.pem) to " << dir.string() << "\n";
     return 0;
 }
 
@@ -317,6 +232,85 @@ int cmdVerify(const Args& args) {
     return 0;
 }
 
+// --- sign-review ---------------------------------------------------------------------------
+
+// Digits only, at most 2^53: the version is an integer inside signed content (API.md §1).
+long long versionArg(const std::string& text) {
+    const bool digits =
+        !text.empty() && text.size() <= 16 && text.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoll(text) > (1LL << 53))
+        throw UsageError("--version must be an integer from 0 to 2^53");
+    return std::stoll(text);
+}
+
+std::string nowUtc() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+    return buf;
+}
+
+// Each PEM certificate of a file, so that a chain file of several becomes several members.
+std::vector<std::string> pemCertificates(const std::string& text) {
+    static const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+    std::vector<std::string> out;
+    for (std::size_t at = text.find(begin); at != std::string::npos; at = text.find(begin, at)) {
+        const std::size_t stop = text.find(end, at);
+        if (stop == std::string::npos) throw ToolError("a certificate in the chain file has no END line");
+        out.push_back(text.substr(at, stop + end.size() - at) + "\n");
+        at = stop + end.size();
+    }
+    if (out.empty()) throw ToolError("the chain file holds no PEM certificate");
+    return out;
+}
+
+int cmdSignReview(const Args& args) {
+    if (!args.positional.empty()) throw UsageError("sign-review takes no FILE");
+    const std::string id = require(args, "--prescription");
+    const long long version = versionArg(require(args, "--version"));
+    const std::string decision = require(args, "--decision");
+    if (decision != "approve" && decision != "reject")
+        throw UsageError("--decision must be approve or reject");
+    const std::string license = require(args, "--license");
+    const std::string reviewedAt = optional(args, "--reviewed-at", nowUtc());
+    // The server's form (server/domain: parseTimestampMs); a signature over another is wasted.
+    static const std::regex rfc3339(
+        R"(\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))");
+    if (!std::regex_match(reviewedAt, rfc3339))
+        throw UsageError("--reviewed-at must be RFC 3339 with an offset");
+    if (id.empty() || license.empty()) throw UsageError("--prescription and --license may not be empty");
+
+    const rxsign::PrivateKey key = rxsign::PrivateKey::fromPem(readInput(require(args, "--key")));
+    const std::string certificate = readInput(require(args, "--cert"));
+    // What the server would refuse with 422 certificate_license_mismatch, said before signing.
+    const std::string certLicense = rxsign::parseCertificatePem(certificate).serialNumberAttr;
+    if (certLicense != license)
+        throw ToolError("the certificate's serialNumber is \"" + certLicense + "\", not --license " +
+                        license);
+    const std::string bytes = rxsign::reviewSignedBytes(
+        id, version, decision, optional(args, "--reason-code", ""), license, reviewedAt);
+    const std::string sig = key.sign(bytes);
+    if (!rxsign::PublicKey::fromCertificatePem(certificate).verify(bytes, sig))
+        throw ToolError("--key is not the key of the certificate --cert");
+
+    rxsign::Json signature = rxsign::Json::object({{"alg", rxsign::Json::string(rxsign::algName(key.alg()))},
+                                                   {"certificate", rxsign::Json::string(certificate)}});
+    if (auto chain = args.options.find("--chain"); chain != args.options.end()) {
+        rxsign::Json pems = rxsign::Json::array();
+        for (const std::string& pem : pemCertificates(readInput(chain->second)))
+            pems.push(rxsign::Json::string(pem));
+        signature.set("chain", pems);
+    }
+    signature.set("value", rxsign::Json::string(rxsign::base64Encode(sig)));
+    std::cout << rxsign::canonicalize(rxsign::Json::object({{"reviewedAt", rxsign::Json::string(reviewedAt)},
+                                                            {"signature", signature},
+                                                            {"version", rxsign::Json::integer(version)}}))
+              << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -324,6 +318,11 @@ int main(int argc, char** argv) {
         if (argc < 2) throw UsageError("no command");
         const std::string cmd = argv[1];
         if (cmd == "pki") return cmdPki(parseArgs(argc, argv, 2, {"--license", "--sm2-license"}));
+        if (cmd == "pharmacist") return cmdPharmacist(parseArgs(argc, argv, 2, {"--license"}));
+        if (cmd == "sign-review")
+            return cmdSignReview(parseArgs(argc, argv, 2,
+                                           {"--key", "--cert", "--chain", "--prescription", "--version",
+                                            "--decision", "--reason-code", "--license", "--reviewed-at"}));
         if (cmd == "canon") return cmdCanon(parseArgs(argc, argv, 2, {}));
         if (cmd == "sign") return cmdSign(parseArgs(argc, argv, 2, {"--key", "--member"}));
         if (cmd == "verify") return cmdVerify(parseArgs(argc, argv, 2, {"--cert", "--sig", "--member"}));

@@ -91,7 +91,7 @@ TEST_CASE("whole reads racing the store's changes are each recorded between the 
     const std::string path = "/v1/prescriptions/" + issued.str("id"), chain = s.token("pharmacy", "CH1");
     const std::vector<std::pair<std::string, std::string>> changes = {
         {"/accept", ""},
-        {"/review", "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS1\"}}"},
+        {"/review", "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"}}"},
         {"/payments", "{\"kind\":\"self_pay\",\"settlementId\":\"ST1\",\"payOrderId\":\"PO1\",\"total\":5700,\"fund\":0,"
                       "\"account\":0,\"cash\":5700,\"paidAt\":\"2026-11-22T10:30:00+08:00\"}"},
         {"/dispense", "{\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"pickupCode\":\"" + issued.str("pickupCode") +

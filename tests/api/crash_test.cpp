@@ -63,7 +63,7 @@ private:
     }
 
     void work(int t) {
-        const std::string review = "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王\",\"license\":\"Y1\"}}";
+        const std::string review = "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王\",\"license\":\"YS33020001\"}}";
         for (int i = 0; !stop_; ++i) {
             const std::string tag = std::to_string(t) + "-" + std::to_string(i);
             RxSpec spec;
@@ -81,7 +81,7 @@ private:
                  "{\"kind\":\"self_pay\",\"settlementId\":\"SP-" + tag + "\",\"payOrderId\":\"PO-" + tag +
                      "\",\"total\":100,\"fund\":0,\"account\":0,\"cash\":100,\"paidAt\":\"2026-11-22T10:30:00+08:00\"}"},
                 {"dispense", base + "/dispense",
-                 "{\"pharmacist\":{\"name\":\"王\",\"license\":\"YS1\"},\"pickupCode\":\"" + code +
+                 "{\"pharmacist\":{\"name\":\"王\",\"license\":\"YS33020001\"},\"pickupCode\":\"" + code +
                      "\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,\"batchNo\":\"B1\",\"expiryDate\":\"2028-01-31\"}]}"}};
             for (const auto& [step, path, body] : steps) {
                 Reply r = until("POST", path, chain_, body, step + "-" + tag);

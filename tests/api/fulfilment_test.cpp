@@ -19,6 +19,7 @@ Approved approved(const TestServer& s, const Prescriber& doctor, const std::stri
         REQUIRE(s.post("/v1/admin/pharmacies", s.admin,
                        "{\"id\":\"S1\",\"chain\":\"CH1\",\"name\":\"药房\",\"region\":\"330200\",\"district\":\"330203\","
                        "\"lat\":\"29.8684\",\"lon\":\"121.5440\",\"delivery\":true}").status == 201);
+        s.addTestPharmacist("S1", "CH1");
         REQUIRE(s.put("/v1/pharmacies/S1/stock", s.admin, "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":10}]}")
                     .status == 200);
         s.addCourier("SF");
@@ -34,7 +35,7 @@ Approved approved(const TestServer& s, const Prescriber& doctor, const std::stri
     Approved a{issued.str("id"), s.token("pharmacy", "CH1"), issued.str("pickupCode"), "/v1/prescriptions/" + issued.str("id")};
     REQUIRE(s.post(a.path + "/accept", a.chain, "").status == 200);
     REQUIRE(s.post(a.path + "/review", a.chain,
-                   "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS001\"}}").status == 200);
+                   "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"}}").status == 200);
     return a;
 }
 
@@ -165,7 +166,7 @@ TEST_CASE("delivery: hand-over to a courier, events forward only, delivered with
     TestServer s;
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "delivery");
-    const std::string handover = "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
+    const std::string handover = "{\"courier\":\"SF\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
                                  "\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}";
     CHECK_PROBLEM(s.post(a.path + "/handover", a.chain, handover), 409, "payment_required");
     CHECK_PROBLEM(s.post(a.path + "/dispense", a.chain, dispenseBody(a.pickupCode)), 409, "invalid_state");
@@ -201,7 +202,7 @@ TEST_CASE("delivery: hand-over to a courier, events forward only, delivered with
 static std::string handedOverToSf(const TestServer& s, const Approved& a) {
     REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
     Reply h = s.post(a.path + "/handover", a.chain,
-                     "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
+                     "{\"courier\":\"SF\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
                      "\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}");
     REQUIRE_MESSAGE(h.status == 200, h.body);
     return "/v1/deliveries/" + h.json()->getObject("delivery")->getValue<std::string>("id") + "/events";
@@ -241,7 +242,7 @@ TEST_CASE("delivery failure: delivery_failed, then a new hand-over") {
     Prescriber doctor(s);
     Approved a = approved(s, doctor, "delivery");
     REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
-    const std::string handover = "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
+    const std::string handover = "{\"courier\":\"SF\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":2,"
                                  "\"batchNo\":\"B2026\",\"expiryDate\":\"2028-01-31\"}]}";
     Reply h = s.post(a.path + "/handover", a.chain, handover);
     const std::string delivery = "/v1/deliveries/" + h.json()->getObject("delivery")->getValue<std::string>("id") + "/events";
@@ -260,7 +261,7 @@ TEST_CASE("the courier's view is masked and holds no id number, the insurer sees
     const std::string courier = s.token("courier", "SF");
     CHECK_PROBLEM(s.get(a.path, courier), 404, "not_found");  // not handed to it yet
     REQUIRE(s.post(a.path + "/payments", a.chain, payment("ST1")).status == 200);
-    REQUIRE(s.post(a.path + "/handover", a.chain, "{\"courier\":\"SF\",\"items\":[{\"drugCode\":\"XC08CAA001\","
+    REQUIRE(s.post(a.path + "/handover", a.chain, "{\"courier\":\"SF\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"items\":[{\"drugCode\":\"XC08CAA001\","
                                                    "\"quantity\":2,\"batchNo\":\"B1\",\"expiryDate\":\"2028-01-31\"}]}")
                 .status == 200);
     Reply seen = s.get(a.path, courier);

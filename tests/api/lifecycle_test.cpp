@@ -19,13 +19,14 @@ void twoStores(const TestServer& s) {
         REQUIRE(s.post("/v1/admin/pharmacies", s.admin,
                        "{\"id\":\"" + id + "\",\"chain\":\"CH1\",\"name\":\"药房\",\"region\":\"330200\",\"district\":"
                        "\"330203\",\"lat\":\"" + lat + "\",\"lon\":\"121.5440\",\"delivery\":true}").status == 201);
+        s.addTestPharmacist(id, "CH1");
         REQUIRE(s.put("/v1/pharmacies/" + id + "/stock", s.admin, "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":10}]}")
                     .status == 200);
     }
 }
 
 std::string reviewBody(const std::string& decision, const std::string& reasonCode = "") {
-    return "{\"decision\":\"" + decision + "\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS001\"}" +
+    return "{\"decision\":\"" + decision + "\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"}" +
            (reasonCode.empty() ? "" : ",\"reasonCode\":\"" + reasonCode + "\"") + "}";
 }
 

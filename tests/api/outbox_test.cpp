@@ -73,6 +73,7 @@ TEST_CASE("FHIR chain: routed prescriptions arrive as transaction Bundles, dispe
     Simulator erp(s);
     addPushStore(s, "SF1", "CHF", "fhir", erp.url("/fhir"));
     erp.options().token = s.token("pharmacy", "CHF");
+    erp.options().chain = "CHF";
     erp.start();
     Prescriber doctor(s);
     const auto rxs = issue(doctor, 2, pickupAt("SF1"), "FHIR");
@@ -93,7 +94,7 @@ TEST_CASE("FHIR MedicationDispense refusals: wrong media type, role, unmappable 
     const std::string chain = s.token("pharmacy", "CHF");
     const std::string base = "/v1/prescriptions/" + rx.id;
     REQUIRE(s.post(base + "/accept", chain, "").status == 200);
-    REQUIRE(s.post(base + "/review", chain, "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王\",\"license\":\"Y1\"}}").status == 200);
+    REQUIRE(s.post(base + "/review", chain, "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王\",\"license\":\"YS-CHF\"}}").status == 200);
     REQUIRE(s.post(base + "/payments", chain,
                    "{\"kind\":\"self_pay\",\"settlementId\":\"S-1\",\"payOrderId\":\"P-1\",\"total\":100,\"fund\":0,"
                    "\"account\":0,\"cash\":100,\"paidAt\":\"2026-11-22T10:30:00+08:00\"}").status == 200);
@@ -103,7 +104,7 @@ TEST_CASE("FHIR MedicationDispense refusals: wrong media type, role, unmappable 
                "\"urn:rxflow:drug-code\",\"code\":\"XC08CAA001\"}]},\"batch\":{\"lotNumber\":\"B1\","
                "\"expirationDate\":\"2028-12-31\"}}],\"medicationReference\":{\"reference\":\"#m\"},"
                "\"authorizingPrescription\":[{\"identifier\":{\"system\":\"urn:rxflow:prescription\",\"value\":\"" + rx.id +
-               "\"}}],\"performer\":[{\"actor\":{\"display\":\"王药师\",\"identifier\":{\"value\":\"YS33020001\"}}}],"
+               "\"}}],\"performer\":[{\"actor\":{\"display\":\"王药师\",\"identifier\":{\"value\":\"YS-CHF\"}}}],"
                "\"extension\":[{\"url\":\"urn:rxflow:fhir:pickup-code\",\"valueString\":\"" + code + "\"}],"
                "\"quantity\":{\"value\":2}}";
     };

@@ -28,7 +28,7 @@ std::vector<Sent> approvedPrescriptions(const TestServer& s, const Prescriber& d
     for (const Sent& rx : rxs) {
         REQUIRE(s.post("/v1/prescriptions/" + rx.id + "/accept", chain, "").status == 200);
         REQUIRE(s.post("/v1/prescriptions/" + rx.id + "/review", chain,
-                       "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王\",\"license\":\"Y1\"}}").status == 200);
+                       "{\"decision\":\"approve\",\"pharmacist\":" + testPharmacistJson("CHP") + "}").status == 200);
     }
     return rxs;
 }

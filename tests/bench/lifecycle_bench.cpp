@@ -35,7 +35,7 @@ TEST_CASE("lifecycle steps per second") {
         rxs.push_back({"/v1/prescriptions/" + r.str("id"), r.str("pickupCode")});
     }
     std::atomic<int> next{0}, failures{0};
-    const std::string review = "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS1\"}}";
+    const std::string review = "{\"decision\":\"approve\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"}}";
     const auto started = std::chrono::steady_clock::now();
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t)

@@ -31,6 +31,7 @@ void addPushStore(const TestServer& s, const std::string& id, const std::string&
                          "\",\"name\":\"药房\",\"region\":\"330200\",\"district\":\"330203\",\"lat\":\"29.8684\","
                          "\"lon\":\"121.5440\",\"delivery\":true,\"adapter\":" + adapter + "}}");
     REQUIRE_MESSAGE(r.status == 201, r.body);
+    s.addTestPharmacist(id, chain);
     REQUIRE(s.put("/v1/pharmacies/" + id + "/stock", s.admin,
                   "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":1000}]}").status == 200);
 }

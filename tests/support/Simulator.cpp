@@ -31,6 +31,8 @@ void Simulator::start() {
     else
         args.insert(args.end(), {"--rxflow-port-file", options_.rxflowPortFile});
     if (!options_.courier.empty()) args.insert(args.end(), {"--courier", options_.courier});
+    if (options_.mode == "erp")
+        args.insert(args.end(), {"--pharmacist-name", "王药师", "--pharmacist-license", testPharmacistLicense(options_.chain)});
     args.insert(args.end(), options_.args.begin(), options_.args.end());
     port_ = process_->start(args, {{"RXSIM_TOKEN", options_.token}, {"RXSIM_SECRET", options_.secret}},
                             dir_ + "/sim.log", dir_ + "/sim.port");

@@ -17,6 +17,7 @@ struct SimOptions {
     std::string token;         // the chain's or courier company's
     std::string secret = "sim-secret-0123456789";
     std::string courier;       // erp: courier company for delivery orders
+    std::string chain = "CHW";  // erp: its chain, whose test pharmacist (testPharmacistLicense) it names
     std::vector<std::string> args;  // faults etc.: {"--fail-first", "3"}
     // When set, the sim reads rxflow's port from this file before each call; else the
     // server's port at start.

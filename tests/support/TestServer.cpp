@@ -13,6 +13,7 @@ namespace rxtest {
 
 std::string q(const std::string& s) { return rxflow::http::toJson(s); }
 
+
 std::string Reply::header(const std::string& name) const {
     auto it = headers.find(name);
     return it == headers.end() ? "" : it->second;
@@ -95,6 +96,39 @@ void TestServer::addStore(const std::string& id, const std::string& chain, const
                        ",\"district\":\"330203\",\"lat\":\"29.8683\",\"lon\":\"121.5440\",\"delivery\":true,"
                        "\"adapter\":{\"type\":\"pull\"}}");
     REQUIRE_MESSAGE(r.status == 201, r.body);
+    addTestPharmacist(id, chain);
+}
+
+std::string testPharmacistLicense(const std::string& chain) {
+    return chain == "CH1" ? "YS33020001" : "YS-" + chain;
+}
+
+std::string testPharmacistJson(const std::string& chain) {
+    return "{\"name\":\"王药师\",\"license\":" + q(testPharmacistLicense(chain)) + "}";
+}
+
+void TestServer::addTestPharmacist(const std::string& store, const std::string& chain) const {
+    const TestServer& s = *this;
+    const std::string license = testPharmacistLicense(chain);
+    Reply list = s.get("/v1/admin/staff?kind=pharmacist&org=" + chain + "&limit=200", s.admin);
+    REQUIRE_MESSAGE(list.status == 200, list.body);
+    auto members = list.json()->getArray("staff");
+    for (std::size_t i = 0; i < members->size(); ++i) {
+        auto m = members->getObject(static_cast<unsigned>(i));
+        if (m->optValue<std::string>("license", "") != license) continue;
+        std::string stores = "[" + q(store);
+        auto had = m->getArray("stores");
+        for (std::size_t j = 0; j < had->size(); ++j) stores += "," + q(had->getElement<std::string>(static_cast<unsigned>(j)));
+        Reply put = s.put("/v1/admin/staff/" + m->getValue<std::string>("id"), s.admin,
+                          "{\"name\":\"王药师\",\"stores\":" + stores + "],\"active\":true}");
+        REQUIRE_MESSAGE(put.status == 200, put.body);
+        return;
+    }
+    Reply created = s.post("/v1/admin/staff", s.admin,
+                           "{\"kind\":\"pharmacist\",\"org\":" + q(chain) + ",\"stores\":[" + q(store) +
+                               "],\"name\":\"王药师\",\"login\":" + q("ys-" + chain) +
+                               ",\"password\":\"correct horse battery staple\",\"license\":" + q(license) + "}");
+    REQUIRE_MESSAGE(created.status == 201, created.body);
 }
 
 void TestServer::addCourier(const std::string& id) const {

@@ -14,6 +14,12 @@ namespace rxtest {
 
 class ChildProcess;
 
+// The license of the pharmacist TestServer::addStore registers for each store of `chain`:
+// YS33020001 for CH1, YS-<chain> for the others.
+std::string testPharmacistLicense(const std::string& chain);
+// {"name":"王药师","license":...} of that pharmacist, for request bodies.
+std::string testPharmacistJson(const std::string& chain = "CH1");
+
 struct Reply {
     int status = 0;
     std::string body;
@@ -53,8 +59,14 @@ public:
 
     // Registers a clinic / pharmacy store / courier as admin (the test fails otherwise).
     void addClinic(const std::string& id, const std::string& region = "330200") const;
+    // A store, and its chain's pharmacist (testPharmacistLicense) registered for it too, so a
+    // chain's token may name them in a review or a dispense (API.md §11).
     void addStore(const std::string& id, const std::string& chain, const std::string& region = "330200") const;
     void addCourier(const std::string& id) const;
+    // The chain's test pharmacist (testPharmacistLicense), registered for one more store: created
+    // with the chain's first store, then given each further one (found by license, so a second
+    // server on the same database adds to the same member).
+    void addTestPharmacist(const std::string& store, const std::string& chain) const;
     // A new principal's token.
     std::string token(const std::string& role, const std::string& org, const std::string& store = "") const;
 

@@ -15,7 +15,10 @@ void addCourierRoutes(Router& r);       // /v1/admin/couriers
 void addDrugRoutes(Router& r);          // /v1/drugs
 void addPlatformKeyRoutes(Router& r);   // /v1/platform/keys
 void addPrescriptionRoutes(Router& r);  // /v1/prescriptions, /{id}, /{id}/signed
-void addLifecycleRoutes(Router& r);     // /v1/prescriptions/{id}/route, /accept, /review, /cancel
+void addLifecycleRoutes(Router& r);     // /v1/prescriptions/{id}/route, /accept, /cancel
+void addReviewRoutes(Router& r);        // /v1/prescriptions/{id}/review
+void addStaffRoutes(Router& r);         // /v1/admin/staff, /{id}, /{id}/password
+void addSessionRoutes(Router& r);       // /v1/sessions, /v1/sessions/current, /v1/me
 void addPaymentRoutes(Router& r);       // /v1/prescriptions/{id}/payments
 void addDispensingRoutes(Router& r);    // /v1/prescriptions/{id}/dispense, /handover
 void addDeliveryRoutes(Router& r);      // /v1/deliveries/{deliveryId}/events
@@ -39,6 +42,9 @@ inline void addAllRoutes(Router& r) {
     addPlatformKeyRoutes(r);
     addPrescriptionRoutes(r);
     addLifecycleRoutes(r);
+    addReviewRoutes(r);
+    addStaffRoutes(r);
+    addSessionRoutes(r);
     addPaymentRoutes(r);
     addDispensingRoutes(r);
     addDeliveryRoutes(r);

@@ -6,6 +6,7 @@
 #include "server/domain/Clock.h"
 #include "server/domain/Prescription.h"
 #include "server/http/Cursor.h"
+#include "server/http/PrescriptionView.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -20,7 +21,7 @@ Poco::Dynamic::Var orNull(const std::string& s) { return s.empty() ? Poco::Dynam
 Poco::JSON::Object::Ptr view(const audit::AuditEvent& e) {
     return object({{"seq", e.seq},
                    {"at", formatTime(e.at)},
-                   {"actor", object({{"role", e.actorRole}, {"org", e.actorOrg}, {"principal", e.actorPrincipal}})},
+                   {"actor", actorJson(e)},
                    {"action", e.action},
                    {"prescription", orNull(e.prescription)},
                    {"fromStatus", orNull(e.fromStatus)},

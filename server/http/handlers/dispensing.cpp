@@ -4,6 +4,7 @@
 
 #include "server/http/BodyReader.h"
 #include "server/http/Change.h"
+#include "server/http/Pharmacist.h"
 #include "server/http/handlers/Routes.h"
 
 namespace rxflow::http {
@@ -20,35 +21,37 @@ void readHandedItems(BodyReader& in) {
             }
 }
 
+// A pharmacist's or a clerk's session for the store, or the chain's token naming a registered
+// pharmacist (API.md §11): who hands the drugs over is on record.
+const Principal& requireDispenser(RequestContext& ctx) {
+    return ctx.require({Role::Pharmacy}, {StaffKind::Pharmacist, StaffKind::Clerk});
+}
+
 }  // namespace
 
 Response dispense(RequestContext& ctx) {
-    ctx.require({Role::Pharmacy});
+    const Principal& caller = requireDispenser(ctx);
     BodyReader in(ctx.json());
-    workflow::Request r{ctx.principal(),
-                        {workflow::Target::Kind::Prescription, ctx.param("id")},
-                        Command::lifecycle(Action::Dispense),
-                        ctx.ifMatch()};
-    if (auto who = in.child("pharmacist")) {  // who hands it over, recorded with the change
-        r.pharmacist = who->str("name", 100);
-        r.pharmacist += " (" + who->str("license", 32) + ")";
-    }
+    workflow::Request r{caller, {workflow::Target::Kind::Prescription, ctx.param("id")},
+                        Command::lifecycle(Action::Dispense), ctx.ifMatch()};
+    const auto pharmacist = readPharmacist(in, caller);
     r.code = in.str("pickupCode", 6);
     readHandedItems(in);
     in.done();
+    namePharmacist(caller, pharmacist, r);
     return change(ctx, r);
 }
 
 Response handover(RequestContext& ctx) {
-    ctx.require({Role::Pharmacy});
+    const Principal& caller = requireDispenser(ctx);
     BodyReader in(ctx.json());
-    workflow::Request r{ctx.principal(),
-                        {workflow::Target::Kind::Prescription, ctx.param("id")},
-                        Command::lifecycle(Action::Handover),
-                        ctx.ifMatch()};
+    workflow::Request r{caller, {workflow::Target::Kind::Prescription, ctx.param("id")},
+                        Command::lifecycle(Action::Handover), ctx.ifMatch()};
+    const auto pharmacist = readPharmacist(in, caller);
     r.command.courier = in.str("courier", 64);
     readHandedItems(in);
     in.done();
+    namePharmacist(caller, pharmacist, r);
     return change(ctx, r);
 }
 

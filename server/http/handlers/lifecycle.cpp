@@ -1,4 +1,5 @@
-// The state changes of API.md §4: POST /v1/prescriptions/{id}/route, /accept, /review, /cancel.
+// The state changes of API.md §4: POST /v1/prescriptions/{id}/route, /accept, /cancel (the
+// review is review.cpp's).
 // Each handler parses, names the command and hands it to the workflow (http/Change.h).
 #include "server/http/BodyReader.h"
 #include "server/http/Change.h"
@@ -27,35 +28,9 @@ Response route(RequestContext& ctx) {
 }
 
 Response accept(RequestContext& ctx) {
-    ctx.require({Role::Pharmacy});
+    ctx.require({Role::Pharmacy}, {StaffKind::Pharmacist, StaffKind::Clerk});
     ctx.json();  // takes no fields, but a body that is sent must be JSON
     return change(ctx, request(ctx, Action::Accept));
-}
-
-// 审方: the accepting pharmacist's review. A rejection for stock or capacity sends the
-// prescription on to another store (never back to this one); a clinical one ends it.
-Response review(RequestContext& ctx) {
-    ctx.require({Role::Pharmacy});
-    BodyReader in(ctx.json());
-    const std::string decision = in.str("decision", 16);
-    if (auto pharmacist = in.child("pharmacist")) {
-        pharmacist->str("name", 100);
-        pharmacist->str("license", 32);
-    }
-    const std::string reasonCode = in.optStr("reasonCode", 32).value_or("");
-    in.optStr("reason", 500);
-    if (!decision.empty() && decision != "approve" && decision != "reject")
-        in.fail("decision", "must be approve or reject");
-    if (decision == "reject" && reasonCode != "out_of_stock" && reasonCode != "cannot_fulfil" &&
-        reasonCode != "clinical")
-        in.fail("reasonCode", "a rejection needs reasonCode out_of_stock, cannot_fulfil or clinical");
-    in.done();
-    const Action action = decision == "approve"      ? Action::Approve
-                          : reasonCode == "clinical" ? Action::RejectClinical
-                                                     : Action::RejectReroute;
-    workflow::Request r = request(ctx, action);
-    r.reasonCode = reasonCode;
-    return change(ctx, r);
 }
 
 Response cancel(RequestContext& ctx) {
@@ -72,7 +47,6 @@ Response cancel(RequestContext& ctx) {
 void addLifecycleRoutes(Router& r) {
     r.add("POST", "/v1/prescriptions/{id}/route", route);
     r.add("POST", "/v1/prescriptions/{id}/accept", accept);
-    r.add("POST", "/v1/prescriptions/{id}/review", review);
     r.add("POST", "/v1/prescriptions/{id}/cancel", cancel);
 }
 

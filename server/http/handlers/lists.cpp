@@ -79,6 +79,11 @@ Response pharmacyOrders(RequestContext& ctx) {
     f.store = p.store.empty() ? ctx.query("store") : p.store;
     if (!p.store.empty() && !ctx.query("store").empty() && ctx.query("store") != p.store)
         throw Error::forbidden("this token is bound to store " + p.store);
+    if (p.staff && worksInStores(p.staff->kind)) {
+        if (!f.store.empty() && !mayActForStore(p, f.store))
+            throw Error::forbidden("store " + f.store + " is not one of this staff member's stores");
+        f.staffId = p.staff->id;
+    }
     return listPrescriptions(ctx, f, "orders");
 }
 

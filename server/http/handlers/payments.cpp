@@ -44,6 +44,9 @@ Response pay(RequestContext& ctx) {
     workflow::Request r{caller, {workflow::Target::Kind::Prescription, ctx.param("id")}, Command::lifecycle(Action::Pay),
                         ctx.ifMatch()};
     r.payment = readPayment(ctx);
+    if (caller.isStaff(StaffKind::Clerk) && r.payment.kind != "self_pay")
+        throw Error::forbidden("a clerk records self-pay payments only; the insurance payment is the bureau's or a "
+                               "pharmacist's");
     r.payment.postedRole = roleName(caller.role);
     r.payment.postedOrg = caller.org;
     // A repeated callback for a payment already recorded is answered and changes nothing,
@@ -55,7 +58,7 @@ Response pay(RequestContext& ctx) {
 // pharmacy chain that posted it before the drugs left the store. The same reversal twice is a
 // no-op; the prescription's version moves, its state does not.
 Response reverse(RequestContext& ctx) {
-    ctx.require({Role::Insurer, Role::Pharmacy});
+    ctx.require({Role::Insurer, Role::Pharmacy}, {StaffKind::Bureau, StaffKind::Pharmacist});
     BodyReader in(ctx.json());
     in.str("reason", 500);
     const std::string at = in.str("at", 40);

@@ -73,6 +73,8 @@ store::PrescriptionRecord newRecord(const IntakeRequest& in, Services& s, long l
 
 Response issuePrescription(RequestContext& ctx) {
     const Principal& clinic = ctx.require({Role::Clinic});
+    if (clinic.staff)
+        throw Error::forbidden("prescriptions are issued by the clinic's system, which holds the doctor's signing key");
     IntakeRequest in = readIntake(ctx.body());
     if (in.draft.clinicId != clinic.org)
         throw Error::forbidden("a clinic issues prescriptions under its own clinicId only");
@@ -159,7 +161,13 @@ Response getPrescription(RequestContext& ctx) {
 Response getSigned(RequestContext& ctx) {
     const auto document = ctx.services.workflow.readWhole(
         ctx.principal(), ctx.param("id"), "read_signed",
-        [](store::Tx&, const store::PrescriptionRecord& p) { return std::make_pair(p.document, p.version); });
+        [](store::Tx& tx, const store::PrescriptionRecord& p) {
+            // The signed document, and after its last member (canonical order: "reviews" sorts
+            // last) the pharmacists' reviews with their own signatures.
+            std::string text = p.document;
+            text.insert(text.size() - 1, ",\"reviews\":" + reviewsJson(store::ReviewRepo::forPrescription(tx, p.id)));
+            return std::make_pair(std::move(text), p.version);
+        });
     Response r = Response::text(200, "application/json", document.first);  // exactly as signed
     r.headers.emplace_back("ETag", "\"" + std::to_string(document.second) + "\"");
     return r;

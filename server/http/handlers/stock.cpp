@@ -13,9 +13,9 @@ namespace {
 // Admin, or a pharmacy principal of the store's chain (and of this store, if limited to one).
 // Anyone else is told the store does not exist: existence is not revealed across chains.
 void requireStoreAccess(RequestContext& ctx, store::Tx& tx, const std::string& storeId) {
-    const Principal& p = ctx.require({Role::Admin, Role::Pharmacy});
+    const Principal& p = ctx.require({Role::Admin, Role::Pharmacy}, {StaffKind::Operator, StaffKind::Pharmacist});
     const std::string chain = store::PharmacyRepo::chainOf(tx, storeId);
-    const bool mine = p.role == Role::Admin || (chain == p.org && (p.store.empty() || p.store == storeId));
+    const bool mine = p.role == Role::Admin || (chain == p.org && mayActForStore(p, storeId));
     if (chain.empty() || !mine) throw Error::notFound("no such store");
 }
 
