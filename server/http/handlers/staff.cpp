@@ -131,7 +131,7 @@ void requireStrongPassword(const std::string& password, const std::string& login
 }
 
 bool isLogin(const std::string& s) {
-    return s.size() >= 3 && s.size() <= 64 &&
+    return !s.empty() && s.size() <= 64 &&
            std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@'; });
 }
 
@@ -158,7 +158,7 @@ Response createStaff(RequestContext& ctx) {
     if (!kind.empty() && !parsed) in.fail("kind", "must be pharmacist, clerk, doctor, rider, bureau or operator");
     if (parsed) m.kind = *parsed;
     if (parsed) m.stores = readStores(in, m.kind, true);
-    if (!m.login.empty() && !isLogin(m.login)) in.fail("login", "must be 3-64 of A-Z a-z 0-9 . _ - @");
+    if (!m.login.empty() && !isLogin(m.login)) in.fail("login", "must be 1-64 of A-Z a-z 0-9 . _ - @");
     if (!m.org.empty() && !isIdentifier(m.org)) in.fail("org", "must be 1-64 of A-Z a-z 0-9 . _ -");
     if (parsed == StaffKind::Operator && !m.org.empty() && m.org != kPlatformOrg)
         in.fail("org", "an operator's org is platform");
@@ -201,7 +201,10 @@ Response listStaff(RequestContext& ctx) {
         if (!k) throw Error::badRequest("kind must be a staff kind", {{"query:kind", "unknown kind", "", {}}});
         if (std::find(kinds.begin(), kinds.end(), *k) == kinds.end()) kinds.clear();
         kinds = kinds.empty() ? std::vector<StaffKind>{} : std::vector<StaffKind>{*k};
-        if (kinds.empty()) return Response::json(200, object({{"staff", new Poco::JSON::Array}, {"nextCursor", Poco::Dynamic::Var()}}));
+        if (kinds.empty()) {  // a kind this caller has none of
+            Poco::JSON::Array::Ptr none = new Poco::JSON::Array;
+            return Response::json(200, object({{"staff", none}, {"nextCursor", Poco::Dynamic::Var()}}));
+        }
     }
     const std::string after = decodeCursor(ctx.query("cursor"));
     const std::size_t limit = listLimit(ctx);
