@@ -7,7 +7,10 @@
 # (issue, route, accept, review, payment, dispense, offline verification) by hand, and one
 # along the delivery path, which CH2's ERP works on its own after rxflow's signed webhook
 # (accept, review, payment, hand-over) before the courier's events; each step is printed with
-# the resulting state. The server and the simulator keep running; stop both with
+# the resulting state. At the counter the people work it with their own sessions (API.md §11):
+# the clerk accepts, the pharmacist reviews with a signed review (审方), the clerk dispenses,
+# and `rxflow verify` checks the pharmacist's signature offline. The server and the simulator
+# keep running; stop both with
 #   ./scripts/run.sh stop
 #
 # Environment (so a second demo, or a test, can run beside the first):
@@ -47,8 +50,9 @@ rm -rf "$demo" && mkdir -p "$demo/pki"
 # --- development PKI: ES256 root -> intermediate -> doctor, and an SM2 root -> doctor -------
 pki="$demo/pki"
 "$bin"/rxsign-tool pki "$pki" --license 110330200000001 --sm2-license 110330200000002 >/dev/null
+"$bin"/rxsign-tool pharmacist "$pki" --license YS33020001 >/dev/null
 cat "$pki/root-ca.pem" "$pki/root-ca-sm2.pem" >"$pki/trust-anchors.pem"
-echo "pki: $pki (trust anchors: root-ca.pem, root-ca-sm2.pem; doctors: doctor-es256, doctor-sm2)"
+echo "pki: $pki (trust anchors: root-ca.pem, root-ca-sm2.pem; doctors: doctor-es256, doctor-sm2; pharmacist: pharmacist-YS33020001)"
 
 # --- the server -------------------------------------------------------------------------------
 port="${RXFLOW_PORT:-8080}"
@@ -94,6 +98,15 @@ bureau=$(call POST /v1/admin/principals '{"role":"insurer","org":"330200","name"
 stock='{"items":[{"drugCode":"XC08CAA001","quantity":50},{"drugCode":"XA10BAA001","quantity":30},{"drugCode":"XC10AAA001","quantity":20}]}'
 call PUT /v1/pharmacies/S001/stock "$stock" >/dev/null
 call PUT /v1/pharmacies/T001/stock "$stock" >/dev/null
+# The people (API.md §11): CH1's pharmacist of record and a clerk at S001, each with a login;
+# CH2's pharmacist, whom its ERP names.
+password="rxflow-demo-$(openssl rand -hex 4)"
+staff() {  # staff KIND ORG STORE LOGIN NAME [LICENSE]
+  call POST /v1/admin/staff "{\"kind\":\"$1\",\"org\":\"$2\",\"stores\":[\"$3\"],\"login\":\"$4\",\"name\":\"$5\",\"password\":\"$password\"${6:+,\"license\":\"$6\"}}" >/dev/null
+}
+staff pharmacist CH1 S001 wang.yaoshi 王药师 YS33020001
+staff clerk CH1 S001 li.dianyuan 李店员
+staff pharmacist CH2 T001 li.yaoshi 李药师 YS33020002
 cat >"$demo/tokens.env" <<TOKENS
 ADMIN=$admin
 CLINIC=$clinic
@@ -101,11 +114,12 @@ CHAIN1=$ch1
 CHAIN2=$ch2
 COURIER=$courier
 BUREAU=$bureau
+STAFF_PASSWORD=$password
 TOKENS
 
 # --- 海王星辰's ERP: the simulator, receiving rxflow's signed webhooks for store T001 ----------
 RXSIM_TOKEN="$ch2" RXSIM_SECRET="$simsecret" nohup "$bin"/rxflow-pharmacy-sim --mode erp --port "$simport" \
-  --rxflow "http://127.0.0.1:$port" --courier SF --delay-ms 300 --pharmacist-name 李药师 \
+  --rxflow "http://127.0.0.1:$port" --courier SF --delay-ms 300 --pharmacist-name 李药师 --pharmacist-license YS33020002 \
   --state "$demo/sim-events.txt" >"$demo/sim.log" 2>&1 &
 echo $! >"$simpidfile"
 for _ in $(seq 100); do grep -q listening "$demo/sim.log" 2>/dev/null && break; sleep 0.1; done
@@ -134,19 +148,31 @@ review='{"decision":"approve","pharmacist":{"name":"王药师","license":"YS3302
 pay() { echo "{\"kind\":\"insurance\",\"settlementId\":\"$1\",\"payOrderId\":\"PO-$1\",\"total\":5700,\"fund\":3990,\"account\":1000,\"cash\":710,\"paidAt\":\"$(TZ=Asia/Shanghai date +%Y-%m-%dT%H:%M:%S+08:00)\"}"; }
 handed='"items":[{"drugCode":"XC08CAA001","quantity":2,"batchNo":"B20260918","expiryDate":"2028-08-31"}]'
 
+login() {  # login LOGIN: a staff member's session token
+  call POST /v1/sessions "{\"login\":\"$1\",\"password\":\"$password\"}" | token_of
+}
 echo "--- pickup: a follow-up visit, the prescription goes to the nearest store, the patient collects it"
 issued=$(issue "DEMO-P-$(date +%s)" '{"mode":"pickup","near":{"lat":"29.8710","lon":"121.5560"}}')
 rx=$(field .id "$issued"); code=$(field .pickupCode "$issued")
 echo "  $rx at store $(field .pharmacy.id "$issued"), pickup code $code (given to the patient)"
-call POST "/v1/prescriptions/$rx/accept" "" "$ch1" >/dev/null
-call POST "/v1/prescriptions/$rx/review" "$review" "$ch1" >/dev/null
+echo "  at the counter: the clerk 李店员 and the pharmacist 王药师 log in"
+clerk=$(login li.dianyuan); pharmacist=$(login wang.yaoshi)
+call POST "/v1/prescriptions/$rx/accept" "" "$clerk" >/dev/null
+# 审方: the pharmacist signs the review of the version in front of them with their own key.
+version=$(field .version "$(call GET "/v1/prescriptions/$rx" "" "$pharmacist" 2>/dev/null)")
+signed=$("$bin"/rxsign-tool sign-review --key "$pki/pharmacist-YS33020001.key" --cert "$pki/pharmacist-YS33020001.pem" \
+  --chain "$pki/chain.pem" --prescription "$rx" --version "$version" --decision approve --license YS33020001)
+call POST "/v1/prescriptions/$rx/review" "$(jq -c '{decision: "approve", version, reviewedAt,
+  pharmacist: {name: "王药师", license: "YS33020001", signature}}' <<<"$signed")" "$pharmacist" >/dev/null
 settlement="ST-P-$(date +%s)"; pickup_rx=$rx
 call POST "/v1/prescriptions/$rx/payments" "$(pay "$settlement")" "$bureau" >/dev/null
-call POST "/v1/prescriptions/$rx/dispense" "{\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},\"pickupCode\":\"$code\",$handed}" "$ch1" >/dev/null
+call POST "/v1/prescriptions/$rx/dispense" "{\"pickupCode\":\"$code\",$handed}" "$clerk" >/dev/null
+echo "  on record: $(call GET "/v1/prescriptions/$rx/audit" "" "$clinic" 2>/dev/null \
+  | jq -r '[.events[] | select(.actor.staff) | "\(.action) by \(.actor.staff.name)"] | unique | join(", ")')"
 call GET "/v1/prescriptions/$rx/signed" "" "$clinic" >"$demo/signed.json"
 curl -s "127.0.0.1:$port/v1/platform/keys" -H "Authorization: Bearer $clinic" \
   | jq -er '(.keys // [.])[0].pem' >"$demo/platform-key.pem"
-echo "  offline check, as anyone holding the document can: rxflow verify"
+echo "  offline check, as anyone holding the document can: rxflow verify (the doctor's, the platform's and the pharmacist's signatures)"
 "$bin"/rxflow verify "$demo/signed.json" --platform-key "$demo/platform-key.pem" --trust-ca "$pki/trust-anchors.pem"
 
 echo "--- delivery: the patient asks for home delivery from 海王星辰 (on webhooks); its ERP works the order, a courier brings it"
@@ -200,11 +226,12 @@ rx=$(field .id "$issued")
 call POST "/v1/prescriptions/$rx/accept" "" "$ch1" >/dev/null
 call POST "/v1/prescriptions/$rx/review" "$review" "$ch1" >/dev/null
 call POST "/v1/prescriptions/$rx/payments" "{\"kind\":\"self_pay\",\"settlementId\":\"SP-F-$(date +%s)\",\"payOrderId\":\"POS-F-$(date +%s)\",\"total\":5700,\"fund\":0,\"account\":0,\"cash\":5700,\"paidAt\":\"$(now)\"}" "$ch1" >/dev/null
-delivery=$(field .delivery.id "$(call POST "/v1/prescriptions/$rx/handover" "{\"courier\":\"SF\",$handed}" "$ch1")")
+delivery=$(field .delivery.id "$(call POST "/v1/prescriptions/$rx/handover" "{\"courier\":\"SF\",\"pharmacist\":{\"name\":\"王药师\",\"license\":\"YS33020001\"},$handed}" "$ch1")")
 call POST "/v1/deliveries/$delivery/events" "{\"type\":\"failed\",\"at\":\"$(now)\",\"note\":\"无人签收\"}" "$courier" >/dev/null
 echo "  expired: what is not dispensed by the end of its last valid day (validDays 1 to 3, Asia/Shanghai) expires on its own"
 
 echo "--- ready"
 echo "tokens: $demo/tokens.env"
+echo "logins (password \$STAFF_PASSWORD in $demo/tokens.env): pharmacist wang.yaoshi (CH1, S001), clerk li.dianyuan (CH1, S001), pharmacist li.yaoshi (CH2, T001)"
 echo "try:    source $demo/tokens.env; curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""
 echo "stop: ./scripts/run.sh stop (the server and the ERP simulator)"

@@ -25,6 +25,8 @@ if [[ "$mode" == run ]]; then
   expect '^OK rx_[A-Za-z0-9]+ rxNo=DEMO-P-' "rxflow verify OK"
   expect '^POST +/v1/reconciliation/runs\?date=[0-9-]+&region=330200 +-> 201 matched 1, .*discrepancies: missing_in_platform$' "the 对账 line"
   expect '^--- ready$' "--- ready"
+  expect '^review 1: approve by pharmacist YS33020001 \(王药师\), ES256 signature verifies$' "the signed review verified offline"
+  expect '^  on record: accept by 李店员, approve by 王药师, dispense by 李店员' "the people on record for each step"
   # every step's answer shows its state: accept, review and each delivery event
   pickup=$(sed -nE 's/^  (rx_[A-Za-z0-9]+) at store S001, pickup code [0-9]{6} .*/\1/p' "$log")
   [[ -n "$pickup" ]] || fail "the pickup prescription's id and code were not printed"
