@@ -14,7 +14,9 @@
 #                                RXFLOW_BENCH_SECONDS (10), RXFLOW_BENCH_CONNECTIONS (64),
 #                                RXFLOW_BENCH_WRK_THREADS (2) change the load;
 #                                RXFLOW_BENCH_ISSUE_N (50000), RXFLOW_BENCH_LIFECYCLE_N (12000),
-#                                RXFLOW_BENCH_READ_N (2000) the prescriptions prepared.
+#                                RXFLOW_BENCH_READ_N (2000) the prescriptions prepared. The store's
+#                                side is worked by a pharmacist's session (RXFLOW_BENCH_STORE_AS=token:
+#                                the chain's token).
 #   ./scripts/bench.sh reconcile [N]
 #                                对账 of N (default 1,000,000) platform payments (SQLite) against
 #                                an N-line CSV statement: time and peak memory of the reconciling

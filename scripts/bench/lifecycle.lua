@@ -16,7 +16,7 @@ function init()
   -- sends nothing of it: that call must not take a prescription's step.
   i = (id == 0) and -1 or 0
 end
-local review = '{"decision":"approve","pharmacist":{"name":"王药师","license":"YS1"}}'
+local review = '{"decision":"approve","pharmacist":{"name":"王药师","license":"YS33020001"}}'
 function request()
   if i < 0 then
     i = 0
