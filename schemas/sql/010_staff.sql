@@ -28,12 +28,19 @@ CREATE TABLE staff_stores (
 CREATE INDEX ix_staff_stores_store ON staff_stores (store);
 
 -- A session is found by the SHA-256 of its token; its CSRF token is kept as a hash too.
--- `ended_at` is set at logout, on deactivation and on a new password.
+-- `ended_at` is set at logout, on deactivation and on a new password. The member as it acts
+-- (kind, org, name, license, its stores comma-separated) is copied in, and rewritten with each
+-- change of the member, so every request reads one row by its key and nothing else.
 CREATE TABLE staff_sessions (
   token_hash   CHAR(64)    NOT NULL PRIMARY KEY,
   id           VARCHAR(40) NOT NULL,
   staff_id     VARCHAR(40) NOT NULL,
   csrf_hash    CHAR(64)    NOT NULL,
+  kind         VARCHAR(16) NOT NULL,
+  org          VARCHAR(64) NOT NULL,
+  name         VARCHAR(100) NOT NULL,
+  license      VARCHAR(32),
+  stores       {{LONGTEXT}},
   created_at   BIGINT      NOT NULL,
   last_seen_at BIGINT      NOT NULL,
   expires_at   BIGINT      NOT NULL,

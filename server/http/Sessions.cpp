@@ -23,10 +23,11 @@ Principal sessionPrincipal(const std::string& token, bool needsCsrf, const std::
     const std::string hash = tokenHash(token);
     auto session =
         services.db.readStatement([&](store::Tx& tx) { return store::SessionRepo::findOpen(tx, hash); });
+    // Deactivating a member or giving it a new password ends its sessions: an open one is a
+    // member that may act.
     if (!session) throw Error::unauthenticated("the session is not known or has ended; log in again");
     const long long now = services.clock.nowMs();
     const StaffOptions& o = services.staff;
-    if (!session->staffActive) throw Error::unauthenticated("this staff member has been deactivated");
     if (now >= session->expiresAt) throw Error::unauthenticated("the session has expired; log in again");
     if (now >= session->lastSeenAt + o.idleTimeoutMs)
         throw Error::unauthenticated("the session expired after " + std::to_string(o.idleTimeoutMs / 60000) +

@@ -2,50 +2,57 @@
 
 #include <Poco/StringTokenizer.h>
 
-#include <algorithm>
 
 namespace rxflow::store {
 
+namespace {
+
+std::string joined(const std::vector<std::string>& stores) {
+    std::string out;
+    for (const std::string& s : stores) out += (out.empty() ? "" : ",") + s;  // store ids hold no commas
+    return out;
+}
+
+}  // namespace
+
 void SessionRepo::create(Tx& tx, const std::string& tokenHash, const SessionRecord& s) {
-    tx.change("INSERT INTO staff_sessions (token_hash, id, staff_id, csrf_hash, created_at, last_seen_at, "
-              "expires_at) VALUES (:h, :i, :s, :c, :ca, :l, :e)",
-              soci::use(tokenHash), soci::use(s.id), soci::use(s.staffId), soci::use(s.csrfHash),
+    const std::string kind = staffKindName(s.staff.kind);
+    const std::string stores = joined(s.staff.stores);
+    soci::indicator licenseInd = s.staff.license.empty() ? soci::i_null : soci::i_ok;
+    tx.change("INSERT INTO staff_sessions (token_hash, id, staff_id, csrf_hash, kind, org, name, license, stores, "
+              "created_at, last_seen_at, expires_at) VALUES (:h, :i, :s, :c, :k, :o, :n, :l, :st, :ca, :ls, :e)",
+              soci::use(tokenHash), soci::use(s.id), soci::use(s.staffId), soci::use(s.csrfHash), soci::use(kind),
+              soci::use(s.org), soci::use(s.staff.name), soci::use(s.staff.license, licenseInd), soci::use(stores),
               soci::use(s.createdAt), soci::use(s.lastSeenAt), soci::use(s.expiresAt));
 }
 
 std::optional<SessionRecord> SessionRepo::findOpen(Tx& tx, const std::string& tokenHash) {
-    // GROUP_CONCAT is spelt alike in SQLite and MariaDB; store ids hold no commas.
-    static const std::string sql =
-        "SELECT x.id, x.staff_id, x.csrf_hash, x.created_at, x.last_seen_at, x.expires_at, s.kind, s.org, "
-        "s.name, s.license, s.active, (SELECT GROUP_CONCAT(store) FROM staff_stores WHERE staff_id = s.id) "
-        "FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = :h AND x.ended_at IS NULL";
-    std::optional<SessionRecord> out;
-    tx.each(
-        sql,
-        [&](const soci::row& r) {
-            SessionRecord s;
-            s.id = r.get<std::string>(0);
-            s.staffId = r.get<std::string>(1);
-            s.csrfHash = r.get<std::string>(2);
-            s.createdAt = integerAt(r, 3);
-            s.lastSeenAt = integerAt(r, 4);
-            s.expiresAt = integerAt(r, 5);
-            s.staff.id = s.staffId;
-            s.staff.kind = parseStaffKind(r.get<std::string>(6)).value_or(StaffKind::Clerk);
-            s.org = r.get<std::string>(7);
-            s.staff.name = r.get<std::string>(8);
-            if (r.get_indicator(9) == soci::i_ok) s.staff.license = r.get<std::string>(9);
-            s.staffActive = integerAt(r, 10) != 0;
-            if (r.get_indicator(11) == soci::i_ok)
-                for (const std::string& store : Poco::StringTokenizer(r.get<std::string>(11), ",",
-                                                                      Poco::StringTokenizer::TOK_IGNORE_EMPTY))
-                    s.staff.stores.push_back(store);
-            std::sort(s.staff.stores.begin(), s.staff.stores.end());
-            s.staff.sessionHash = tokenHash;
-            out = std::move(s);
-        },
-        soci::use(tokenHash));
-    return out;
+    SessionRecord s;
+    std::string kind, stores;
+    soci::indicator licenseInd = soci::i_null, storesInd = soci::i_null;
+    const bool found = tx.exec(
+        "SELECT id, staff_id, csrf_hash, kind, org, name, license, stores, created_at, last_seen_at, expires_at FROM "
+        "staff_sessions WHERE token_hash = :h AND ended_at IS NULL",
+        soci::use(tokenHash), soci::into(s.id), soci::into(s.staffId), soci::into(s.csrfHash), soci::into(kind),
+        soci::into(s.org), soci::into(s.staff.name), soci::into(s.staff.license, licenseInd),
+        soci::into(stores, storesInd), soci::into(s.createdAt), soci::into(s.lastSeenAt), soci::into(s.expiresAt));
+    if (!found) return std::nullopt;
+    s.staff.id = s.staffId;
+    s.staff.kind = parseStaffKind(kind).value_or(StaffKind::Clerk);
+    if (licenseInd != soci::i_ok) s.staff.license.clear();
+    if (storesInd == soci::i_ok)
+        for (const std::string& store :
+             Poco::StringTokenizer(stores, ",", Poco::StringTokenizer::TOK_IGNORE_EMPTY))
+            s.staff.stores.push_back(store);
+    s.staff.sessionHash = tokenHash;
+    return s;
+}
+
+void SessionRepo::refreshMember(Tx& tx, const std::string& staffId, const std::string& name,
+                                const std::vector<std::string>& stores) {
+    const std::string list = joined(stores);
+    tx.change("UPDATE staff_sessions SET name = :n, stores = :s WHERE staff_id = :i AND ended_at IS NULL",
+              soci::use(name), soci::use(list), soci::use(staffId));
 }
 
 void SessionRepo::touch(Tx& tx, const std::string& tokenHash, long long nowMs, long long notBefore) {

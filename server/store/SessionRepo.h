@@ -4,6 +4,7 @@
 // it in all of them at once.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/domain/Principal.h"
 #include "server/store/Tx.h"
@@ -18,12 +19,11 @@ struct SessionRecord {
     // The member as the session's request acts: kind, org, name, license and stores.
     StaffRef staff;
     std::string org;
-    bool staffActive = false;
 };
 
 struct SessionRepo {
     static void create(Tx& tx, const std::string& tokenHash, const SessionRecord& s);
-    // The session of this token if it has not been ended, with its member (one statement).
+    // The session of this token if it has not been ended, with its member: one row by its key.
     static std::optional<SessionRecord> findOpen(Tx& tx, const std::string& tokenHash);
     // Moves last_seen_at forward when it is older than `notBefore` (so a busy session writes
     // at most once per granule).
@@ -31,6 +31,9 @@ struct SessionRepo {
     static void end(Tx& tx, const std::string& tokenHash, long long nowMs);
     // Ends every open session of the member; the number ended.
     static long long endAllOf(Tx& tx, const std::string& staffId, long long nowMs);
+    // The member's open sessions act with its new name and stores from now on.
+    static void refreshMember(Tx& tx, const std::string& staffId, const std::string& name,
+                              const std::vector<std::string>& stores);
 };
 
 // Wrong passwords for one login within a window, and the lock they led to.

@@ -117,6 +117,8 @@ Response login(RequestContext& ctx) {
     store::SessionRecord session;
     session.id = newId("se", now);
     session.staffId = member.id;
+    session.staff = member;
+    session.org = m.org;
     session.csrfHash = rxsign::sha256Hex(csrf);
     session.createdAt = session.lastSeenAt = now;
     session.expiresAt = now + s.staff.maxAgeMs;

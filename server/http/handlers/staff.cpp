@@ -72,8 +72,10 @@ std::vector<std::string> readStores(BodyReader& in, StaffKind kind, bool require
             }
             stores.push_back(arr->get(i).toString());
         }
-    std::sort(stores.begin(), stores.end());
-    stores.erase(std::unique(stores.begin(), stores.end()), stores.end());
+    // In the order sent (so /stores/N of a refusal is the element sent), each store once.
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < stores.size(); ++i)
+        if (!seen.insert(stores[i]).second) in.fail("stores", "names store " + stores[i] + " twice");
     return stores;
 }
 
@@ -238,7 +240,10 @@ Response updateStaff(RequestContext& ctx) {
         m.phone = phone.value_or("");
         const long long now = ctx.services.clock.nowMs();
         store::StaffRepo::update(tx, m, now);
-        if (!active) store::SessionRepo::endAllOf(tx, m.id, now);  // at once, in every process
+        if (!active)
+            store::SessionRepo::endAllOf(tx, m.id, now);  // at once, in every process
+        else
+            store::SessionRepo::refreshMember(tx, m.id, m.name, m.stores);
         staffEvent(tx, ctx.principal(), deactivated ? "staff.deactivate" : "staff.update", m, now);
         return Response::json(200, staffJson(m));
     });
