@@ -74,6 +74,8 @@ TEST_CASE("staff: admin creates each kind, the answer carries no password or has
     CHECK(mine->size() == 2);
     CHECK_PROBLEM(s.get("/v1/admin/staff?org=SF", chain), 403, "forbidden");
     CHECK(s.get("/v1/admin/staff?kind=rider", chain).json()->getArray("staff")->size() == 0);
+    // A store's token reads its chain's people too, but changes none.
+    CHECK(s.get("/v1/admin/staff", s.token("pharmacy", "CH1", "S001")).json()->getArray("staff")->size() == 2);
 }
 
 TEST_CASE("staff refusals: weak password, taken login or license, unknown store, unregistered doctor, and who may not") {
@@ -92,6 +94,8 @@ TEST_CASE("staff refusals: weak password, taken login or license, unknown store,
                          staffBody("pharmacist", "CH1", "p2", stores + ",\"license\":\"YS33020001\"")),
                   409, "already_exists");
     CHECK_PROBLEM(s.post("/v1/admin/staff", s.admin, staffBody("clerk", "CH1", "c2", ",\"stores\":[\"T001\"]")), 422,
+                  "unknown_store");
+    CHECK_PROBLEM(s.post("/v1/admin/staff", s.admin, staffBody("clerk", "CHX", "c2", ",\"stores\":[\"S001\"]")), 422,
                   "unknown_store");
     CHECK_PROBLEM(s.post("/v1/admin/staff", s.admin, staffBody("doctor", "C001", "d9", ",\"license\":\"110330200000099\"")),
                   422, "doctor_not_registered");
@@ -222,4 +226,41 @@ TEST_CASE("a session ends after rxflow.session.idle_timeout without a request, a
         REQUIRE(s.get("/v1/me", busy).status == 200);
     }
     CHECK_PROBLEM(s.get("/v1/me", idle), 401, "unauthenticated");
+}
+
+TEST_CASE("staff changes: only the member's own organisation or admin, 404 for anyone else's, a weak new password is 422") {
+    TestServer s;
+    s.addStore("S001", "CH1");
+    s.addStore("T001", "CH2");
+    Reply created = s.post("/v1/admin/staff", s.token("pharmacy", "CH1"), staffBody("clerk", "CH1", "clerk1", ",\"stores\":[\"S001\"]"));
+    REQUIRE(created.status == 201);
+    const std::string path = "/v1/admin/staff/" + created.str("id");
+    const std::string update = "{\"name\":\"李四\",\"stores\":[\"S001\"],\"active\":true}";
+    CHECK_PROBLEM(s.put(path, s.token("pharmacy", "CH2"), update), 404, "not_found");
+    CHECK_PROBLEM(s.post(path + "/password", s.token("pharmacy", "CH2"), "{\"password\":\"another long passphrase\"}"), 404,
+                  "not_found");
+    CHECK_PROBLEM(s.put(path, s.token("pharmacy", "CH1"), "{\"name\":\"李四\",\"stores\":[\"T001\"],\"active\":true}"), 422,
+                  "unknown_store");
+    Reply renamed = s.put(path, s.token("pharmacy", "CH1"), update);
+    REQUIRE(renamed.status == 200);
+    CHECK(renamed.str("name") == "李四");
+    CHECK_PROBLEM(s.post(path + "/password", s.admin, "{\"password\":\"clerk1clerk1clerk1\"}"), 422, "weak_password");
+    CHECK_PROBLEM(s.put("/v1/admin/staff/st_nosuch", s.admin, update), 404, "not_found");
+    CHECK(login(s, "clerk1").status == 201);  // unchanged by the refused password
+}
+
+TEST_CASE("logout: only a session logs out (404 for an organisation's token), and by cookie it needs the CSRF token") {
+    TestServer s;
+    s.addStore("S001", "CH1");
+    CHECK_PROBLEM(s.call("DELETE", "/v1/sessions/current", s.token("pharmacy", "CH1")), 404, "not_found");
+    REQUIRE(s.post("/v1/admin/staff", s.admin, staffBody("clerk", "CH1", "clerk1", ",\"stores\":[\"S001\"]")).status == 201);
+    Reply in = login(s, "clerk1");
+    const std::string cookie = "rxflow_session=" + in.str("token");
+    CHECK_PROBLEM(s.call("DELETE", "/v1/sessions/current", "", "", {{"Cookie", cookie}}), 403, "csrf_failed");
+    CHECK(s.get("/v1/me", in.str("token")).status == 200);
+    Reply out = s.call("DELETE", "/v1/sessions/current", "", "", {{"Cookie", cookie}, {"X-CSRF-Token", in.str("csrfToken")}});
+    CHECK(out.status == 204);
+    CHECK(out.header("set-cookie").find("Max-Age=0") != std::string::npos);
+    CHECK_PROBLEM(s.call("GET", "/v1/me", "", "", {{"Cookie", cookie}}), 401, "unauthenticated");
+    CHECK(staffChain(s).back() == "staff.logout:ok");
 }
