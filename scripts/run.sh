@@ -232,6 +232,7 @@ echo "  expired: what is not dispensed by the end of its last valid day (validDa
 
 echo "--- ready"
 echo "tokens: $demo/tokens.env"
+echo "workbench: http://127.0.0.1:$port/ (in a browser; log in as below)"
 echo "logins (password \$STAFF_PASSWORD in $demo/tokens.env): pharmacist wang.yaoshi (CH1, S001), clerk li.dianyuan (CH1, S001), pharmacist li.yaoshi (CH2, T001)"
 echo "try:    source $demo/tokens.env; curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""
 echo "stop: ./scripts/run.sh stop (the server and the ERP simulator)"

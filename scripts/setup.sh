@@ -19,7 +19,9 @@ PACKAGES=(
   nmap python3
   clang libclang-rt-14-dev
   libargon2-dev
+  chromium chromium-driver python3-selenium fonts-wqy-zenhei
 )
+# tests/browser: the workbench in headless Chromium through WebDriver; the font draws its Chinese.
 # scripts/fuzz.sh: clang builds the libFuzzer targets; libFuzzer itself (libclang_rt.fuzzer)
 # is in libclang-rt-14-dev, which clang pulls in only as a recommendation (not installed here).
 # The suite's outside validators come from npm (tests/tools/package.json, pinned by its

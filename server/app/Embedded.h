@@ -11,7 +11,7 @@
 namespace rxflow {
 
 struct EmbeddedFile {
-    const char* name;  // path below schemas/, e.g. "sql/001_init.sql"
+    const char* name;  // path below schemas/, e.g. "sql/001_init.sql"; the workbench's "web/app.js"
     const char* data;
 };
 extern const EmbeddedFile kEmbeddedFiles[];

@@ -75,6 +75,9 @@ Server::Server(const Settings& settings, Poco::Logger& log)
         log_.warning("no admin token configured (RXFLOW_ADMIN_TOKEN): the registries cannot be managed");
     loadTrustAnchorsFile();
     http::addAllRoutes(router_);
+    std::map<std::string, std::string> pages;  // the workbench: web/<file> -> <file>
+    for (const std::string& name : embeddedFilesUnder("web/")) pages[name.substr(4)] = *embeddedFile(name);
+    http::addWebRoutes(router_, pages);
 }
 
 Server::~Server() {

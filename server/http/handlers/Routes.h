@@ -1,5 +1,8 @@
 #pragma once
 // One registration function per resource file in this folder; app/Server.cpp calls them all.
+#include <map>
+#include <string>
+
 #include "server/http/Router.h"
 
 namespace rxflow::http {
@@ -28,6 +31,10 @@ void addOutboxRoutes(Router& r);        // /v1/admin/outbox, /{id}, /{id}/retry
 void addFhirRoutes(Router& r);          // /v1/fhir/MedicationDispense
 void addSettlementRoutes(Router& r);    // GET /v1/settlements
 void addReconciliationRoutes(Router& r);  // /v1/reconciliation/runs, /{id}
+
+// GET / and /web/{file}: the workbench (API.md §12), from the files built into the binary,
+// by name ("index.html", "app.js", ...).
+void addWebRoutes(Router& r, const std::map<std::string, std::string>& files);
 
 inline void addAllRoutes(Router& r) {
     addHealthRoutes(r);

@@ -1,0 +1,205 @@
+"""The workbench in a real headless Chromium through WebDriver (Debian's chromium, chromium-driver
+and python3-selenium), against a real rxflow with a seeded registry (API.md §12).
+
+  workbench_test.py RXFLOW_BIN RXSIGN_TOOL_BIN ARTEFACT_DIR CASE
+CASE: pickup (a clerk and a pharmacist take one pickup prescription from routed to dispensed by
+clicking and typing only) | headers (the page's security headers, nothing inline)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import datetime
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "adversarial"))
+from rxserver import Server  # noqa: E402
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+PASSWORD = "correct horse battery staple"
+
+
+def check(ok, what):
+    if not ok:
+        raise AssertionError(what)
+
+
+class World:
+    """rxflow with clinic C001 and its doctor, store S001 of chain CH1 with stock, a pharmacist
+    and a clerk of S001, and the doctor's signing key from rxsign-tool's development PKI."""
+
+    def __init__(self, rxflow, tool):
+        self.pki = tempfile.mkdtemp(prefix="rxweb-pki-")
+        subprocess.run([tool, "pki", self.pki, "--license", "110330200000001"], check=True, stdout=subprocess.DEVNULL)
+        self.tool = tool
+        self.s = Server(rxflow, env={"RXFLOW_TRUST_CA": os.path.join(self.pki, "root-ca.pem")})
+        a = self.s.admin
+        self.ok(self.s.call("POST", "/v1/admin/clinics", {"id": "C001", "name": "云医院", "region": "330200"}, a))
+        self.ok(self.s.call("POST", "/v1/admin/doctors", {"license": "110330200000001", "name": "谢道奋",
+                                                           "clinics": ["C001"], "active": True}, a))
+        self.ok(self.s.call("POST", "/v1/admin/pharmacies", {"id": "S001", "chain": "CH1", "name": "药房", "region": "330200",
+                                                              "district": "330203", "lat": "29.87", "lon": "121.55",
+                                                              "delivery": True, "adapter": {"type": "pull"}}, a))
+        self.ok(self.s.call("PUT", "/v1/pharmacies/S001/stock", {"items": [{"drugCode": "XC08CAA001", "quantity": 50}]}, a))
+        self.clinic = self.ok(self.s.call("POST", "/v1/admin/principals", {"role": "clinic", "org": "C001", "name": "c"}, a))["token"]
+        for kind, login, license in (("pharmacist", "wang", "YS33020001"), ("clerk", "li", None)):
+            body = {"kind": kind, "org": "CH1", "stores": ["S001"], "name": "王药师" if license else "李店员",
+                    "login": login, "password": PASSWORD}
+            if license:
+                body["license"] = license
+            self.ok(self.s.call("POST", "/v1/admin/staff", body, a))
+
+    def ok(self, reply):
+        status, _, body = reply
+        check(200 <= status < 300, "seeding failed: %s %s" % (status, body))
+        return body
+
+    def issue(self, rx_no, fulfillment):
+        now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))) - datetime.timedelta(minutes=1)
+        rx = {"rxNo": rx_no, "clinicId": "C001", "doctor": {"license": "110330200000001", "name": "谢道奋"},
+              "issuedAt": now.strftime("%Y-%m-%dT%H:%M:%S+08:00"), "validDays": 1,
+              "visit": {"kind": "follow_up", "initialVisit": {"institution": "李惠利医院", "date": "2026-10-02"},
+                        "diagnoses": [{"code": "I10", "name": "原发性高血压"}]},
+              "patient": {"name": "朱明勇", "idType": "resident_id", "idNumber": "330203196001011232", "gender": "M",
+                          "birthDate": "1960-01-01", "phone": "13800000000",
+                          "insurance": {"region": "330200", "psnNo": "33020000000000000001"}},
+              "longTerm": False,
+              "items": [{"drugCode": "XC08CAA001", "name": "苯磺酸氨氯地平片", "quantity": 2, "unit": "box",
+                         "dose": {"amount": "5", "unit": "mg"}, "frequency": "qd", "route": "oral", "days": 7}]}
+        path = os.path.join(self.pki, rx_no + ".json")
+        with open(path, "w") as f:
+            json.dump({"prescription": rx}, f, ensure_ascii=False)
+        sig = subprocess.run([self.tool, "sign", "--key", os.path.join(self.pki, "doctor-es256.key"), "--member",
+                              "prescription", path], check=True, capture_output=True, text=True).stdout.strip()
+        cert = open(os.path.join(self.pki, "doctor-es256.pem")).read()
+        chain = open(os.path.join(self.pki, "chain.pem")).read()
+        body = {"prescription": rx, "signature": {"alg": "ES256", "certificate": cert, "chain": [chain], "value": sig},
+                "fulfillment": fulfillment}
+        return self.ok(self.s.call("POST", "/v1/prescriptions", body, self.clinic))
+
+
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--window-size=%d,%d" % (width, height), "--lang=zh-CN"):
+        options.add_argument(a)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def console_errors(driver):
+    """Errors in the console: scripts, CSP violations, files that did not load. An API call the
+    server refused (a wrong pickup code) is logged by Chromium as a failed load too; the page
+    shows those next to the action, so answers of /v1/ are not counted."""
+    return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")
+            and not (e.get("source") == "network" and "/v1/" in e["message"])]
+
+
+def log_in(driver, base, login):
+    driver.get(base + "/")
+    wait = WebDriverWait(driver, 10)
+    wait.until(EC.visibility_of_element_located((By.ID, "login-name"))).send_keys(login)
+    driver.find_element(By.ID, "login-password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "login-submit").click()
+    wait.until(EC.visibility_of_element_located((By.ID, "orders")))
+
+
+def log_out(driver):
+    driver.find_element(By.ID, "logout").click()
+    WebDriverWait(driver, 10).until(EC.visibility_of_element_located((By.ID, "login-name")))
+
+
+def open_order(driver, tab, rx_id):
+    wait = WebDriverWait(driver, 10)
+    driver.find_element(By.ID, "tab-" + tab).click()
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx_id))).click()
+    wait.until(EC.visibility_of_element_located((By.ID, "detail-state")))
+
+
+def state_is(driver, status):
+    WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: d.find_element(By.ID, "detail-state").get_attribute("data-status") == status)
+
+
+def case_pickup(world, artefacts):
+    issued = world.issue("WEB-P-1", {"mode": "pickup", "pharmacy": "S001"})
+    rx, code = issued["id"], issued["pickupCode"]
+    base = "http://127.0.0.1:%d" % world.s.port
+    d = browser(1280, 900)
+    try:
+        log_in(d, base, "li")  # the clerk accepts
+        d.save_screenshot(os.path.join(artefacts, "orders-1280.png"))
+        open_order(d, "routed", rx)
+        d.find_element(By.ID, "do-accept").click()
+        state_is(d, "accepted")
+        check(not d.find_elements(By.ID, "do-approve"), "a clerk is offered the review")
+        log_out(d)
+        log_in(d, base, "wang")  # the pharmacist reviews
+        open_order(d, "accepted", rx)
+        d.find_element(By.ID, "do-approve").click()
+        state_is(d, "approved")
+        log_out(d)
+        log_in(d, base, "li")  # the clerk takes the payment and dispenses
+        open_order(d, "approved", rx)
+        d.find_element(By.ID, "pay-total").send_keys("57.00")
+        d.find_element(By.ID, "do-pay").click()
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "pickup-code")))
+        wrong = "000000" if code != "000000" else "111111"
+        d.find_element(By.ID, "pickup-code").send_keys(wrong)
+        d.find_element(By.ID, "batch-0").send_keys("B20260918")
+        d.find_element(By.ID, "expiry-0").send_keys("2028-08-31")
+        d.find_element(By.ID, "do-dispense").click()
+        WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda x: x.find_element(By.ID, "action-error").text.strip() != "")
+        said = d.find_element(By.ID, "action-error").text
+        check("4" in said, "the wrong code's refusal does not say the tries left: %r" % said)
+        d.save_screenshot(os.path.join(artefacts, "dispense-1280.png"))
+        d.find_element(By.ID, "pickup-code").clear()
+        d.find_element(By.ID, "pickup-code").send_keys(code)
+        d.find_element(By.ID, "do-dispense").click()
+        state_is(d, "dispensed")
+        errors = console_errors(d)
+        check(not errors, "browser console errors: %s" % errors)
+    finally:
+        d.quit()
+    _, _, view = world.s.call("GET", "/v1/prescriptions/" + rx, token=world.s.admin)
+    steps = [(h["status"], h["actor"].get("staff", {}).get("name")) for h in view["history"]]
+    for step in (("accepted", "李店员"), ("approved", "王药师"), ("dispensed", "李店员")):
+        check(step in steps, "history lacks %s: %s" % (step, steps))
+
+
+def case_headers(world, artefacts):
+    for path in ("/", "/web/app.js", "/web/app.css"):
+        status, headers, body = world.s.call("GET", path)
+        check(status == 200, "%s: %s" % (path, status))
+        check(headers.get("content-security-policy") == "default-src 'self'; frame-ancestors 'none'", path)
+        check(headers.get("x-content-type-options") == "nosniff", path)
+        check(headers.get("referrer-policy") == "no-referrer", path)
+    _, _, html = world.s.call("GET", "/")
+    text = html.decode()
+    check("<script>" not in text and "style=" not in text and "<style" not in text, "inline script or style in /")
+    status, _, _ = world.s.call("GET", "/web/nosuch.js")
+    check(status == 404, "an unknown file is not 404")
+
+
+def main():
+    rxflow, tool, artefacts, case = sys.argv[1:5]
+    os.makedirs(artefacts, exist_ok=True)
+    world = World(rxflow, tool)
+    try:
+        {"pickup": case_pickup, "headers": case_headers}[case](world, artefacts)
+    except Exception:
+        print(world.s.log()[-4000:])
+        raise
+    finally:
+        world.s.stop()
+    print("workbench %s: ok" % case)
+
+
+if __name__ == "__main__":
+    main()
