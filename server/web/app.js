@@ -15,6 +15,8 @@ const WORDS = {
     batchNo: "批号", expiryDate: "有效期至", handover: "交给骑手", courier: "配送公司", patient: "患者",
     doctor: "医生", validUntil: "有效期至", history: "记录", attemptsLeft: "还可尝试 {n} 次",
     locked: "已锁定，请联系开方医生", reviewer: "审方药师", yes: "确认", no: "取消",
+    picked_up: "已取件", in_transit: "运输中", handed_over: "待取件", failed: "配送失败", proofCode: "签收码",
+    note: "备注", confirmFailed: "确认配送失败？",
     pharmacist: "药师", clerk: "店员", doctorKind: "医生", rider: "骑手", bureau: "医保经办", operator: "运营",
   },
   en: {
@@ -30,6 +32,8 @@ const WORDS = {
     expiryDate: "Expiry date", handover: "Hand over to courier", courier: "Courier company", patient: "Patient",
     doctor: "Doctor", validUntil: "Valid until", history: "History", attemptsLeft: "{n} tries left",
     locked: "Locked: contact the prescribing doctor", reviewer: "Reviewing pharmacist", yes: "Confirm", no: "Cancel",
+    picked_up: "Picked up", in_transit: "In transit", handed_over: "To pick up", failed: "Failed", proofCode: "Proof code",
+    note: "Note", confirmFailed: "Report this delivery as failed?",
     pharmacist: "Pharmacist", clerk: "Clerk", doctorKind: "Doctor", rider: "Rider", bureau: "Bureau clerk",
     operator: "Operator",
   },
@@ -41,6 +45,7 @@ let tab = "routed";
 let seen = new Set();
 let openId = null;
 let poller = null;
+let lastShown = "";
 
 const $ = (id) => document.getElementById(id);
 const t = (key) => WORDS[lang][key] || key;
@@ -133,9 +138,60 @@ function enter(who) {
     renderTabs();
     refresh();
     poller = setInterval(refresh, 3000);  // a new order shows without a reload
+  } else if (me.staff.kind === "rider") {
+    $("deliveries").hidden = false;
+    refreshDeliveries();
+    poller = setInterval(refreshDeliveries, 5000);
   } else {
     $("other").hidden = false;
   }
+}
+
+// 配送: the rider's deliveries, big rows for a phone; each event is one tap (delivered asks for
+// the code the patient reads out, failed for a note).
+let riderBusy = false;
+async function refreshDeliveries() {
+  if (riderBusy) return;  // never redraw under the rider's typing
+  const r = await api("GET", "/v1/courier/deliveries?limit=200");
+  if (r.status === 401) { location.reload(); return; }
+  if (r.status !== 200) return;
+  const open = r.body.deliveries.filter((d) => d.status === "in_delivery" || d.status === "delivery_failed");
+  const items = [];
+  for (const d of open) {
+    const v = await api("GET", `/v1/prescriptions/${d.prescription}`);
+    items.push(deliveryItem(d, v.status === 200 ? v.body : null));
+  }
+  $("delivery-list").replaceChildren(...items);
+}
+
+function deliveryItem(d, v) {
+  const error = el("p", { class: "error", role: "alert", id: `error-${d.id}` });
+  const send = async (type, extra) => {
+    const r = await api("POST", `/v1/deliveries/${d.id}/events`,
+      Object.assign({ type, at: new Date().toISOString().replace("Z", "+00:00") }, extra));
+    riderBusy = false;
+    if (r.status === 200) refreshDeliveries(); else error.textContent = refusal(r);
+  };
+  const code = el("input", { id: `proof-${d.id}`, inputmode: "numeric", maxlength: "6", "aria-label": t("proofCode"),
+    onfocus: () => { riderBusy = true; } });
+  const note = el("input", { id: `note-${d.id}`, "aria-label": t("note"), onfocus: () => { riderBusy = true; } });
+  const a = v && v.address ? `${v.address.line}` : "";
+  const phone = v ? v.patient.phone : "";
+  return el("li", { "data-id": d.id, "data-stage": d.stage },
+    el("strong", { text: `${t(d.stage)} · ${a}` }),
+    el("span", { text: v ? `${v.patient.name} ${phone}` : "" }),  // masked (API.md §5): nothing to dial
+    el("span", { text: v ? v.items.map((i) => `${i.name} ×${i.quantity}`).join(", ") : "" }),
+    el("div", { class: "actions" },
+      el("button", { type: "button", id: `picked-${d.id}`, text: t("picked_up"), onclick: () => send("picked_up", {}) }),
+      el("button", { type: "button", id: `transit-${d.id}`, text: t("in_transit"), onclick: () => send("in_transit", {}) })),
+    el("label", { text: t("proofCode") }, code),
+    el("button", { type: "button", id: `delivered-${d.id}`, text: t("delivered"),
+      onclick: () => send("delivered", { proofCode: code.value }) }),
+    el("label", { text: t("note") }, note),
+    el("button", { type: "button", class: "danger", id: `failed-${d.id}`, text: t("failed"), onclick: () => {
+      if (window.confirm(t("confirmFailed"))) send("failed", { note: note.value }); else riderBusy = false;
+    } }),
+    error);
 }
 
 function renderTabs() {
@@ -148,6 +204,9 @@ async function refresh() {
   const r = await api("GET", `/v1/pharmacy/orders?status=${tab}&limit=200`);
   if (r.status === 401) { location.reload(); return; }
   if (r.status !== 200) return;
+  const shown = tab + ":" + r.body.orders.map((o) => o.id + o.version).join(",");
+  if (shown === lastShown) return;  // unchanged: the rows stay as they are under the pointer
+  lastShown = shown;
   const body = $("queue").tBodies[0];
   body.replaceChildren(...r.body.orders.map((o) => {
     const row = el("tr", { "data-id": o.id, onclick: () => openOrder(o.id) },

@@ -3,7 +3,9 @@ and python3-selenium), against a real rxflow with a seeded registry (API.md §12
 
   workbench_test.py RXFLOW_BIN RXSIGN_TOOL_BIN ARTEFACT_DIR CASE
 CASE: pickup (a clerk and a pharmacist take one pickup prescription from routed to dispensed by
-clicking and typing only) | headers (the page's security headers, nothing inline)."""
+clicking and typing only) | delivery (handed over in the workbench, then worked by a rider on a
+360 px wide screen to delivered with the proof code) | headers (the page's security headers,
+nothing inline)."""
 import json
 import os
 import subprocess
@@ -16,7 +18,7 @@ from rxserver import Server  # noqa: E402
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -47,12 +49,15 @@ class World:
                                                               "delivery": True, "adapter": {"type": "pull"}}, a))
         self.ok(self.s.call("PUT", "/v1/pharmacies/S001/stock", {"items": [{"drugCode": "XC08CAA001", "quantity": 50}]}, a))
         self.clinic = self.ok(self.s.call("POST", "/v1/admin/principals", {"role": "clinic", "org": "C001", "name": "c"}, a))["token"]
+        self.ok(self.s.call("POST", "/v1/admin/couriers", {"id": "SF", "name": "顺丰同城"}, a))
         for kind, login, license in (("pharmacist", "wang", "YS33020001"), ("clerk", "li", None)):
             body = {"kind": kind, "org": "CH1", "stores": ["S001"], "name": "王药师" if license else "李店员",
                     "login": login, "password": PASSWORD}
             if license:
                 body["license"] = license
             self.ok(self.s.call("POST", "/v1/admin/staff", body, a))
+        self.ok(self.s.call("POST", "/v1/admin/staff", {"kind": "rider", "org": "SF", "name": "张骑手", "login": "zhang",
+                                                         "password": PASSWORD}, a))
 
     def ok(self, reply):
         status, _, body = reply
@@ -89,6 +94,9 @@ def browser(width, height):
               "--window-size=%d,%d" % (width, height), "--lang=zh-CN"):
         options.add_argument(a)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if width < 500:  # a phone: Chromium's window is never narrower than 500 px, its emulation is
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height,
+                                                                              "pixelRatio": 2}})
     return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
 
 
@@ -100,13 +108,13 @@ def console_errors(driver):
             and not (e.get("source") == "network" and "/v1/" in e["message"])]
 
 
-def log_in(driver, base, login):
+def log_in(driver, base, login, page="orders"):
     driver.get(base + "/")
     wait = WebDriverWait(driver, 10)
     wait.until(EC.visibility_of_element_located((By.ID, "login-name"))).send_keys(login)
     driver.find_element(By.ID, "login-password").send_keys(PASSWORD)
     driver.find_element(By.ID, "login-submit").click()
-    wait.until(EC.visibility_of_element_located((By.ID, "orders")))
+    wait.until(EC.visibility_of_element_located((By.ID, page)))
 
 
 def log_out(driver):
@@ -114,11 +122,21 @@ def log_out(driver):
     WebDriverWait(driver, 10).until(EC.visibility_of_element_located((By.ID, "login-name")))
 
 
+def click(driver, by, what):
+    """Clicks the element once it is there, again if the page redrew it in between."""
+    def clicked(d):
+        try:
+            d.find_element(by, what).click()
+            return True
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+    WebDriverWait(driver, 10).until(clicked)
+
+
 def open_order(driver, tab, rx_id):
-    wait = WebDriverWait(driver, 10)
-    driver.find_element(By.ID, "tab-" + tab).click()
-    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx_id))).click()
-    wait.until(EC.visibility_of_element_located((By.ID, "detail-state")))
+    click(driver, By.ID, "tab-" + tab)
+    click(driver, By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx_id)
+    WebDriverWait(driver, 10).until(EC.visibility_of_element_located((By.ID, "detail-state")))
 
 
 def state_is(driver, status):
@@ -173,6 +191,66 @@ def case_pickup(world, artefacts):
         check(step in steps, "history lacks %s: %s" % (step, steps))
 
 
+def case_delivery(world, artefacts):
+    issued = world.issue("WEB-D-1", {"mode": "delivery", "pharmacy": "S001",
+                                     "address": {"region": "330200", "district": "330203", "line": "中山东路1号",
+                                                 "lat": "29.87", "lon": "121.55"}})
+    rx, code = issued["id"], issued["pickupCode"]
+    base = "http://127.0.0.1:%d" % world.s.port
+    d = browser(1280, 900)
+    try:
+        log_in(d, base, "li")
+        open_order(d, "routed", rx)
+        d.find_element(By.ID, "do-accept").click()
+        state_is(d, "accepted")
+        log_out(d)
+        log_in(d, base, "wang")
+        open_order(d, "accepted", rx)
+        d.find_element(By.ID, "do-approve").click()
+        state_is(d, "approved")
+        d.find_element(By.ID, "pay-total").send_keys("57")
+        d.find_element(By.ID, "do-pay").click()
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "courier"))).send_keys("SF")
+        d.find_element(By.ID, "batch-0").send_keys("B20260918")
+        d.find_element(By.ID, "expiry-0").send_keys("2028-08-31")
+        d.find_element(By.ID, "do-handover").click()
+        state_is(d, "in_delivery")
+        check(not console_errors(d), "console errors: %s" % console_errors(d))
+    finally:
+        d.quit()
+    phone = browser(360, 740)
+    try:
+        log_in(phone, base, "zhang", page="deliveries")
+        wait = WebDriverWait(phone, 10, ignored_exceptions=[StaleElementReferenceException])
+        row = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#delivery-list li")))
+        delivery = row.get_attribute("data-id")
+        phone.save_screenshot(os.path.join(artefacts, "rider-360.png"))
+        width = phone.execute_script("return document.documentElement.scrollWidth")
+        widest = phone.execute_script(
+            "let w = null; for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect();"
+            " if (r.right > 360 && (!w || r.right > w[1])) w = [e.tagName + '#' + e.id + '.' + e.className, r.right]; } return w;")
+        check(width <= 360, "the rider's page is wider than the phone: %s px (%s)" % (width, widest))
+        for button, stage in (("picked", "picked_up"), ("transit", "in_transit")):
+            phone.find_element(By.ID, "%s-%s" % (button, delivery)).click()
+            wait.until(lambda x: x.find_element(By.CSS_SELECTOR, 'li[data-id="%s"]' % delivery).get_attribute("data-stage") == stage)
+        wrong = "000000" if code != "000000" else "111111"
+        phone.find_element(By.ID, "proof-" + delivery).send_keys(wrong)
+        phone.find_element(By.ID, "delivered-" + delivery).click()
+        wait.until(lambda x: x.find_element(By.ID, "error-" + delivery).text.strip() != "")
+        phone.find_element(By.ID, "proof-" + delivery).clear()
+        phone.find_element(By.ID, "proof-" + delivery).send_keys(code)
+        phone.find_element(By.ID, "delivered-" + delivery).click()
+        wait.until(lambda x: not x.find_elements(By.CSS_SELECTOR, 'li[data-id="%s"]' % delivery))
+        check(not console_errors(phone), "console errors: %s" % console_errors(phone))
+    finally:
+        phone.quit()
+    _, _, view = world.s.call("GET", "/v1/prescriptions/" + rx, token=world.s.admin)
+    check(view["status"] == "delivered", "not delivered: %s" % view["status"])
+    steps = [(h["status"], h["actor"].get("staff", {}).get("name")) for h in view["history"]]
+    for step in (("in_delivery", "王药师"), ("delivered", "张骑手")):
+        check(step in steps, "history lacks %s: %s" % (step, steps))
+
+
 def case_headers(world, artefacts):
     for path in ("/", "/web/app.js", "/web/app.css"):
         status, headers, body = world.s.call("GET", path)
@@ -192,7 +270,7 @@ def main():
     os.makedirs(artefacts, exist_ok=True)
     world = World(rxflow, tool)
     try:
-        {"pickup": case_pickup, "headers": case_headers}[case](world, artefacts)
+        {"pickup": case_pickup, "delivery": case_delivery, "headers": case_headers}[case](world, artefacts)
     except Exception:
         print(world.s.log()[-4000:])
         raise
