@@ -16,7 +16,10 @@ const WORDS = {
     doctor: "医生", validUntil: "有效期至", history: "记录", attemptsLeft: "还可尝试 {n} 次",
     locked: "已锁定，请联系开方医生", reviewer: "审方药师", yes: "确认", no: "取消",
     picked_up: "已取件", in_transit: "运输中", handed_over: "待取件", failed: "配送失败", proofCode: "签收码",
-    note: "备注", confirmFailed: "确认配送失败？",
+    note: "备注", confirmFailed: "确认配送失败？", day: "日期", settlements: "当日结算", statement: "对账单",
+    upload: "上传对账单", matched: "一致", platform: "平台", bureauSide: "医保局", download: "下载差异 CSV",
+    auditVerify: "审计校验", staff: "人员", create: "新建", deactivate: "停用", confirmDeactivate: "确认停用该人员？",
+    deadLetters: "死信", retry: "重试", active_: "在岗", inactive: "已停用",
     pharmacist: "药师", clerk: "店员", doctorKind: "医生", rider: "骑手", bureau: "医保经办", operator: "运营",
   },
   en: {
@@ -33,7 +36,11 @@ const WORDS = {
     doctor: "Doctor", validUntil: "Valid until", history: "History", attemptsLeft: "{n} tries left",
     locked: "Locked: contact the prescribing doctor", reviewer: "Reviewing pharmacist", yes: "Confirm", no: "Cancel",
     picked_up: "Picked up", in_transit: "In transit", handed_over: "To pick up", failed: "Failed", proofCode: "Proof code",
-    note: "Note", confirmFailed: "Report this delivery as failed?",
+    note: "Note", confirmFailed: "Report this delivery as failed?", day: "Day", settlements: "Settlements of the day",
+    statement: "Statement", upload: "Upload statement", matched: "matched", platform: "Platform", bureauSide: "Bureau",
+    download: "Download discrepancies (CSV)", auditVerify: "Verify audit trail", staff: "Staff", create: "Create",
+    deactivate: "Deactivate", confirmDeactivate: "Deactivate this member?", deadLetters: "Dead letters", retry: "Retry",
+    active_: "active", inactive: "inactive",
     pharmacist: "Pharmacist", clerk: "Clerk", doctorKind: "Doctor", rider: "Rider", bureau: "Bureau clerk",
     operator: "Operator",
   },
@@ -142,9 +149,104 @@ function enter(who) {
     $("deliveries").hidden = false;
     refreshDeliveries();
     poller = setInterval(refreshDeliveries, 5000);
+  } else if (me.staff.kind === "bureau") {
+    $("bureau").hidden = false;
+    bureauPage();
+  } else if (me.staff.kind === "operator") {
+    $("operator").hidden = false;
+    operatorPage();
   } else {
     $("other").hidden = false;
   }
+}
+
+const cells = (...texts) => el("tr", {}, ...texts.map((x) => (x instanceof Node ? el("td", {}, x) : el("td", { text: String(x) }))));
+const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+
+// 结算与对账: a day's payments, and 对账 of the bureau's CSV statement for it.
+function bureauPage() {
+  $("day").value = today();
+  const load = async () => {
+    const r = await api("GET", `/v1/settlements?date=${$("day").value}&limit=200`);
+    if (r.status !== 200) { $("bureau-error").textContent = refusal(r); return; }
+    $("day-payments").tBodies[0].replaceChildren(...r.body.payments.map((p) =>
+      cells(p.settlementId, p.prescription || "", yuan(p.total), yuan(p.fund), yuan(p.account), yuan(p.cash), p.status)));
+  };
+  $("load-day").addEventListener("click", load);
+  $("upload").addEventListener("click", async () => {
+    const file = $("statement").files[0];
+    if (!file) return;
+    const r = await fetch(`/v1/reconciliation/runs?date=${$("day").value}&region=${me.org}`, { method: "POST",
+      credentials: "same-origin", body: await file.text(),
+      headers: { "Content-Type": "text/csv", "X-CSRF-Token": sessionStorage.getItem("rxflow.csrf") || "" } });
+    const body = await r.json();
+    if (r.status !== 201) { $("bureau-error").textContent = refusal({ status: r.status, body }); return; }
+    $("bureau-error").textContent = "";
+    showRun(body);
+  });
+  load();
+}
+
+function showRun(run) {
+  const side = (s) => `${s.count} · ${yuan(s.total)}`;
+  const csv = el("button", { type: "button", id: "download", class: "plain", text: t("download"), onclick: async () => {
+    const r = await fetch(`/v1/reconciliation/runs/${run.id}`, { credentials: "same-origin", headers: { Accept: "text/csv" } });
+    const link = el("a", { href: URL.createObjectURL(await r.blob()), download: `reconciliation-${run.date}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } });
+  $("run").replaceChildren(
+    el("p", { id: "run-summary", text: `${t("platform")}: ${side(run.platform)} · ${t("bureauSide")}: ${side(run.bureau)} · ${t("matched")} ${run.matched}` }),
+    el("table", { id: "discrepancies" }, el("tbody", {}, ...run.discrepancies.map((d) =>
+      cells(d.kind, d.settlementId, (d.fields || []).join(", "))))),
+    csv);
+}
+
+// 管理: staff (create, deactivate), 审计校验, and the outbox's dead letters with 重试.
+function operatorPage() {
+  const error = $("operator-error");
+  const loadStaff = async () => {
+    const r = await api("GET", "/v1/admin/staff?limit=200");
+    if (r.status !== 200) return;
+    $("staff-list").tBodies[0].replaceChildren(...r.body.staff.map((m) => cells(m.login, m.kind, m.org, m.name,
+      m.active ? t("active_") : t("inactive"),
+      m.active ? el("button", { type: "button", class: "danger", id: `deactivate-${m.login}`, text: t("deactivate"), onclick: async () => {
+        if (!window.confirm(t("confirmDeactivate"))) return;
+        const u = await api("PUT", `/v1/admin/staff/${m.id}`, { name: m.name, stores: m.stores, active: false });
+        if (u.status !== 200) error.textContent = refusal(u); else loadStaff();
+      } }) : "")));
+  };
+  const loadDead = async () => {
+    const r = await api("GET", "/v1/admin/outbox?status=dead&limit=200");
+    if (r.status !== 200) return;
+    $("dead-list").tBodies[0].replaceChildren(...r.body.messages.map((m) => cells(m.id, m.type, m.target.id, m.lastError || "",
+      el("button", { type: "button", id: `retry-${m.id}`, text: t("retry"), onclick: async () => {
+        const u = await api("POST", `/v1/admin/outbox/${m.id}/retry`, {});
+        if (u.status !== 200) error.textContent = refusal(u); else loadDead();
+      } }))));
+  };
+  $("new-staff").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { kind: $("new-kind").value, org: $("new-org").value, name: $("new-name").value,
+      login: $("new-login").value, password: $("new-password").value };
+    const stores = $("new-stores").value.split(",").map((x) => x.trim()).filter((x) => x);
+    if (stores.length) body.stores = stores;
+    if ($("new-license").value) body.license = $("new-license").value;
+    const r = await api("POST", "/v1/admin/staff", body);
+    if (r.status !== 201) { error.textContent = refusal(r); return; }
+    error.textContent = "";
+    $("new-password").value = "";
+    loadStaff();
+  });
+  $("verify").addEventListener("click", async () => {
+    const r = await api("POST", "/v1/audit/verify", {});
+    $("verify-result").textContent = r.status === 200
+      ? `ok=${r.body.ok} · ${r.body.events} · ${r.body.checkpoints}${r.body.firstBadSeq ? " · " + r.body.firstBadSeq : ""}`
+      : refusal(r);
+  });
+  loadStaff();
+  loadDead();
 }
 
 // 配送: the rider's deliveries, big rows for a phone; each event is one tap (delivered asks for

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import datetime
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "adversarial"))
 from rxserver import Server  # noqa: E402
@@ -39,7 +40,8 @@ class World:
         self.pki = tempfile.mkdtemp(prefix="rxweb-pki-")
         subprocess.run([tool, "pki", self.pki, "--license", "110330200000001"], check=True, stdout=subprocess.DEVNULL)
         self.tool = tool
-        self.s = Server(rxflow, env={"RXFLOW_TRUST_CA": os.path.join(self.pki, "root-ca.pem")})
+        self.s = Server(rxflow, env={"RXFLOW_TRUST_CA": os.path.join(self.pki, "root-ca.pem"),
+                                     "RXFLOW_OUTBOX_MAX_ATTEMPTS": "1", "RXFLOW_OUTBOX_TIMEOUT_MS": "500"})
         a = self.s.admin
         self.ok(self.s.call("POST", "/v1/admin/clinics", {"id": "C001", "name": "云医院", "region": "330200"}, a))
         self.ok(self.s.call("POST", "/v1/admin/doctors", {"license": "110330200000001", "name": "谢道奋",
@@ -58,6 +60,12 @@ class World:
             self.ok(self.s.call("POST", "/v1/admin/staff", body, a))
         self.ok(self.s.call("POST", "/v1/admin/staff", {"kind": "rider", "org": "SF", "name": "张骑手", "login": "zhang",
                                                          "password": PASSWORD}, a))
+        self.ok(self.s.call("POST", "/v1/admin/staff", {"kind": "bureau", "org": "330200", "name": "医保经办",
+                                                         "login": "yibao", "password": PASSWORD}, a))
+        self.ok(self.s.call("POST", "/v1/admin/staff", {"kind": "operator", "org": "platform", "name": "运营小周",
+                                                         "login": "zhou", "password": PASSWORD}, a))
+        self.chain = self.ok(self.s.call("POST", "/v1/admin/principals", {"role": "pharmacy", "org": "CH1", "name": "erp"}, a))["token"]
+        self.insurer = self.ok(self.s.call("POST", "/v1/admin/principals", {"role": "insurer", "org": "330200", "name": "ins"}, a))["token"]
 
     def ok(self, reply):
         status, _, body = reply
@@ -251,6 +259,96 @@ def case_delivery(world, artefacts):
         check(step in steps, "history lacks %s: %s" % (step, steps))
 
 
+def approved_and_paid(world, rx_no, settlement):
+    """A pickup prescription at S001, approved through the chain's token, its insurance payment
+    posted by the bureau today."""
+    rx = world.issue(rx_no, {"mode": "pickup", "pharmacy": "S001"})["id"]
+    base = "/v1/prescriptions/" + rx
+    world.ok(world.s.call("POST", base + "/accept", {}, world.chain))
+    world.ok(world.s.call("POST", base + "/review", {"decision": "approve",
+                                                       "pharmacist": {"name": "王药师", "license": "YS33020001"}}, world.chain))
+    now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    world.ok(world.s.call("POST", base + "/payments", {"kind": "insurance", "settlementId": settlement, "payOrderId": "PO-1",
+                                                         "total": 5700, "fund": 3990, "account": 1000, "cash": 710,
+                                                         "paidAt": now}, world.insurer))
+    return rx, now
+
+
+def case_bureau(world, artefacts):
+    rx, now = approved_and_paid(world, "WEB-B-1", "ST-1")
+    statement = os.path.join(artefacts, "statement.csv")
+    with open(statement, "w") as f:
+        f.write("settlement_id,pay_order_id,prescription_id,psn_no,total,fund,account,cash,status,settled_at\r\n")
+        f.write("ST-1,PO-1,%s,33020000000000000001,5700,3900,1090,710,settled,%s\r\n" % (rx, now))
+        f.write("ST-X,PO-X,rx_unknown,33020000000000000002,1200,800,400,0,settled,%s\r\n" % now)
+    base = "http://127.0.0.1:%d" % world.s.port
+    d = browser(1280, 900)
+    downloads = os.path.join(artefacts, "downloads")
+    os.makedirs(downloads, exist_ok=True)
+    d.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    try:
+        log_in(d, base, "yibao", page="bureau")
+        WebDriverWait(d, 10).until(lambda x: "ST-1" in x.find_element(By.ID, "day-payments").text)
+        d.find_element(By.ID, "statement").send_keys(statement)
+        d.find_element(By.ID, "upload").click()
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "discrepancies")))
+        rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#discrepancies tr")]
+        check(any("amount_mismatch" in r and "ST-1" in r and "fund" in r and "account" in r for r in rows), rows)
+        check(any("missing_in_platform" in r and "ST-X" in r for r in rows), rows)
+        check("1" in d.find_element(By.ID, "run-summary").text, "no summary")
+        d.save_screenshot(os.path.join(artefacts, "bureau-1280.png"))
+        d.find_element(By.ID, "download").click()
+        WebDriverWait(d, 10).until(lambda x: any(n.endswith(".csv") for n in os.listdir(downloads)))
+        report = open(os.path.join(downloads, [n for n in os.listdir(downloads) if n.endswith(".csv")][0])).read()
+        check("ST-X" in report and "amount_mismatch" in report, "the downloaded report: %r" % report[:300])
+        check(not console_errors(d), "console errors: %s" % console_errors(d))
+    finally:
+        d.quit()
+
+
+def case_operator(world, artefacts):
+    a = world.s.admin
+    world.ok(world.s.call("POST", "/v1/admin/pharmacies", {"id": "W001", "chain": "CHW", "name": "网店", "region": "330200",
+                                                            "district": "330203", "lat": "29.87", "lon": "121.55",
+                                                            "delivery": True,
+                                                            "adapter": {"type": "webhook", "url": "http://127.0.0.1:9/erp",
+                                                                        "secret": "a-webhook-secret-0123456789"}}, a))
+    world.ok(world.s.call("PUT", "/v1/pharmacies/W001/stock", {"items": [{"drugCode": "XC08CAA001", "quantity": 5}]}, a))
+    world.issue("WEB-O-1", {"mode": "pickup", "pharmacy": "W001"})
+    deadline = time.time() + 30
+    while time.time() < deadline and not world.s.call("GET", "/v1/admin/outbox?status=dead", token=a)[2]["messages"]:
+        time.sleep(0.2)
+    dead = world.s.call("GET", "/v1/admin/outbox?status=dead", token=a)[2]["messages"]
+    check(dead, "no dead letter to retry")
+    base = "http://127.0.0.1:%d" % world.s.port
+    d = browser(1280, 900)
+    try:
+        log_in(d, base, "zhou", page="operator")
+        for field, value in (("new-org", "CH1"), ("new-stores", "S001"), ("new-name", "新店员"), ("new-login", "xin"),
+                             ("new-password", PASSWORD)):
+            d.find_element(By.ID, field).send_keys(value)
+        d.find_element(By.ID, "create-staff").click()
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "deactivate-xin")))
+        status, _, session = world.s.call("POST", "/v1/sessions", {"login": "xin", "password": PASSWORD})
+        check(status == 201, "the new clerk does not log in: %s" % status)
+        check(world.s.call("GET", "/v1/me", token=session["token"])[0] == 200, "the new clerk's session")
+        d.find_element(By.ID, "deactivate-xin").click()
+        d.switch_to.alert.accept()
+        WebDriverWait(d, 10).until(lambda x: not x.find_elements(By.ID, "deactivate-xin"))
+        check(world.s.call("GET", "/v1/me", token=session["token"])[0] == 401, "the deactivated clerk's session still works")
+        d.find_element(By.ID, "verify").click()
+        WebDriverWait(d, 10).until(lambda x: "ok=true" in x.find_element(By.ID, "verify-result").text)
+        click(d, By.ID, "retry-" + dead[0]["id"])
+        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "operator-error").text == "")
+        d.save_screenshot(os.path.join(artefacts, "operator-1280.png"))
+        check(not console_errors(d), "console errors: %s" % console_errors(d))
+    finally:
+        d.quit()
+    events = world.s.call("GET", "/v1/audit?limit=200", token=a)[2]["events"]
+    retried = [e for e in events if e["action"] == "outbox.retry"]
+    check(retried and retried[0]["actor"].get("staff", {}).get("name") == "运营小周", "the retry is not on record")
+
+
 def case_headers(world, artefacts):
     for path in ("/", "/web/app.js", "/web/app.css"):
         status, headers, body = world.s.call("GET", path)
@@ -267,10 +365,12 @@ def case_headers(world, artefacts):
 
 def main():
     rxflow, tool, artefacts, case = sys.argv[1:5]
+    artefacts = os.path.abspath(artefacts)
     os.makedirs(artefacts, exist_ok=True)
     world = World(rxflow, tool)
     try:
-        {"pickup": case_pickup, "delivery": case_delivery, "headers": case_headers}[case](world, artefacts)
+        {"pickup": case_pickup, "delivery": case_delivery, "bureau": case_bureau, "operator": case_operator,
+         "headers": case_headers}[case](world, artefacts)
     except Exception:
         print(world.s.log()[-4000:])
         raise
