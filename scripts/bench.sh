@@ -25,6 +25,9 @@
 #                                500 slow-header connections from 50 loopback addresses, 500
 #                                idle keep-alive connections, or 120 slow bodies are open
 #                                (tests/adversarial/transport_test.py, Release rxflow)
+#   ./scripts/bench.sh workbench [N]
+#                                a pharmacist's queue of N (500) open orders rendered in headless
+#                                Chromium (tests/browser/workbench_bench.py, Release rxflow)
 #   RXFLOW_BENCH_BUILD=DIR        use an already configured build directory instead of
 #                                build-release (the suite runs a short `all` in its own build)
 set -euo pipefail
@@ -62,6 +65,10 @@ case "$what" in
     RXFLOW_BENCH_SCENARIO="$what" "$release"/tests/bench_http --backend="$backend" \
       --no-version=true --no-intro=true --minimal=true
     ;;
+  workbench)
+    cmake --build "$release" -j2 --target rxflow rxsign-tool >/dev/null
+    /usr/bin/python3 tests/browser/workbench_bench.py "$release/rxflow" "$release/rxsign-tool" "${2:-500}"
+    ;;
   crowd)
     cmake --build "$release" -j2 --target rxflow >/dev/null
     for case in slow_headers idle_keepalive slow_bodies; do
@@ -77,7 +84,7 @@ case "$what" in
     ./build-release/tests/reconcile_bench run "$dir"
     ;;
   *)
-    echo "usage: $0 signing|audit|reconcile|crowd|issue|lifecycle|read|all [--db sqlite|mysql]" >&2
+    echo "usage: $0 signing|audit|reconcile|crowd|workbench|issue|lifecycle|read|all [--db sqlite|mysql]" >&2
     exit 2
     ;;
 esac

@@ -19,7 +19,8 @@ const WORDS = {
     note: "备注", confirmFailed: "确认配送失败？", day: "日期", settlements: "当日结算", statement: "对账单",
     upload: "上传对账单", matched: "一致", platform: "平台", bureauSide: "医保局", download: "下载差异 CSV",
     auditVerify: "审计校验", staff: "人员", create: "新建", deactivate: "停用", confirmDeactivate: "确认停用该人员？",
-    deadLetters: "死信", retry: "重试", active_: "在岗", inactive: "已停用",
+    deadLetters: "死信", retry: "重试", active_: "在岗", inactive: "已停用", cancel: "取消处方",
+    confirmCancel: "确认取消该处方？", routeAgain: "重新流转", store: "药房",
     pharmacist: "药师", clerk: "店员", doctorKind: "医生", rider: "骑手", bureau: "医保经办", operator: "运营",
   },
   en: {
@@ -40,7 +41,8 @@ const WORDS = {
     statement: "Statement", upload: "Upload statement", matched: "matched", platform: "Platform", bureauSide: "Bureau",
     download: "Download discrepancies (CSV)", auditVerify: "Verify audit trail", staff: "Staff", create: "Create",
     deactivate: "Deactivate", confirmDeactivate: "Deactivate this member?", deadLetters: "Dead letters", retry: "Retry",
-    active_: "active", inactive: "inactive",
+    active_: "active", inactive: "inactive", cancel: "Cancel prescription",
+    confirmCancel: "Cancel this prescription?", routeAgain: "Route again", store: "Store",
     pharmacist: "Pharmacist", clerk: "Clerk", doctorKind: "Doctor", rider: "Rider", bureau: "Bureau clerk",
     operator: "Operator",
   },
@@ -149,6 +151,10 @@ function enter(who) {
     $("deliveries").hidden = false;
     refreshDeliveries();
     poller = setInterval(refreshDeliveries, 5000);
+  } else if (me.staff.kind === "doctor") {
+    $("doctor").hidden = false;
+    doctorPage();
+    poller = setInterval(doctorPage, 5000);
   } else if (me.staff.kind === "bureau") {
     $("bureau").hidden = false;
     bureauPage();
@@ -162,6 +168,45 @@ function enter(who) {
 
 const cells = (...texts) => el("tr", {}, ...texts.map((x) => (x instanceof Node ? el("td", {}, x) : el("td", { text: String(x) }))));
 const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
+
+// 处方: the clinic's prescriptions, newest first, each with its timeline; route again or cancel.
+async function doctorPage() {
+  const r = await api("GET", "/v1/prescriptions?limit=200");
+  if (r.status === 401) { location.reload(); return; }
+  if (r.status !== 200) return;
+  const list = r.body.prescriptions.slice().reverse();  // the API lists oldest first
+  $("clinic-list").tBodies[0].replaceChildren(...list.map((p) => {
+    const row = cells(when(p.createdAt), p.rxNo, el("span", { class: "tag", text: t(p.status) }), p.store || "");
+    row.setAttribute("data-id", p.id);
+    row.addEventListener("click", () => openTimeline(p.id));
+    return row;
+  }));
+}
+
+async function openTimeline(id) {
+  const r = await api("GET", `/v1/prescriptions/${id}`);
+  const panel = $("timeline");
+  panel.hidden = false;
+  if (r.status !== 200) { panel.replaceChildren(el("p", { class: "error", text: refusal(r) })); return; }
+  const v = r.body;
+  const error = el("p", { class: "error", role: "alert", id: "doctor-error" });
+  const reason = el("input", { id: "cancel-reason", "aria-label": t("reason") });
+  const store = el("input", { id: "route-store", "aria-label": t("store"), placeholder: "S001" });
+  const reload = async (res) => { if (res.status === 200) { openTimeline(id); doctorPage(); } else error.textContent = refusal(res); };
+  const open = ["active", "routed", "accepted", "approved"].includes(v.status);
+  panel.replaceChildren(
+    el("h2", { id: "timeline-state", "data-status": v.status, text: `${v.prescription.rxNo} · ${t(v.status)}` }),
+    el("ol", {}, ...v.history.map((h) => el("li", { text: `${when(h.at)} ${t(h.status)} ${h.actor.staff ? h.actor.staff.name : h.actor.org}` }))),
+    open && (v.status === "active" || v.status === "routed") ? el("fieldset", {}, el("legend", { text: t("routeAgain") }), store,
+      el("button", { type: "button", id: "do-route", text: t("routeAgain"), onclick: async () =>
+        reload(await api("POST", `/v1/prescriptions/${id}/route`, { mode: "pickup", pharmacy: store.value })) })) : null,
+    open ? el("fieldset", {}, el("legend", { text: t("cancel") }), reason,
+      el("button", { type: "button", class: "danger", id: "do-cancel", text: t("cancel"), onclick: async () => {
+        if (window.confirm(t("confirmCancel")))
+          reload(await api("POST", `/v1/prescriptions/${id}/cancel`, { reason: reason.value }));
+      } })) : null,
+    error);
+}
 
 // 结算与对账: a day's payments, and 对账 of the bureau's CSV statement for it.
 function bureauPage() {
@@ -350,6 +395,8 @@ async function openOrder(id) {
     el("details", {}, el("summary", { text: t("history") }),
       el("ol", {}, ...v.history.map((h) => el("li", { text: `${when(h.at)} ${t(h.status)} ${h.actor.staff ? h.actor.staff.name : h.actor.org}` })))));
   panel.replaceChildren(...parts);
+  const first = $("pickup-code") || $("courier");  // the counter types the code at once
+  if (first) first.focus();
 }
 
 // The actions of the order's state, for this member's kind.
@@ -401,4 +448,7 @@ function actions(v, base, error) {
   return out;
 }
 
+document.addEventListener("keydown", (ev) => {  // Esc closes the order's panel
+  if (ev.key === "Escape" && !$("detail").hidden) { $("detail").hidden = true; openId = null; }
+});
 document.addEventListener("DOMContentLoaded", start);

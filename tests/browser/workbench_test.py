@@ -64,6 +64,8 @@ class World:
                                                          "login": "yibao", "password": PASSWORD}, a))
         self.ok(self.s.call("POST", "/v1/admin/staff", {"kind": "operator", "org": "platform", "name": "运营小周",
                                                          "login": "zhou", "password": PASSWORD}, a))
+        self.ok(self.s.call("POST", "/v1/admin/staff", {"kind": "doctor", "org": "C001", "name": "谢道奋", "login": "xie",
+                                                         "license": "110330200000001", "password": PASSWORD}, a))
         self.chain = self.ok(self.s.call("POST", "/v1/admin/principals", {"role": "pharmacy", "org": "CH1", "name": "erp"}, a))["token"]
         self.insurer = self.ok(self.s.call("POST", "/v1/admin/principals", {"role": "insurer", "org": "330200", "name": "ins"}, a))["token"]
 
@@ -349,6 +351,32 @@ def case_operator(world, artefacts):
     check(retried and retried[0]["actor"].get("staff", {}).get("name") == "运营小周", "the retry is not on record")
 
 
+def case_doctor(world, artefacts):
+    older = world.issue("WEB-DR-1", {"mode": "pickup", "pharmacy": "S001"})["id"]
+    newer = world.issue("WEB-DR-2", {"mode": "pickup", "pharmacy": "S001"})["id"]
+    base = "http://127.0.0.1:%d" % world.s.port
+    d = browser(1280, 900)
+    try:
+        log_in(d, base, "xie", page="doctor")
+        WebDriverWait(d, 10).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "#clinic-list tr")) == 2)
+        ids = [r.get_attribute("data-id") for r in d.find_elements(By.CSS_SELECTOR, "#clinic-list tr")]
+        check(ids == [newer, older], "not newest first: %s" % ids)
+        click(d, By.CSS_SELECTOR, 'tr[data-id="%s"]' % newer)
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "do-cancel")))
+        d.find_element(By.ID, "cancel-reason").send_keys("患者改为线下就诊")
+        d.find_element(By.ID, "do-cancel").click()
+        d.switch_to.alert.dismiss()  # asked again: not this time
+        check(world.s.call("GET", "/v1/prescriptions/" + newer, token=world.clinic)[2]["status"] == "routed", "cancelled unasked")
+        d.find_element(By.ID, "do-cancel").click()
+        d.switch_to.alert.accept()
+        WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda x: x.find_element(By.ID, "timeline-state").get_attribute("data-status") == "cancelled")
+        d.save_screenshot(os.path.join(artefacts, "doctor-1280.png"))
+        check(not console_errors(d), "console errors: %s" % console_errors(d))
+    finally:
+        d.quit()
+
+
 def case_headers(world, artefacts):
     for path in ("/", "/web/app.js", "/web/app.css"):
         status, headers, body = world.s.call("GET", path)
@@ -369,7 +397,7 @@ def main():
     os.makedirs(artefacts, exist_ok=True)
     world = World(rxflow, tool)
     try:
-        {"pickup": case_pickup, "delivery": case_delivery, "bureau": case_bureau, "operator": case_operator,
+        {"pickup": case_pickup, "delivery": case_delivery, "bureau": case_bureau, "operator": case_operator, "doctor": case_doctor,
          "headers": case_headers}[case](world, artefacts)
     except Exception:
         print(world.s.log()[-4000:])
