@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's speed command, `./scripts/bench.sh all`, run short in the suite's own build: it
+# The README's speed commands (`./scripts/bench.sh all`, `crowd`, `workbench`), run short in the suite's own build: each
 # must run to its end and print a rate for the ceiling and every scenario. Figures are never
 # asserted here (scripts/bench.sh is where speed is shown).   tests/readme_bench.sh BUILD_DIR
 set -uo pipefail
@@ -27,3 +27,11 @@ echo "$out"
 [[ $(grep -c 'requests, p50 .* p99 .* max' <<<"$out") -eq 3 ]] || fail "bench.sh crowd did not print three latency lines"
 ! grep -q FAIL <<<"$out" || fail "bench.sh crowd: a normal client's request failed"
 echo "bench.sh crowd: ran, three latency lines"
+
+grep -q '^`./scripts/bench.sh workbench`' README.md || fail "README.md no longer shows ./scripts/bench.sh workbench"
+out=$(RXFLOW_BENCH_BUILD="$build" timeout 600 ./scripts/bench.sh workbench 20 2>&1)
+rc=$?
+echo "$out" | grep -v Information
+[[ $rc -eq 0 ]] || fail "bench.sh workbench exited $rc"
+grep -qE '^workbench: 20 open orders rendered in [0-9]+ ms' <<<"$out" || fail "bench.sh workbench printed no figure"
+echo "bench.sh workbench: ran, printed its figure"
