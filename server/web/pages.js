@@ -1,0 +1,175 @@
+// The pages of the other kinds (API.md §12): the doctor's prescriptions, the bureau's 对账, the
+// operator's administration and the rider's deliveries. Uses app.js.
+"use strict";
+
+// 处方: the clinic's prescriptions, newest first, each with its timeline; route again or cancel.
+async function doctorPage() {
+  const r = await api("GET", "/v1/prescriptions?limit=200");
+  if (r.status === 401) { location.reload(); return; }
+  if (r.status !== 200) return;
+  const list = r.body.prescriptions.slice().reverse();  // the API lists oldest first
+  $("clinic-list").tBodies[0].replaceChildren(...list.map((p) => {
+    const row = cells(when(p.createdAt), p.rxNo, el("span", { class: "tag", text: t(p.status) }), p.store || "");
+    row.setAttribute("data-id", p.id);
+    row.addEventListener("click", () => openTimeline(p.id));
+    return row;
+  }));
+}
+
+async function openTimeline(id) {
+  const r = await api("GET", `/v1/prescriptions/${id}`);
+  const panel = $("timeline");
+  panel.hidden = false;
+  if (r.status !== 200) { panel.replaceChildren(el("p", { class: "error", text: refusal(r) })); return; }
+  const v = r.body;
+  const error = el("p", { class: "error", role: "alert", id: "doctor-error" });
+  const reason = el("input", { id: "cancel-reason", "aria-label": t("reason") });
+  const store = el("input", { id: "route-store", "aria-label": t("store"), placeholder: "S001" });
+  const reload = async (res) => { if (res.status === 200) { openTimeline(id); doctorPage(); } else error.textContent = refusal(res); };
+  const open = ["active", "routed", "accepted", "approved"].includes(v.status);
+  panel.replaceChildren(
+    el("h2", { id: "timeline-state", "data-status": v.status, text: `${v.prescription.rxNo} · ${t(v.status)}` }),
+    el("ol", {}, ...v.history.map((h) => el("li", { text: `${when(h.at)} ${t(h.status)} ${h.actor.staff ? h.actor.staff.name : h.actor.org}` }))),
+    open && (v.status === "active" || v.status === "routed") ? el("fieldset", {}, el("legend", { text: t("routeAgain") }), store,
+      el("button", { type: "button", id: "do-route", text: t("routeAgain"), onclick: async () =>
+        reload(await api("POST", `/v1/prescriptions/${id}/route`, { mode: "pickup", pharmacy: store.value })) })) : null,
+    open ? el("fieldset", {}, el("legend", { text: t("cancel") }), reason,
+      el("button", { type: "button", class: "danger", id: "do-cancel", text: t("cancel"), onclick: async () => {
+        if (window.confirm(t("confirmCancel")))
+          reload(await api("POST", `/v1/prescriptions/${id}/cancel`, { reason: reason.value }));
+      } })) : null,
+    error);
+}
+
+// 结算与对账: a day's payments, and 对账 of the bureau's CSV statement for it.
+function bureauPage() {
+  $("day").value = today();
+  const load = async () => {
+    const r = await api("GET", `/v1/settlements?date=${$("day").value}&limit=200`);
+    if (r.status !== 200) { $("bureau-error").textContent = refusal(r); return; }
+    $("day-payments").tBodies[0].replaceChildren(...r.body.payments.map((p) =>
+      cells(p.settlementId, p.prescription || "", yuan(p.total), yuan(p.fund), yuan(p.account), yuan(p.cash), p.status)));
+  };
+  $("load-day").addEventListener("click", load);
+  $("upload").addEventListener("click", async () => {
+    const file = $("statement").files[0];
+    if (!file) return;
+    const r = await fetch(`/v1/reconciliation/runs?date=${$("day").value}&region=${me.org}`, { method: "POST",
+      credentials: "same-origin", body: await file.text(),
+      headers: { "Content-Type": "text/csv", "X-CSRF-Token": sessionStorage.getItem("rxflow.csrf") || "" } });
+    const body = await r.json();
+    if (r.status !== 201) { $("bureau-error").textContent = refusal({ status: r.status, body }); return; }
+    $("bureau-error").textContent = "";
+    showRun(body);
+  });
+  load();
+}
+
+function showRun(run) {
+  const side = (s) => `${s.count} · ${yuan(s.total)}`;
+  const csv = el("button", { type: "button", id: "download", class: "plain", text: t("download"), onclick: async () => {
+    const r = await fetch(`/v1/reconciliation/runs/${run.id}`, { credentials: "same-origin", headers: { Accept: "text/csv" } });
+    const link = el("a", { href: URL.createObjectURL(await r.blob()), download: `reconciliation-${run.date}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } });
+  $("run").replaceChildren(
+    el("p", { id: "run-summary", text: `${t("platform")}: ${side(run.platform)} · ${t("bureauSide")}: ${side(run.bureau)} · ${t("matched")} ${run.matched}` }),
+    el("table", { id: "discrepancies" }, el("tbody", {}, ...run.discrepancies.map((d) =>
+      cells(d.kind, d.settlementId, (d.fields || []).join(", "))))),
+    csv);
+}
+
+// 管理: staff (create, deactivate), 审计校验, and the outbox's dead letters with 重试.
+function operatorPage() {
+  const error = $("operator-error");
+  const loadStaff = async () => {
+    const r = await api("GET", "/v1/admin/staff?limit=200");
+    if (r.status !== 200) return;
+    $("staff-list").tBodies[0].replaceChildren(...r.body.staff.map((m) => cells(m.login, m.kind, m.org, m.name,
+      m.active ? t("active_") : t("inactive"),
+      m.active ? el("button", { type: "button", class: "danger", id: `deactivate-${m.login}`, text: t("deactivate"), onclick: async () => {
+        if (!window.confirm(t("confirmDeactivate"))) return;
+        const u = await api("PUT", `/v1/admin/staff/${m.id}`, { name: m.name, stores: m.stores, active: false });
+        if (u.status !== 200) error.textContent = refusal(u); else loadStaff();
+      } }) : "")));
+  };
+  const loadDead = async () => {
+    const r = await api("GET", "/v1/admin/outbox?status=dead&limit=200");
+    if (r.status !== 200) return;
+    $("dead-list").tBodies[0].replaceChildren(...r.body.messages.map((m) => cells(m.id, m.type, m.target.id, m.lastError || "",
+      el("button", { type: "button", id: `retry-${m.id}`, text: t("retry"), onclick: async () => {
+        const u = await api("POST", `/v1/admin/outbox/${m.id}/retry`, {});
+        if (u.status !== 200) error.textContent = refusal(u); else loadDead();
+      } }))));
+  };
+  $("new-staff").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { kind: $("new-kind").value, org: $("new-org").value, name: $("new-name").value,
+      login: $("new-login").value, password: $("new-password").value };
+    const stores = $("new-stores").value.split(",").map((x) => x.trim()).filter((x) => x);
+    if (stores.length) body.stores = stores;
+    if ($("new-license").value) body.license = $("new-license").value;
+    const r = await api("POST", "/v1/admin/staff", body);
+    if (r.status !== 201) { error.textContent = refusal(r); return; }
+    error.textContent = "";
+    $("new-password").value = "";
+    loadStaff();
+  });
+  $("verify").addEventListener("click", async () => {
+    const r = await api("POST", "/v1/audit/verify", {});
+    $("verify-result").textContent = r.status === 200
+      ? `ok=${r.body.ok} · ${r.body.events} · ${r.body.checkpoints}${r.body.firstBadSeq ? " · " + r.body.firstBadSeq : ""}`
+      : refusal(r);
+  });
+  loadStaff();
+  loadDead();
+}
+
+// 配送: the rider's deliveries, big rows for a phone; each event is one tap (delivered asks for
+// the code the patient reads out, failed for a note).
+let riderBusy = false;
+async function refreshDeliveries() {
+  if (riderBusy) return;  // never redraw under the rider's typing
+  const r = await api("GET", "/v1/courier/deliveries?limit=200");
+  if (r.status === 401) { location.reload(); return; }
+  if (r.status !== 200) return;
+  const open = r.body.deliveries.filter((d) => d.status === "in_delivery" || d.status === "delivery_failed");
+  const items = [];
+  for (const d of open) {
+    const v = await api("GET", `/v1/prescriptions/${d.prescription}`);
+    items.push(deliveryItem(d, v.status === 200 ? v.body : null));
+  }
+  $("delivery-list").replaceChildren(...items);
+}
+
+function deliveryItem(d, v) {
+  const error = el("p", { class: "error", role: "alert", id: `error-${d.id}` });
+  const send = async (type, extra) => {
+    const r = await api("POST", `/v1/deliveries/${d.id}/events`,
+      Object.assign({ type, at: new Date().toISOString().replace("Z", "+00:00") }, extra));
+    riderBusy = false;
+    if (r.status === 200) refreshDeliveries(); else error.textContent = refusal(r);
+  };
+  const code = el("input", { id: `proof-${d.id}`, inputmode: "numeric", maxlength: "6", "aria-label": t("proofCode"),
+    onfocus: () => { riderBusy = true; } });
+  const note = el("input", { id: `note-${d.id}`, "aria-label": t("note"), onfocus: () => { riderBusy = true; } });
+  const a = v && v.address ? `${v.address.line}` : "";
+  const phone = v ? v.patient.phone : "";
+  return el("li", { "data-id": d.id, "data-stage": d.stage },
+    el("strong", { text: `${t(d.stage)} · ${a}` }),
+    el("span", { text: v ? `${v.patient.name} ${phone}` : "" }),  // masked (API.md §5): nothing to dial
+    el("span", { text: v ? v.items.map((i) => `${i.name} ×${i.quantity}`).join(", ") : "" }),
+    el("div", { class: "actions" },
+      el("button", { type: "button", id: `picked-${d.id}`, text: t("picked_up"), onclick: () => send("picked_up", {}) }),
+      el("button", { type: "button", id: `transit-${d.id}`, text: t("in_transit"), onclick: () => send("in_transit", {}) })),
+    el("label", { text: t("proofCode") }, code),
+    el("button", { type: "button", id: `delivered-${d.id}`, text: t("delivered"),
+      onclick: () => send("delivered", { proofCode: code.value }) }),
+    el("label", { text: t("note") }, note),
+    el("button", { type: "button", class: "danger", id: `failed-${d.id}`, text: t("failed"), onclick: () => {
+      if (window.confirm(t("confirmFailed"))) send("failed", { note: note.value }); else riderBusy = false;
+    } }),
+    error);
+}
