@@ -8,8 +8,22 @@ function renderTabs() {
     "aria-selected": String(s === tab), text: t(s), onclick: () => { tab = s; renderTabs(); refresh(); } })));
 }
 
+// Every open order of the state, page by page (the API gives at most 200 at a time).
+async function allOrders(status) {
+  const orders = [];
+  let cursor = "";
+  for (let page = 0; page < 50; ++page) {
+    const r = await api("GET", `/v1/pharmacy/orders?status=${status}&limit=200${cursor ? "&cursor=" + encodeURIComponent(cursor) : ""}`);
+    if (r.status !== 200) return { status: r.status, body: null };
+    orders.push(...r.body.orders);
+    if (!r.body.nextCursor) break;
+    cursor = r.body.nextCursor;
+  }
+  return { status: 200, body: { orders } };
+}
+
 async function refresh() {
-  const r = await api("GET", `/v1/pharmacy/orders?status=${tab}&limit=200`);
+  const r = await allOrders(tab);
   if (r.status === 401) { location.reload(); return; }
   if (r.status !== 200) return;
   const shown = tab + ":" + r.body.orders.map((o) => o.id + o.version).join(",");
