@@ -21,7 +21,7 @@ void SessionRepo::create(Tx& tx, const std::string& tokenHash, const SessionReco
     soci::indicator licenseInd = s.staff.license.empty() ? soci::i_null : soci::i_ok;
     tx.change("INSERT INTO staff_sessions (token_hash, id, staff_id, csrf_hash, kind, org, name, license, stores, "
               "created_at, last_seen_at, expires_at) VALUES (:h, :i, :s, :c, :k, :o, :n, :l, :st, :ca, :ls, :e)",
-              soci::use(tokenHash), soci::use(s.id), soci::use(s.staffId), soci::use(s.csrfHash), soci::use(kind),
+              soci::use(tokenHash), soci::use(s.id), soci::use(s.staff.id), soci::use(s.csrfHash), soci::use(kind),
               soci::use(s.org), soci::use(s.staff.name), soci::use(s.staff.license, licenseInd), soci::use(stores),
               soci::use(s.createdAt), soci::use(s.lastSeenAt), soci::use(s.expiresAt));
 }
@@ -33,11 +33,10 @@ std::optional<SessionRecord> SessionRepo::findOpen(Tx& tx, const std::string& to
     const bool found = tx.exec(
         "SELECT id, staff_id, csrf_hash, kind, org, name, license, stores, created_at, last_seen_at, expires_at FROM "
         "staff_sessions WHERE token_hash = :h AND ended_at IS NULL",
-        soci::use(tokenHash), soci::into(s.id), soci::into(s.staffId), soci::into(s.csrfHash), soci::into(kind),
+        soci::use(tokenHash), soci::into(s.id), soci::into(s.staff.id), soci::into(s.csrfHash), soci::into(kind),
         soci::into(s.org), soci::into(s.staff.name), soci::into(s.staff.license, licenseInd),
         soci::into(stores, storesInd), soci::into(s.createdAt), soci::into(s.lastSeenAt), soci::into(s.expiresAt));
     if (!found) return std::nullopt;
-    s.staff.id = s.staffId;
     s.staff.kind = parseStaffKind(kind).value_or(StaffKind::Clerk);
     if (licenseInd != soci::i_ok) s.staff.license.clear();
     if (storesInd == soci::i_ok)

@@ -13,7 +13,6 @@ namespace rxflow::store {
 
 struct SessionRecord {
     std::string id;
-    std::string staffId;
     std::string csrfHash;
     long long createdAt = 0, lastSeenAt = 0, expiresAt = 0;
     // The member as the session's request acts: kind, org, name, license and stores.

@@ -95,8 +95,7 @@ bool StaffRepo::licenseTaken(Tx& tx, const std::string& license) {
 }
 
 std::optional<StaffRecord> StaffRepo::findPharmacist(Tx& tx, const std::string& license) {
-    auto s = one(tx, "license = :l AND kind = 'pharmacist'", license);
-    return s;
+    return one(tx, "license = :l AND kind = 'pharmacist'", license);
 }
 
 std::vector<StaffRecord> StaffRepo::list(Tx& tx, const std::string& org, const std::vector<StaffKind>& kinds,

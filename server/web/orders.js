@@ -108,7 +108,7 @@ function actions(v, base, error) {
     const courier = el("input", { id: "courier", "aria-label": t("courier") });
     const rows = v.prescription.items.map((i, n) => ({ item: i,
       batch: el("input", { id: `batch-${n}`, "aria-label": `${t("batchNo")} ${i.name}` }),
-      expiry: el("input", { id: `expiry-${n}`, placeholder: "YYYY-MM-DD", "aria-label": `${t("expiryDate")} ${i.name}` }) }));
+      expiry: el("input", { id: `expiry-${n}`, inputmode: "numeric", pattern: "\\d{4}-\\d{2}-\\d{2}", placeholder: "YYYY-MM-DD", "aria-label": `${t("expiryDate")} ${i.name}` }) }));
     const handed = () => rows.map((r) => ({ drugCode: r.item.drugCode, quantity: r.item.quantity,
       batchNo: r.batch.value, expiryDate: r.expiry.value }));
     const form = el("form", { id: pickup ? "dispense-form" : "handover-form", onsubmit: (ev) => {

@@ -24,7 +24,7 @@ async function openTimeline(id) {
   const v = r.body;
   const error = el("p", { class: "error", role: "alert", id: "doctor-error" });
   const reason = el("input", { id: "cancel-reason", "aria-label": t("reason") });
-  const store = el("input", { id: "route-store", "aria-label": t("store"), placeholder: "S001" });
+  const store = el("input", { id: "route-store", "aria-label": t("store") });
   const reload = async (res) => { if (res.status === 200) { openTimeline(id); doctorPage(); } else error.textContent = refusal(res); };
   const open = ["active", "routed", "accepted", "approved"].includes(v.status);
   panel.replaceChildren(

@@ -116,7 +116,6 @@ Response login(RequestContext& ctx) {
     const std::string csrf = randomToken("");
     store::SessionRecord session;
     session.id = newId("se", now);
-    session.staffId = member.id;
     session.staff = member;
     session.org = m.org;
     session.csrfHash = rxsign::sha256Hex(csrf);
