@@ -6,8 +6,13 @@ namespace rxflow::store {
 
 std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilter& f) {
     std::vector<PrescriptionSummary> out;
+    const std::string details =
+        f.cipher ? ", document, fulfillment, updated_at, (SELECT COUNT(*) FROM payments y WHERE y.prescription_id = "
+                   "prescriptions.id AND y.status = 'settled')"
+                 : "";
     const std::string sql =
-        "SELECT id, clinic_id, rx_no, status, store, version, created_at, expires_at FROM prescriptions WHERE "
+        "SELECT id, clinic_id, rx_no, status, store, version, created_at, expires_at" + details +
+        " FROM prescriptions WHERE "
         "(:c1 = '' OR clinic_id = :c2) AND (:s1 = '' OR status = :s2) AND (:st1 = '' OR store = :st2) AND "
         "(:ch1 = '' OR store IN (SELECT id FROM pharmacies WHERE chain = :ch2)) AND "
         "(:sf1 = '' OR store IN (SELECT store FROM staff_stores WHERE staff_id = :sf2)) AND created_at >= :since AND "
@@ -23,6 +28,12 @@ std::vector<PrescriptionSummary> ListRepo::prescriptions(Tx& tx, const ListFilte
         p.version = integerAt(r, 5);
         p.createdAt = integerAt(r, 6);
         p.expiresAt = integerAt(r, 7);
+        if (f.cipher) {
+            p.document = unsealDocument(*f.cipher, p.id, r.get<std::string>(8));
+            if (r.get_indicator(9) == soci::i_ok) p.fulfillment = unsealFulfillment(*f.cipher, p.id, r.get<std::string>(9));
+            p.updatedAt = integerAt(r, 10);
+            p.paid = integerAt(r, 11) > 0;
+        }
         out.push_back(std::move(p));
     };
     tx.each(sql, onRow, soci::use(f.clinicId, "c1"), soci::use(f.clinicId, "c2"), soci::use(f.status, "s1"),

@@ -7,6 +7,7 @@
 
 #include "server/domain/Prescription.h"
 #include "server/domain/Status.h"
+#include "server/store/DataCipher.h"
 #include "server/store/Database.h"
 #include "server/store/PaymentRepo.h"
 
@@ -17,6 +18,11 @@ struct PrescriptionSummary {
     Status status = Status::Active;
     long long version = 0, createdAt = 0, expiresAt = 0;
     std::vector<RxItem> items;
+    // With ListFilter::cipher only (the pharmacy's queue): the unsealed document and
+    // fulfillment, when the row last changed, and whether a settled payment exists.
+    std::string document, fulfillment;
+    long long updatedAt = 0;
+    bool paid = false;
 };
 
 struct ListFilter {
@@ -29,6 +35,7 @@ struct ListFilter {
     long long afterCreatedAt = -1;  // keyset cursor: rows after (afterCreatedAt, afterId)
     std::string afterId;
     std::size_t limit = 50;
+    const DataCipher* cipher = nullptr;  // set: the rows carry the PrescriptionSummary details
 };
 
 struct DeliverySummary {

@@ -20,6 +20,14 @@ bool pickupCodeMatches(const DataCipher& cipher, const PrescriptionRecord& p, co
     return rxsign::equalConstantTime(pickupCodeHash(cipher, p.id, code), p.pickupCodeHash);
 }
 
+std::string unsealDocument(const DataCipher& cipher, const std::string& id, const std::string& sealed) {
+    return cipher.unseal(sealed, kDocumentAad + id);
+}
+
+std::string unsealFulfillment(const DataCipher& cipher, const std::string& id, const std::string& sealed) {
+    return cipher.unseal(sealed, kFulfillmentAad + id);
+}
+
 FulfillmentMode fulfillmentMode(const PrescriptionRecord& p) {
     if (p.fulfillment.empty()) return FulfillmentMode::Pickup;
     auto f = Poco::JSON::Parser().parse(p.fulfillment).extract<Poco::JSON::Object::Ptr>();
@@ -120,8 +128,8 @@ std::optional<PrescriptionRecord> PrescriptionRepo::find(Tx& tx, const DataCiphe
     if (!found) return std::nullopt;
     p.status = statusFromColumn(status);
     if (storeInd == soci::i_ok) p.store = store;
-    p.document = cipher.unseal(document, kDocumentAad + p.id);
-    if (fulfillmentInd == soci::i_ok) p.fulfillment = cipher.unseal(fulfillment, kFulfillmentAad + p.id);
+    p.document = unsealDocument(cipher, p.id, document);
+    if (fulfillmentInd == soci::i_ok) p.fulfillment = unsealFulfillment(cipher, p.id, fulfillment);
     p.fulfillmentLoaded = p.fulfillment;
     tx.each("SELECT drug_code, quantity FROM prescription_items WHERE prescription_id = :p ORDER BY line",
             [&](const soci::row& r) { p.items.push_back({r.get<std::string>(0), integerAt(r, 1), 0}); }, soci::use(id));

@@ -39,6 +39,10 @@ struct PrescriptionRecord {
 std::string pickupCodeHash(const DataCipher& cipher, const std::string& prescriptionId, const std::string& code);
 bool pickupCodeMatches(const DataCipher& cipher, const PrescriptionRecord& p, const std::string& code);
 
+// The columns `document` and `fulfillment` as stored (sealed, bound to the prescription id) in clear.
+std::string unsealDocument(const DataCipher& cipher, const std::string& id, const std::string& sealed);
+std::string unsealFulfillment(const DataCipher& cipher, const std::string& id, const std::string& sealed);
+
 // The fulfilment's mode; pickup while none is chosen.
 FulfillmentMode fulfillmentMode(const PrescriptionRecord& p);
 

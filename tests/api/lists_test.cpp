@@ -1,6 +1,9 @@
 // Lists (API.md §5): who sees which rows, oldest first, and cursors that page without repeats.
 #include <doctest/doctest.h>
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+
 #include <set>
 
 #include "tests/support/Prescriptions.h"
@@ -78,4 +81,60 @@ TEST_CASE("a pharmacy lists the orders of its chain's stores, a store-bound toke
     s.addStore("T1", "CH2");
     CHECK(pageAll(s, "/v1/pharmacy/orders", s.token("pharmacy", "CH2"), "orders", 5).empty());
     CHECK_PROBLEM(s.get("/v1/pharmacy/orders?store=S2", s.token("pharmacy", "CH1", "S1")), 403, "forbidden");
+}
+
+// Milliseconds since the epoch of an RFC 3339 time as the views write it.
+static long long epochMs(const std::string& rfc3339) {
+    int tz = 0;
+    return Poco::DateTimeParser::parse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, rfc3339, tz).timestamp().epochMicroseconds() / 1000;
+}
+
+TEST_CASE("the counter's queue shows each order's patient, pickup or delivery, paid or not, and when a routed one times out") {
+    TestServer s({{{"RXFLOW_ACCEPT_TIMEOUT", "600"}}, {}, nullptr});
+    Prescriber doctor(s);
+    s.addStore("S1", "CH1");
+    REQUIRE(s.put("/v1/pharmacies/S1/stock", s.admin, "{\"items\":[{\"drugCode\":\"XC08CAA001\",\"quantity\":10}]}").status == 200);
+    RxSpec pickup;
+    pickup.rxNo = "RX-P";
+    const std::string pickupId = doctor.issue(pickup, "{\"mode\":\"pickup\",\"pharmacy\":\"S1\"}").str("id");
+    RxSpec delivery;
+    delivery.rxNo = "RX-D";
+    delivery.birthDate = "1971-05-09";
+    const std::string deliveryId =
+        doctor.issue(delivery, "{\"mode\":\"delivery\",\"pharmacy\":\"S1\",\"address\":{\"region\":\"330200\",\"district\":"
+                               "\"330203\",\"line\":\"中山东路1号\",\"lat\":\"29.87\",\"lon\":\"121.55\"}}").str("id");
+    const std::string chain = s.token("pharmacy", "CH1");
+    const std::string path = "/v1/prescriptions/" + deliveryId;
+    REQUIRE(s.post(path + "/accept", chain, "").status == 200);
+    REQUIRE(s.post(path + "/review", chain, "{\"decision\":\"approve\",\"pharmacist\":" + testPharmacistJson() + "}").status == 200);
+    REQUIRE(s.post(path + "/payments", chain,
+                   "{\"kind\":\"self_pay\",\"settlementId\":\"ST1\",\"payOrderId\":\"PO1\",\"total\":5700,\"fund\":0,"
+                   "\"account\":0,\"cash\":5700,\"paidAt\":\"2026-11-22T10:30:00+08:00\"}").status == 200);
+
+    Reply routed = s.get("/v1/pharmacy/orders?status=routed", chain);
+    REQUIRE(routed.status == 200);
+    auto orders = routed.json()->getArray("orders");
+    REQUIRE(orders->size() == 1);
+    auto row = orders->getObject(0);
+    CHECK(row->getValue<std::string>("id") == pickupId);
+    CHECK(row->getObject("patient")->getValue<std::string>("name") == "朱明勇");
+    CHECK(row->getObject("patient")->getValue<std::string>("birthDate") == "1960-01-01");
+    CHECK(row->getObject("patient")->has("gender"));
+    CHECK_FALSE(row->getObject("patient")->has("idNumber"));  // the row is for the queue; the view has the rest
+    CHECK(row->getValue<std::string>("mode") == "pickup");
+    CHECK(row->getValue<bool>("paid") == false);
+    const long long left = epochMs(row->getValue<std::string>("acceptBy")) - epochMs(row->getValue<std::string>("createdAt"));
+    CHECK(left >= 599000);
+    CHECK(left <= 601000);
+
+    auto approved = s.get("/v1/pharmacy/orders?status=approved", chain).json()->getArray("orders");
+    REQUIRE(approved->size() == 1);
+    CHECK(approved->getObject(0)->getValue<std::string>("mode") == "delivery");
+    CHECK(approved->getObject(0)->getValue<bool>("paid") == true);
+    CHECK(approved->getObject(0)->getObject("patient")->getValue<std::string>("birthDate") == "1971-05-09");
+    CHECK_FALSE(approved->getObject(0)->has("acceptBy"));
+    // The clinic's own list stays a summary: no patient there.
+    auto mine = s.get("/v1/prescriptions", doctor.clinicToken).json()->getArray("prescriptions");
+    REQUIRE(mine->size() == 2);
+    CHECK_FALSE(mine->getObject(0)->has("patient"));
 }

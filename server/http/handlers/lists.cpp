@@ -9,9 +9,11 @@
 #include "server/domain/Status.h"
 #include "server/domain/Prescription.h"
 #include "server/http/Cursor.h"
+#include "server/http/PrescriptionView.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/ListRepo.h"
+#include "server/workflow/Workflow.h"
 
 namespace rxflow::http {
 namespace {
@@ -40,6 +42,21 @@ Response page(const char* member, Poco::JSON::Array::Ptr list, bool more, long l
     return Response::json(200, object({{member, list}, {"nextCursor", next}}));
 }
 
+// What the counter's queue shows of each order beyond the summary (API.md §12, WORKBENCH.md): the
+// patient (the pharmacy sees the whole record), pickup or delivery, paid or not, and for a routed
+// order when its accept time-out re-routes it.
+void addQueueDetails(Poco::JSON::Object::Ptr& o, const store::PrescriptionSummary& p, long long acceptTimeoutMs) {
+    auto patient = parseStored(p.document).extract<Poco::JSON::Object::Ptr>()->getObject("prescription")->getObject("patient");
+    o->set("patient", object({{"name", patient->get("name")}, {"gender", patient->get("gender")},
+                              {"birthDate", patient->get("birthDate")}}));
+    std::string mode = "pickup";
+    if (!p.fulfillment.empty())
+        mode = parseStored(p.fulfillment).extract<Poco::JSON::Object::Ptr>()->optValue<std::string>("mode", "pickup");
+    o->set("mode", mode);
+    o->set("paid", p.paid);
+    if (p.status == Status::Routed) o->set("acceptBy", formatTime(p.updatedAt + acceptTimeoutMs));
+}
+
 Response listPrescriptions(RequestContext& ctx, store::ListFilter f, const char* member) {
     f.status = statusFilter(ctx);
     f.limit = listLimit(ctx) + 1;
@@ -60,6 +77,7 @@ Response listPrescriptions(RequestContext& ctx, store::ListFilter f, const char*
                          {"version", p.version}, {"createdAt", formatTime(p.createdAt)},
                          {"expiresAt", formatTime(p.expiresAt)}, {"items", items}});
         if (!p.store.empty()) o->set("store", p.store);
+        if (f.cipher) addQueueDetails(o, p, ctx.services.workflow.env().acceptTimeoutMs);
         list->add(o);
     }
     return page(member, list, more, rows.empty() ? 0 : rows.back().createdAt, rows.empty() ? "" : rows.back().id);
@@ -84,6 +102,7 @@ Response pharmacyOrders(RequestContext& ctx) {
             throw Error::forbidden("store " + f.store + " is not one of this staff member's stores");
         f.staffId = p.staff->id;
     }
+    f.cipher = &ctx.services.cipher;
     return listPrescriptions(ctx, f, "orders");
 }
 
