@@ -23,6 +23,19 @@ const WORDS = {
     stores: "门店（逗号分隔）", name: "姓名", license: "执业证号", cancel: "取消处方",
     confirmCancel: "确认取消该处方？", routeAgain: "重新流转", store: "药房",
     pharmacist: "药师", clerk: "店员", doctorKind: "医生", rider: "骑手", bureau: "医保经办", operator: "运营",
+    allStores: "全部门店", daysShort: "天", hoursShort: "小时", minutesShort: "分", acceptIn: "接单剩余", expiresIn: "有效期剩余",
+    years: "岁", sexM: "男", sexF: "女", pickup: "到店自取", delivery: "配送", unpaid: "未支付", mode: "取药方式",
+    timeLeft: "剩余时间", payment: "支付",
+    missing_in_platform: "平台无此笔", missing_in_bureau: "医保局无此笔", amount_mismatch: "金额不符",
+    status_mismatch: "状态不符", duplicate_in_statement: "对账单重复", kindOfDiff: "差异类型", settlementId: "结算号",
+    fields: "不符项", fund: "统筹", account: "个人账户", cash: "现金", settled: "已结算", reversed: "已冲正",
+    pastRuns: "历史对账", runAt: "对账时间", discrepancyCount: "差异数", open: "查看",
+    clinics: "诊所", doctors: "医生", pharmacies: "药房", couriers: "配送公司", id: "编号", region: "区划代码",
+    district: "区县代码", lat: "纬度", lon: "经度", chain: "连锁", adapter: "对接方式", adapterType: "对接方式",
+    adapterUrl: "对接地址", adapterSecret: "对接密钥", stockAge: "库存更新", never: "从未", ago: "前", webhook: "回调地址",
+    clinicIds: "所属诊所（逗号分隔）", suspended: "已停诊", suspend: "停诊", reinstate: "恢复", confirmSuspend: "确认停诊该医生？",
+    resetPassword: "重置密码", newPassword: "新密码", again: "再次输入", passwordsDiffer: "两次输入的密码不一致",
+    passwordReset: "{who} 的密码已重置，其登录会话已结束", verifyOk: "审计链完整", verifyBad: "审计链有断点", firstBad: "首个断点",
   },
   en: {
     title: "rxflow workbench", login: "Login", password: "Password", signIn: "Sign in", logout: "Sign out", lang: "中文",
@@ -47,6 +60,22 @@ const WORDS = {
     confirmCancel: "Cancel this prescription?", routeAgain: "Route again", store: "Store",
     pharmacist: "Pharmacist", clerk: "Clerk", doctorKind: "Doctor", rider: "Rider", bureau: "Bureau clerk",
     operator: "Operator",
+    allStores: "All stores", daysShort: "d", hoursShort: "h", minutesShort: "min", acceptIn: "accept within",
+    expiresIn: "expires in", years: "y", sexM: "M", sexF: "F", pickup: "Pickup", delivery: "Delivery", unpaid: "Unpaid",
+    mode: "Pickup or delivery", timeLeft: "Time left", payment: "Payment",
+    missing_in_platform: "Missing in platform", missing_in_bureau: "Missing in bureau statement",
+    amount_mismatch: "Amounts differ", status_mismatch: "Status differs", duplicate_in_statement: "Duplicate in statement",
+    kindOfDiff: "Discrepancy", settlementId: "Settlement", fields: "Differing fields", fund: "Fund", account: "Account",
+    cash: "Cash", settled: "Settled", reversed: "Reversed", pastRuns: "Past runs", runAt: "Run at",
+    discrepancyCount: "Discrepancies", open: "Open",
+    clinics: "Clinics", doctors: "Doctors", pharmacies: "Stores", couriers: "Couriers", id: "Id", region: "Region code",
+    district: "District code", lat: "Latitude", lon: "Longitude", chain: "Chain", adapter: "Adapter",
+    adapterType: "Adapter", adapterUrl: "Adapter URL", adapterSecret: "Adapter secret", stockAge: "Stock updated",
+    never: "never", ago: "ago", webhook: "Webhook", clinicIds: "Clinics (comma-separated)", suspended: "suspended",
+    suspend: "Suspend", reinstate: "Reinstate", confirmSuspend: "Suspend this doctor?", resetPassword: "Reset password",
+    newPassword: "New password", again: "Again", passwordsDiffer: "The two passwords differ",
+    passwordReset: "{who}'s password is reset and their sessions ended", verifyOk: "The audit trail is intact",
+    verifyBad: "The audit trail is broken", firstBad: "first break at",
   },
 };
 const TABS = ["routed", "accepted", "approved", "in_delivery"];
@@ -114,7 +143,12 @@ async function start() {
     lang = lang === "zh-CN" ? "en" : "zh-CN";
     sessionStorage.setItem("rxflow.lang", lang);
     translate();
-    if (me && $("orders").hidden === false) renderTabs();
+    if (me && $("orders").hidden === false) {
+      lastShown = "";
+      storePicker();
+      refresh();
+      if (openId) openOrder(openId);
+    }
   });
   $("logout").addEventListener("click", logout);
   $("login").addEventListener("submit", login);
@@ -146,6 +180,7 @@ function enter(who) {
   showWho();
   if (me.staff.kind === "pharmacist" || me.staff.kind === "clerk") {
     $("orders").hidden = false;
+    storePicker();
     renderTabs();
     refresh();
     poller = setInterval(refresh, 3000);  // a new order shows without a reload

@@ -2,18 +2,36 @@
 // themselves, with the actions of each order's state in a panel beside the queue. Uses app.js.
 "use strict";
 
+let counts = {};
+const drugNames = new Map();  // catalog names by code (no patient data)
+const lastBatch = new Map();  // "store drugCode" -> the batch and expiry last dispensed here, while the page lives
+
 function renderTabs() {
   const nav = $("tabs");
   nav.replaceChildren(...TABS.map((s) => el("button", { type: "button", role: "tab", id: "tab-" + s,
-    "aria-selected": String(s === tab), text: t(s), onclick: () => { tab = s; renderTabs(); refresh(); } })));
+    "aria-selected": String(s === tab), text: `${t(s)}${s in counts ? " " + counts[s] : ""}`,
+    onclick: () => { tab = s; renderTabs(); refresh(); } })));
+}
+
+// A member of several stores picks one (or all of them) in the top bar.
+function storePicker() {
+  const stores = me.staff.stores;
+  const pick = $("store-pick");
+  pick.hidden = stores.length < 2;
+  pick.setAttribute("aria-label", t("store"));
+  const chosen = pick.value;
+  pick.replaceChildren(el("option", { value: "", text: t("allStores") }), ...stores.map((id) => el("option", { value: id, text: id })));
+  pick.value = chosen;
+  pick.onchange = () => { lastShown = ""; refresh(); };
 }
 
 // Every open order of the state, page by page (the API gives at most 200 at a time).
 async function allOrders(status) {
   const orders = [];
+  const store = $("store-pick").value;
   let cursor = "";
   for (let page = 0; page < 50; ++page) {
-    const r = await api("GET", `/v1/pharmacy/orders?status=${status}&limit=200${cursor ? "&cursor=" + encodeURIComponent(cursor) : ""}`);
+    const r = await api("GET", `/v1/pharmacy/orders?status=${status}&limit=200${store ? "&store=" + encodeURIComponent(store) : ""}${cursor ? "&cursor=" + encodeURIComponent(cursor) : ""}`);
     if (r.status !== 200) return { status: r.status, body: null };
     orders.push(...r.body.orders);
     if (!r.body.nextCursor) break;
@@ -22,23 +40,56 @@ async function allOrders(status) {
   return { status: 200, body: { orders } };
 }
 
+async function nameDrugs(orders) {
+  const unknown = new Set();
+  orders.forEach((o) => o.items.forEach((i) => { if (!drugNames.has(i.drugCode)) unknown.add(i.drugCode); }));
+  await Promise.all([...unknown].map(async (code) => {
+    const r = await api("GET", `/v1/drugs/${encodeURIComponent(code)}`);
+    drugNames.set(code, r.status === 200 ? r.body.name : code);
+  }));
+}
+
+const age = (birthDate) => {
+  const [y, m, d] = birthDate.split("-").map(Number), [ty, tm, td] = today().split("-").map(Number);
+  return ty - y - (tm < m || (tm === m && td < d) ? 1 : 0);
+};
+// Time left before the accept time-out (routed) or the expiry, red under 15 minutes.
+function timeLeft(o) {
+  const ms = Date.parse(o.acceptBy || o.expiresAt) - Date.now();
+  const minutes = Math.max(0, Math.floor(ms / 60000));
+  const text = minutes >= 1440 ? `${Math.floor(minutes / 1440)}${t("daysShort")}` :
+    minutes >= 60 ? `${Math.floor(minutes / 60)}${t("hoursShort")}${minutes % 60}${t("minutesShort")}` : `${minutes}${t("minutesShort")}`;
+  return el("span", { class: ms < 15 * 60000 ? "urgent" : "", text: (o.acceptBy ? t("acceptIn") : t("expiresIn")) + " " + text });
+}
+
+function orderRow(o) {
+  const first = o.items[0];
+  const drugs = first ? `${drugNames.get(first.drugCode) || first.drugCode} ×${first.quantity}${o.items.length > 1 ? " +" + (o.items.length - 1) : ""}` : "";
+  const row = el("tr", { "data-id": o.id, tabindex: "0", onclick: () => openOrder(o.id),
+    onkeydown: (ev) => { if (ev.key === "Enter") openOrder(o.id); } },
+    el("td", { text: when(o.createdAt) }), el("td", { text: o.rxNo, title: o.id }),
+    el("td", { class: "patient", text: `${o.patient.name} ${age(o.patient.birthDate)}${t("years")} ${t("sex" + o.patient.gender)}` }),
+    el("td", { text: drugs }), el("td", { text: t(o.mode) }),
+    el("td", { text: o.paid ? t("paid") : t("unpaid") }), el("td", {}, timeLeft(o)),
+    el("td", {}, el("span", { class: "tag", text: t(o.status) })));
+  if (seen.size && !seen.has(o.id)) row.classList.add("fresh");
+  return row;
+}
+
 async function refresh() {
-  const r = await allOrders(tab);
-  if (r.status === 401) { location.reload(); return; }
-  if (r.status !== 200) return;
-  const shown = tab + ":" + r.body.orders.map((o) => o.id + o.version).join(",");
+  const all = await Promise.all(TABS.map((s) => allOrders(s)));
+  if (all.some((r) => r.status === 401)) { location.reload(); return; }
+  if (all.some((r) => r.status !== 200)) return;
+  TABS.forEach((s, n) => { counts[s] = all[n].body.orders.length; });
+  const orders = all[TABS.indexOf(tab)].body.orders;
+  const shown = lang + tab + counts.routed + counts.accepted + counts.approved + counts.in_delivery + ":" +
+    orders.map((o) => o.id + o.version).join(",") + Math.floor(Date.now() / 60000);
   if (shown === lastShown) return;  // unchanged: the rows stay as they are under the pointer
   lastShown = shown;
-  const body = $("queue").tBodies[0];
-  body.replaceChildren(...r.body.orders.map((o) => {
-    const row = el("tr", { "data-id": o.id, onclick: () => openOrder(o.id) },
-      el("td", { text: when(o.createdAt) }), el("td", { text: o.rxNo, title: o.id }),
-      el("td", { text: o.items.map((i) => `${i.drugCode} ×${i.quantity}`).join(", ") }),
-      el("td", {}, el("span", { class: "tag", text: t(o.status) })));
-    if (seen.size && !seen.has(o.id)) row.classList.add("fresh");
-    return row;
-  }));
-  r.body.orders.forEach((o) => seen.add(o.id));
+  renderTabs();
+  await nameDrugs(orders);
+  $("queue").tBodies[0].replaceChildren(...orders.map(orderRow));
+  all.forEach((r) => r.body.orders.forEach((o) => seen.add(o.id)));
 }
 
 async function act(method, path, body, errorAt) {
@@ -106,15 +157,21 @@ function actions(v, base, error) {
     const pickup = !v.fulfillment || v.fulfillment.mode !== "delivery";
     const code = el("input", { id: "pickup-code", inputmode: "numeric", maxlength: "6", "aria-label": t("pickupCode") });
     const courier = el("input", { id: "courier", "aria-label": t("courier") });
-    const rows = v.prescription.items.map((i, n) => ({ item: i,
-      batch: el("input", { id: `batch-${n}`, "aria-label": `${t("batchNo")} ${i.name}` }),
-      expiry: el("input", { id: `expiry-${n}`, inputmode: "numeric", pattern: "\\d{4}-\\d{2}-\\d{2}", placeholder: "YYYY-MM-DD", "aria-label": `${t("expiryDate")} ${i.name}` }) }));
+    const rows = v.prescription.items.map((i, n) => {
+      const last = lastBatch.get(`${v.pharmacy ? v.pharmacy.id : ""} ${i.drugCode}`) || {};  // this page's memory only
+      return { item: i,
+        batch: el("input", { id: `batch-${n}`, value: last.batchNo || "", "aria-label": `${t("batchNo")} ${i.name}` }),
+        expiry: el("input", { id: `expiry-${n}`, value: last.expiryDate || "", inputmode: "numeric", pattern: "\\d{4}-\\d{2}-\\d{2}",
+          placeholder: "YYYY-MM-DD", "aria-label": `${t("expiryDate")} ${i.name}` }) };
+    });
     const handed = () => rows.map((r) => ({ drugCode: r.item.drugCode, quantity: r.item.quantity,
       batchNo: r.batch.value, expiryDate: r.expiry.value }));
-    const form = el("form", { id: pickup ? "dispense-form" : "handover-form", onsubmit: (ev) => {
+    const remember = (done) => { if (done) rows.forEach((r) => lastBatch.set(`${v.pharmacy ? v.pharmacy.id : ""} ${r.item.drugCode}`,
+      { batchNo: r.batch.value, expiryDate: r.expiry.value })); };
+    const form = el("form", { id: pickup ? "dispense-form" : "handover-form", onsubmit: async (ev) => {
       ev.preventDefault();
-      if (pickup) act("POST", base + "/dispense", { pickupCode: code.value, items: handed() }, error);
-      else act("POST", base + "/handover", { courier: courier.value, items: handed() }, error);
+      if (pickup) remember(await act("POST", base + "/dispense", { pickupCode: code.value, items: handed() }, error));
+      else remember(await act("POST", base + "/handover", { courier: courier.value, items: handed() }, error));
     } }, el("label", { text: pickup ? t("pickupCode") : t("courier") }, pickup ? code : courier),
       ...rows.map((r) => el("fieldset", {}, el("legend", { text: r.item.name }), r.batch, r.expiry)),
       el("button", { type: "submit", id: pickup ? "do-dispense" : "do-handover", text: pickup ? t("dispense") : t("handover") }));

@@ -1,5 +1,5 @@
-// The pages of the other kinds (API.md §12): the doctor's prescriptions, the bureau's 对账, the
-// operator's administration and the rider's deliveries. Uses app.js.
+// The doctor's prescriptions and the rider's deliveries (API.md §12). Uses app.js; the bureau's
+// 对账 is in bureau.js, the operator's administration in admin.js.
 "use strict";
 
 // 处方: the clinic's prescriptions, newest first, each with its timeline; route again or cancel.
@@ -39,92 +39,6 @@ async function openTimeline(id) {
           reload(await api("POST", `/v1/prescriptions/${id}/cancel`, { reason: reason.value }));
       } })) : null,
     error);
-}
-
-// 结算与对账: a day's payments, and 对账 of the bureau's CSV statement for it.
-function bureauPage() {
-  $("day").value = today();
-  const load = async () => {
-    const r = await api("GET", `/v1/settlements?date=${$("day").value}&limit=200`);
-    if (r.status !== 200) { $("bureau-error").textContent = refusal(r); return; }
-    $("day-payments").tBodies[0].replaceChildren(...r.body.payments.map((p) =>
-      cells(p.settlementId, p.prescription || "", yuan(p.total), yuan(p.fund), yuan(p.account), yuan(p.cash), p.status)));
-  };
-  $("load-day").addEventListener("click", load);
-  $("upload").addEventListener("click", async () => {
-    const file = $("statement").files[0];
-    if (!file) return;
-    const r = await fetch(`/v1/reconciliation/runs?date=${$("day").value}&region=${me.org}`, { method: "POST",
-      credentials: "same-origin", body: await file.text(),
-      headers: { "Content-Type": "text/csv", "X-CSRF-Token": sessionStorage.getItem("rxflow.csrf") || "" } });
-    const body = await r.json();
-    if (r.status !== 201) { $("bureau-error").textContent = refusal({ status: r.status, body }); return; }
-    $("bureau-error").textContent = "";
-    showRun(body);
-  });
-  load();
-}
-
-function showRun(run) {
-  const side = (s) => `${s.count} · ${yuan(s.total)}`;
-  const csv = el("button", { type: "button", id: "download", class: "plain", text: t("download"), onclick: async () => {
-    const r = await fetch(`/v1/reconciliation/runs/${run.id}`, { credentials: "same-origin", headers: { Accept: "text/csv" } });
-    const link = el("a", { href: URL.createObjectURL(await r.blob()), download: `reconciliation-${run.date}.csv` });
-    document.body.append(link);
-    link.click();
-    link.remove();
-  } });
-  $("run").replaceChildren(
-    el("p", { id: "run-summary", text: `${t("platform")}: ${side(run.platform)} · ${t("bureauSide")}: ${side(run.bureau)} · ${t("matched")} ${run.matched}` }),
-    el("table", { id: "discrepancies" }, el("tbody", {}, ...run.discrepancies.map((d) =>
-      cells(d.kind, d.settlementId, (d.fields || []).join(", "))))),
-    csv);
-}
-
-// 管理: staff (create, deactivate), 审计校验, and the outbox's dead letters with 重试.
-function operatorPage() {
-  const error = $("operator-error");
-  const loadStaff = async () => {
-    const r = await api("GET", "/v1/admin/staff?limit=200");
-    if (r.status !== 200) return;
-    $("staff-list").tBodies[0].replaceChildren(...r.body.staff.map((m) => cells(m.login, m.kind, m.org, m.name,
-      m.active ? t("active_") : t("inactive"),
-      m.active ? el("button", { type: "button", class: "danger", id: `deactivate-${m.login}`, text: t("deactivate"), onclick: async () => {
-        if (!window.confirm(t("confirmDeactivate"))) return;
-        const u = await api("PUT", `/v1/admin/staff/${m.id}`, { name: m.name, stores: m.stores, active: false });
-        if (u.status !== 200) error.textContent = refusal(u); else loadStaff();
-      } }) : "")));
-  };
-  const loadDead = async () => {
-    const r = await api("GET", "/v1/admin/outbox?status=dead&limit=200");
-    if (r.status !== 200) return;
-    $("dead-list").tBodies[0].replaceChildren(...r.body.messages.map((m) => cells(m.id, m.type, m.target.id, m.lastError || "",
-      el("button", { type: "button", id: `retry-${m.id}`, text: t("retry"), onclick: async () => {
-        const u = await api("POST", `/v1/admin/outbox/${m.id}/retry`, {});
-        if (u.status !== 200) error.textContent = refusal(u); else loadDead();
-      } }))));
-  };
-  $("new-staff").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const body = { kind: $("new-kind").value, org: $("new-org").value, name: $("new-name").value,
-      login: $("new-login").value, password: $("new-password").value };
-    const stores = $("new-stores").value.split(",").map((x) => x.trim()).filter((x) => x);
-    if (stores.length) body.stores = stores;
-    if ($("new-license").value) body.license = $("new-license").value;
-    const r = await api("POST", "/v1/admin/staff", body);
-    if (r.status !== 201) { error.textContent = refusal(r); return; }
-    error.textContent = "";
-    $("new-password").value = "";
-    loadStaff();
-  });
-  $("verify").addEventListener("click", async () => {
-    const r = await api("POST", "/v1/audit/verify", {});
-    $("verify-result").textContent = r.status === 200
-      ? `ok=${r.body.ok} · ${r.body.events} · ${r.body.checkpoints}${r.body.firstBadSeq ? " · " + r.body.firstBadSeq : ""}`
-      : refusal(r);
-  });
-  loadStaff();
-  loadDead();
 }
 
 // 配送: the rider's deliveries, big rows for a phone; each event is one tap (delivered asks for

@@ -147,3 +147,20 @@ def open_order(driver, tab, rx_id):
 def state_is(driver, status):
     WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda d: d.find_element(By.ID, "detail-state").get_attribute("data-status") == status)
+
+
+def log_in_api(world, login, password):
+    """A session of the member through the API (as another browser would have), its token."""
+    status, _, body = world.s.call("POST", "/v1/sessions", {"login": login, "password": password})
+    check(status == 201, "%s does not log in: %s" % (login, status))
+    return body["token"]
+
+
+def unlabelled(driver):
+    """The visible controls a screen reader could not name: no label, aria-label, text or title."""
+    return driver.execute_script("""
+      return [...document.querySelectorAll('input, select, textarea, button')]
+        .filter((e) => e.offsetParent !== null)
+        .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()
+                       && !e.title)
+        .map((e) => e.id || e.outerHTML.slice(0, 80));""")

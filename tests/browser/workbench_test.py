@@ -8,12 +8,13 @@ clicking and typing only) | delivery (handed over in the workbench, then worked 
 nothing inline) | bureau | operator | doctor."""
 import datetime
 import os
+import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from workbench import (PASSWORD, World, browser, check, click, console_errors, log_in, log_out,  # noqa: E402,F401
-                       open_order, state_is)
+from workbench import (PASSWORD, World, browser, check, click, console_errors, log_in, log_in_api,  # noqa: E402,F401
+                       log_out, open_order, state_is, unlabelled)
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -160,10 +161,18 @@ def case_bureau(world, artefacts):
         d.find_element(By.ID, "statement").send_keys(statement)
         d.find_element(By.ID, "upload").click()
         WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "discrepancies")))
-        rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#discrepancies tr")]
-        check(any("amount_mismatch" in r and "ST-1" in r and "fund" in r and "account" in r for r in rows), rows)
-        check(any("missing_in_platform" in r and "ST-X" in r for r in rows), rows)
+        rows = [r.text for r in d.find_elements(By.CSS_SELECTOR, "#discrepancies tbody tr")]
+        check(len(rows) == 2, rows)
+        check(any("金额不符" in r and "ST-1" in r and "统筹" in r and "个人账户" in r for r in rows), rows)
+        check(any("平台无此笔" in r and "ST-X" in r for r in rows), rows)
+        marked = [c.text for c in d.find_elements(By.CSS_SELECTOR, '#discrepancies tr[data-kind="amount_mismatch"] td.diff')]
+        check(marked == ["¥39.90", "¥10.00", "¥39.00", "¥10.90"], "the differing fields marked: %s" % marked)
         check("1" in d.find_element(By.ID, "run-summary").text, "no summary")
+        WebDriverWait(d, 10).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "#past-runs tbody tr")) == 1)
+        run = world.s.call("GET", "/v1/reconciliation/runs?date=" + now[:10], token=world.insurer)[2]["runs"][0]
+        d.execute_script("document.getElementById('run').replaceChildren()")  # the fresh result gone
+        click(d, By.ID, "run-" + run["id"])  # a past run opens again with its discrepancies
+        WebDriverWait(d, 10).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "#discrepancies tbody tr")) == 2)
         d.save_screenshot(os.path.join(artefacts, "bureau-1280.png"))
         d.find_element(By.ID, "download").click()
         WebDriverWait(d, 10).until(lambda x: any(n.endswith(".csv") for n in os.listdir(downloads)))
@@ -197,18 +206,55 @@ def case_operator(world, artefacts):
             d.find_element(By.ID, field).send_keys(value)
         d.find_element(By.ID, "create-staff").click()
         WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "deactivate-xin")))
-        status, _, session = world.s.call("POST", "/v1/sessions", {"login": "xin", "password": PASSWORD})
-        check(status == 201, "the new clerk does not log in: %s" % status)
-        check(world.s.call("GET", "/v1/me", token=session["token"])[0] == 200, "the new clerk's session")
+        first = log_in_api(world, "xin", PASSWORD)
+        # 重置密码: typed twice in the dialog; the member's open session ends.
+        click(d, By.ID, "reset-xin")
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "reset-password")))
+        new_password = "a new password for xin 2026"
+        d.find_element(By.ID, "reset-password").send_keys(new_password)
+        d.find_element(By.ID, "reset-again").send_keys(new_password + "x")
+        d.find_element(By.ID, "reset-submit").click()
+        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "reset-error").text != "")
+        check(world.s.call("GET", "/v1/me", token=first)[0] == 200, "a mistyped reset changed something")
+        d.find_element(By.ID, "reset-again").clear()
+        d.find_element(By.ID, "reset-again").send_keys(new_password)
+        d.find_element(By.ID, "reset-submit").click()
+        WebDriverWait(d, 10).until(lambda x: "xin" in x.find_element(By.ID, "operator-note").text)
+        check(world.s.call("GET", "/v1/me", token=first)[0] == 401, "the session outlived the password reset")
+        second = log_in_api(world, "xin", new_password)
         d.find_element(By.ID, "deactivate-xin").click()
         d.switch_to.alert.accept()
         WebDriverWait(d, 10).until(lambda x: not x.find_elements(By.ID, "deactivate-xin"))
-        check(world.s.call("GET", "/v1/me", token=session["token"])[0] == 401, "the deactivated clerk's session still works")
+        check(world.s.call("GET", "/v1/me", token=second)[0] == 401, "the deactivated clerk's session still works")
+        # The registries: a clinic registered from its form; the stores with adapter and stock age.
+        click(d, By.ID, "menu-clinics")
+        for field, value in (("new-clinics-id", "C009"), ("new-clinics-name", "互联网医院"), ("new-clinics-region", "330200")):
+            d.find_element(By.ID, field).send_keys(value)
+        d.find_element(By.ID, "create-clinics").click()
+        WebDriverWait(d, 10).until(lambda x: "C009" in x.find_element(By.ID, "list-clinics").text)
+        check(world.s.call("GET", "/v1/admin/clinics/C009", token=a)[0] == 200, "the clinic is not registered")
+        click(d, By.ID, "menu-pharmacies")
+        WebDriverWait(d, 10).until(lambda x: "W001" in x.find_element(By.ID, "list-pharmacies").text)
+        stores = {r.find_elements(By.TAG_NAME, "td")[0].text: r.text
+                  for r in d.find_elements(By.CSS_SELECTOR, "#list-pharmacies tbody tr")}
+        check("webhook http://127.0.0.1:9/erp" in stores["W001"] and "前" in stores["W001"], stores)
+        check("pull" in stores["S001"], stores)
+        check("a-webhook-secret" not in d.page_source, "the adapter secret is on the page")
+        d.save_screenshot(os.path.join(artefacts, "operator-stores-1280.png"))
+        click(d, By.ID, "menu-doctors")
+        WebDriverWait(d, 10).until(lambda x: "110330200000001" in x.find_element(By.ID, "list-doctors").text)
+        click(d, By.ID, "menu-couriers")
+        WebDriverWait(d, 10).until(lambda x: "顺丰同城" in x.find_element(By.ID, "list-couriers").text)
+        click(d, By.ID, "menu-auditVerify")
         d.find_element(By.ID, "verify").click()
-        WebDriverWait(d, 10).until(lambda x: "ok=true" in x.find_element(By.ID, "verify-result").text)
+        WebDriverWait(d, 10).until(lambda x: "审计链完整" in x.find_element(By.ID, "verify-result").text)
+        click(d, By.ID, "menu-deadLetters")
         click(d, By.ID, "retry-" + dead[0]["id"])
-        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "operator-error").text == "")
+        WebDriverWait(d, 10).until(lambda x: not x.find_elements(By.ID, "retry-" + dead[0]["id"]))
+        check(d.find_element(By.ID, "operator-error").text == "", d.find_element(By.ID, "operator-error").text)
+        click(d, By.ID, "menu-staff")
         d.save_screenshot(os.path.join(artefacts, "operator-1280.png"))
+        check(not unlabelled(d), "controls without a label: %s" % unlabelled(d))
         check(not console_errors(d), "console errors: %s" % console_errors(d))
     finally:
         d.quit()
@@ -244,7 +290,10 @@ def case_doctor(world, artefacts):
 
 
 def case_headers(world, artefacts):
-    for path in ("/", "/web/app.js", "/web/app.css"):
+    _, _, html = world.s.call("GET", "/")
+    files = re.findall(r'(?:src|href)="(/web/[^"]+)"', html.decode())
+    check(len(files) >= 7, "the page's files: %s" % files)
+    for path in ["/"] + files:
         status, headers, body = world.s.call("GET", path)
         check(status == 200, "%s: %s" % (path, status))
         check(headers.get("content-security-policy") == "default-src 'self'; frame-ancestors 'none'", path)

@@ -1,0 +1,149 @@
+"""The workbench's habits (API.md §12, WORKBENCH.md) in a real headless Chromium: the English
+switch, the keyboard alone, and what the browser keeps.
+
+  workbench_habits_test.py RXFLOW_BIN RXSIGN_TOOL_BIN ARTEFACT_DIR CASE
+CASE: english (the switch turns every word of the counter's page, the order's panel and the
+login into English and back; it outlives a reload; the browser's storage holds the CSRF token
+and the language only, its cookie is HttpOnly) | keyboard (a pharmacist logs in, accepts,
+reviews, records the payment and dispenses a pickup order with Tab, Enter, Esc and typing only;
+every control has a label)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from workbench import (PASSWORD, World, browser, check, click, console_errors, log_in, log_out,  # noqa: E402
+                       open_order, state_is, unlabelled)
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def words(d, css):
+    return [e.text for e in d.find_elements(By.CSS_SELECTOR, css)]
+
+
+def case_english(world, artefacts):
+    rx = world.issue("WEB-EN-1", {"mode": "pickup", "pharmacy": "S001"})["id"]
+    base = "http://127.0.0.1:%d" % world.s.port
+    d = browser(1280, 900)
+    try:
+        log_in(d, base, "li")
+        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "tab-routed").text.startswith("待接单"))
+        check("患者" in words(d, "#queue th"), words(d, "#queue th"))
+        open_order(d, "routed", rx)
+        check(d.find_element(By.ID, "do-accept").text == "接单", d.find_element(By.ID, "do-accept").text)
+        d.find_element(By.ID, "lang").click()
+        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "tab-routed").text.startswith("Routed"))
+        check(d.execute_script("return document.documentElement.lang") == "en", "the page's lang")
+        check(words(d, "#queue th") == ["Received", "Prescription", "Patient", "Drugs", "Pickup or delivery", "Payment",
+                                        "Time left", "State"], words(d, "#queue th"))
+        WebDriverWait(d, 10).until(lambda x: "Pickup" in x.find_element(By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx).text)
+        row = d.find_element(By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx).text
+        check("Unpaid" in row and "Routed" in row and "accept within" in row, row)
+        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "do-accept").text == "Accept")
+        check(d.find_element(By.ID, "logout").text == "Sign out", d.find_element(By.ID, "logout").text)
+        d.save_screenshot(os.path.join(artefacts, "orders-en-1280.png"))
+        # What the browser keeps: the CSRF token and the language; the session cookie out of reach.
+        kept = d.execute_script("return [Object.keys(sessionStorage).sort(), localStorage.length, document.cookie]")
+        check(kept == [["rxflow.csrf", "rxflow.lang"], 0, ""], "kept in the browser: %s" % kept)
+        cookies = {c["name"]: c for c in d.get_cookies()}
+        check(cookies["rxflow_session"]["httpOnly"] and cookies["rxflow_session"].get("sameSite") == "Strict", cookies)
+        d.refresh()  # a reload asks the server again, in the language chosen
+        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "tab-routed").text.startswith("Routed"))
+        log_out(d)
+        check(d.find_element(By.ID, "login-submit").text == "Sign in", d.find_element(By.ID, "login-submit").text)
+        check(d.execute_script("return Object.keys(sessionStorage)") == ["rxflow.lang"], "the CSRF token outlived logout")
+        log_in(d, base, "li")
+        d.find_element(By.ID, "lang").click()
+        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "tab-routed").text.startswith("待接单"))
+        check(d.find_element(By.ID, "logout").text == "退出登录", "not back in Chinese")
+        check(not console_errors(d), "console errors: %s" % console_errors(d))
+    finally:
+        d.quit()
+
+
+def keys(d, *typed):
+    ActionChains(d).send_keys(*typed).perform()
+
+
+def tab_to(d, css, limit=80):
+    """Presses Tab until the element is focused (as a person would), at most `limit` times."""
+    for _ in range(limit):
+        if d.execute_script("return document.activeElement && document.activeElement.matches(arguments[0])", css):
+            return
+        keys(d, Keys.TAB)
+    raise AssertionError("Tab never reached %s" % css)
+
+
+def case_keyboard(world, artefacts):
+    issued = world.issue("WEB-K-1", {"mode": "pickup", "pharmacy": "S001"})
+    rx, code = issued["id"], issued["pickupCode"]
+    base = "http://127.0.0.1:%d" % world.s.port
+    d = browser(1280, 900)
+    try:
+        d.get(base + "/")
+        WebDriverWait(d, 10).until(lambda x: x.execute_script("return document.activeElement.id") == "login-name")
+        keys(d, "wang", Keys.TAB, PASSWORD, Keys.ENTER)
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "orders")))
+        row = 'tr[data-id="%s"]' % rx
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, row)))
+        check(not unlabelled(d), "controls without a label: %s" % unlabelled(d))
+        tab_to(d, row)
+        keys(d, Keys.ENTER)
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "detail-state")))
+        tab_to(d, "#do-accept")
+        keys(d, Keys.ENTER)
+        state_is(d, "accepted")
+        tab_to(d, "#do-approve")
+        keys(d, Keys.ENTER)
+        state_is(d, "approved")
+        tab_to(d, "#pay-total")
+        keys(d, "57.00", Keys.TAB, Keys.ENTER)
+        WebDriverWait(d, 10).until(lambda x: x.execute_script("return document.activeElement.id") == "pickup-code")
+        check(not unlabelled(d), "controls without a label: %s" % unlabelled(d))
+        keys(d, code, Keys.TAB, "B20260918", Keys.TAB, "2028-08-31", Keys.ENTER)  # batch and expiry follow by Tab
+        state_is(d, "dispensed")
+        d.save_screenshot(os.path.join(artefacts, "keyboard-1280.png"))
+        keys(d, Keys.ESCAPE)  # Esc closes the panel
+        WebDriverWait(d, 10).until(lambda x: not x.find_element(By.ID, "detail").is_displayed())
+        # The next order of that drug comes with the batch and expiry just entered (this page's memory).
+        second = world.issue("WEB-K-2", {"mode": "pickup", "pharmacy": "S001"})["id"]
+        path = "/v1/prescriptions/" + second
+        world.ok(world.s.call("POST", path + "/accept", {}, world.chain))
+        world.ok(world.s.call("POST", path + "/review", {"decision": "approve",
+                                                         "pharmacist": {"name": "王药师", "license": "YS33020001"}}, world.chain))
+        world.ok(world.s.call("POST", path + "/payments", {"kind": "self_pay", "settlementId": "K-2", "payOrderId": "K-2",
+                                                           "total": 5700, "fund": 0, "account": 0, "cash": 5700,
+                                                           "paidAt": "2026-12-02T10:00:00+08:00"}, world.chain))
+        open_order(d, "approved", second)
+        WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "batch-0")))
+        check(d.find_element(By.ID, "batch-0").get_attribute("value") == "B20260918", "the batch is not prefilled")
+        check(d.find_element(By.ID, "expiry-0").get_attribute("value") == "2028-08-31", "the expiry is not prefilled")
+        check(not console_errors(d), "console errors: %s" % console_errors(d))
+    finally:
+        d.quit()
+    view = world.s.call("GET", "/v1/prescriptions/" + rx, token=world.chain)[2]
+    check(view["status"] == "dispensed", view["status"])
+    dispensed = [h for h in view["history"] if h["status"] == "dispensed"]
+    check(dispensed and dispensed[0]["actor"]["staff"]["name"] == "王药师", view["history"])
+
+
+def main():
+    rxflow, tool, artefacts, case = sys.argv[1:5]
+    artefacts = os.path.abspath(artefacts)
+    os.makedirs(artefacts, exist_ok=True)
+    world = World(rxflow, tool)
+    try:
+        {"english": case_english, "keyboard": case_keyboard}[case](world, artefacts)
+    except Exception:
+        print(world.s.log()[-4000:])
+        raise
+    finally:
+        world.s.stop()
+    print("workbench %s: ok" % case)
+
+
+if __name__ == "__main__":
+    main()
