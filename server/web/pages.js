@@ -27,12 +27,30 @@ async function openTimeline(id) {
   const store = el("input", { id: "route-store", "aria-label": t("store") });
   const reload = async (res) => { if (res.status === 200) { openTimeline(id); doctorPage(); } else error.textContent = refusal(res); };
   const open = ["active", "routed", "accepted", "approved"].includes(v.status);
+  const address = v.fulfillment && v.fulfillment.address;
+  const mode = el("select", { id: "route-mode", "aria-label": t("mode") }, el("option", { value: "pickup", text: t("pickup") }),
+    address ? el("option", { value: "delivery", text: t("delivery") }) : null);
+  // Each step with who took it; a review with the pharmacist's name and license, in order.
+  const reviews = (v.reviews || []).slice();
+  const step = (h) => {
+    let who = h.actor.staff ? h.actor.staff.name : h.actor.org;
+    if (h.status === "approved" || (h.status === "rejected" || h.status === "active") && reviews.length && h.actor.role === "pharmacy") {
+      const r = reviews.shift();
+      if (r) who = `${r.pharmacist.name} (${r.pharmacist.license})`;
+    }
+    return el("li", { text: `${when(h.at)} ${t(h.status)} · ${who}` });
+  };
   panel.replaceChildren(
     el("h2", { id: "timeline-state", "data-status": v.status, text: `${v.prescription.rxNo} · ${t(v.status)}` }),
-    el("ol", {}, ...v.history.map((h) => el("li", { text: `${when(h.at)} ${t(h.status)} ${h.actor.staff ? h.actor.staff.name : h.actor.org}` }))),
-    open && (v.status === "active" || v.status === "routed") ? el("fieldset", {}, el("legend", { text: t("routeAgain") }), store,
-      el("button", { type: "button", id: "do-route", text: t("routeAgain"), onclick: async () =>
-        reload(await api("POST", `/v1/prescriptions/${id}/route`, { mode: "pickup", pharmacy: store.value })) })) : null,
+    el("p", { id: "timeline-store", text: `${t("store")}: ${v.pharmacy ? v.pharmacy.id : "—"} · ${t(v.fulfillment ? v.fulfillment.mode : "pickup")}` }),
+    v.payment ? el("p", { id: "timeline-paid", text: `${t("paid")}: ${yuan(v.payment.total)} · ${when(v.payment.paidAt)}` }) : null,
+    el("ol", { id: "timeline-steps" }, ...v.history.map(step)),
+    open && (v.status === "active" || v.status === "routed") ? el("fieldset", {}, el("legend", { text: t("routeAgain") }), mode, store,
+      el("button", { type: "button", id: "do-route", text: t("routeAgain"), onclick: async () => {
+        const body = { mode: mode.value, pharmacy: store.value };
+        if (mode.value === "delivery") body.address = address;
+        reload(await api("POST", `/v1/prescriptions/${id}/route`, body));
+      } })) : null,
     open ? el("fieldset", {}, el("legend", { text: t("cancel") }), reason,
       el("button", { type: "button", class: "danger", id: "do-cancel", text: t("cancel"), onclick: async () => {
         if (window.confirm(t("confirmCancel")))

@@ -275,6 +275,7 @@ def case_doctor(world, artefacts):
         check(ids == [newer, older], "not newest first: %s" % ids)
         click(d, By.CSS_SELECTOR, 'tr[data-id="%s"]' % newer)
         WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "do-cancel")))
+        check("S001" in d.find_element(By.ID, "timeline-store").text, d.find_element(By.ID, "timeline-store").text)
         d.find_element(By.ID, "cancel-reason").send_keys("患者改为线下就诊")
         d.find_element(By.ID, "do-cancel").click()
         d.switch_to.alert.dismiss()  # asked again: not this time
@@ -283,6 +284,13 @@ def case_doctor(world, artefacts):
         d.switch_to.alert.accept()
         WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
             lambda x: x.find_element(By.ID, "timeline-state").get_attribute("data-status") == "cancelled")
+        # The older one, reviewed at the store: its timeline names the pharmacist.
+        world.ok(world.s.call("POST", "/v1/prescriptions/%s/accept" % older, {}, world.chain))
+        world.ok(world.s.call("POST", "/v1/prescriptions/%s/review" % older, {"decision": "approve", "pharmacist": {
+            "name": "王药师", "license": "YS33020001"}}, world.chain))
+        click(d, By.CSS_SELECTOR, 'tr[data-id="%s"]' % older)
+        WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda x: "王药师 (YS33020001)" in x.find_element(By.ID, "timeline-steps").text)
         d.save_screenshot(os.path.join(artefacts, "doctor-1280.png"))
         check(not console_errors(d), "console errors: %s" % console_errors(d))
     finally:
