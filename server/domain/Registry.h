@@ -43,6 +43,7 @@ struct Pharmacy {
     bool delivery = false;
     bool active = true;
     PharmacyAdapterConfig adapter;
+    long long stockUpdatedAt = 0;  // epoch ms of the last published stock; 0: never published
 };
 
 struct StockItem {

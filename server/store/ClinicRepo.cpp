@@ -17,4 +17,14 @@ std::optional<Clinic> ClinicRepo::find(Tx& tx, const std::string& id) {
     return c;
 }
 
+std::vector<Clinic> ClinicRepo::list(Tx& tx, const std::string& afterId, std::size_t limit) {
+    std::vector<Clinic> out;
+    Clinic c;
+    const auto onRow = [&] { out.push_back(c); };
+    tx.eachInto(
+        "SELECT id, name, region FROM clinics WHERE id > :a ORDER BY id LIMIT " + std::to_string(limit),
+        onRow, soci::use(afterId), soci::into(c.id), soci::into(c.name), soci::into(c.region));
+    return out;
+}
+
 }  // namespace rxflow::store

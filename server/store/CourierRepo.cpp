@@ -29,4 +29,24 @@ std::optional<Courier> CourierRepo::find(Tx& tx, const DataCipher& cipher, const
     return c;
 }
 
+std::vector<CourierListing> CourierRepo::list(Tx& tx, const std::string& afterId, std::size_t limit) {
+    std::vector<CourierListing> out;
+    CourierListing row;
+    std::string url;
+    int secretSet = 0;
+    soci::indicator urlInd = soci::i_null;
+    const auto onRow = [&] {
+        row.courier.webhookUrl = urlInd == soci::i_ok ? url : "";
+        row.secretSet = secretSet != 0;
+        out.push_back(row);
+    };
+    tx.eachInto(
+        "SELECT id, name, webhook_url, CASE WHEN webhook_secret IS NULL OR webhook_secret = '' THEN 0 "
+        "ELSE 1 END FROM couriers WHERE id > :a ORDER BY id LIMIT " +
+            std::to_string(limit),
+        onRow, soci::use(afterId), soci::into(row.courier.id), soci::into(row.courier.name),
+        soci::into(url, urlInd), soci::into(secretSet));
+    return out;
+}
+
 }  // namespace rxflow::store

@@ -10,6 +10,14 @@ void writeClinics(Tx& tx, const Doctor& d) {
                   soci::use(clinic));
 }
 
+std::vector<std::string> clinicsOf(Tx& tx, const std::string& license) {
+    std::vector<std::string> clinics;
+    const auto onRow = [&](const soci::row& r) { clinics.push_back(r.get<std::string>(0)); };
+    tx.each("SELECT clinic_id FROM doctor_clinics WHERE license = :l ORDER BY clinic_id", onRow,
+            soci::use(license));
+    return clinics;
+}
+
 }  // namespace
 
 bool DoctorRepo::insert(Tx& tx, const Doctor& d, long long nowMs) {
@@ -38,9 +46,27 @@ std::optional<Doctor> DoctorRepo::find(Tx& tx, const std::string& license) {
                  soci::into(d.license), soci::into(d.name), soci::into(active)))
         return std::nullopt;
     d.active = active != 0;
-    tx.each("SELECT clinic_id FROM doctor_clinics WHERE license = :l ORDER BY clinic_id",
-            [&](const soci::row& r) { d.clinics.push_back(r.get<std::string>(0)); }, soci::use(license));
+    d.clinics = clinicsOf(tx, license);
     return d;
+}
+
+std::vector<Doctor> DoctorRepo::list(Tx& tx, const std::string& clinic, const std::string& afterLicense,
+                                     std::size_t limit) {
+    std::vector<Doctor> out;
+    Doctor d;
+    int active = 0;
+    const auto onRow = [&] {
+        d.active = active != 0;
+        out.push_back(d);
+    };
+    tx.eachInto(
+        "SELECT license, name, active FROM doctors WHERE (:c1 = '' OR license IN (SELECT license FROM "
+        "doctor_clinics WHERE clinic_id = :c2)) AND license > :a ORDER BY license LIMIT " +
+            std::to_string(limit),
+        onRow, soci::use(clinic, "c1"), soci::use(clinic, "c2"), soci::use(afterLicense, "a"),
+        soci::into(d.license), soci::into(d.name), soci::into(active));
+    for (Doctor& doctor : out) doctor.clinics = clinicsOf(tx, doctor.license);
+    return out;
 }
 
 }  // namespace rxflow::store

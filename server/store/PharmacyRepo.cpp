@@ -32,19 +32,52 @@ std::optional<Pharmacy> PharmacyRepo::find(Tx& tx, const DataCipher& cipher, con
     Pharmacy p;
     int delivery = 0, active = 0;
     std::string url, secret;
-    soci::indicator urlInd = soci::i_null, secretInd = soci::i_null;
-    const bool found =
-        tx.exec("SELECT id, chain, name, region, district, lat, lon, delivery, active, adapter_type, adapter_url, "
-                "adapter_secret FROM pharmacies WHERE id = :id",
-                soci::use(id), soci::into(p.id), soci::into(p.chain), soci::into(p.name), soci::into(p.region),
-                soci::into(p.district), soci::into(p.lat), soci::into(p.lon), soci::into(delivery), soci::into(active),
-                soci::into(p.adapter.type), soci::into(url, urlInd), soci::into(secret, secretInd));
+    long long stockAt = 0;
+    soci::indicator urlInd = soci::i_null, secretInd = soci::i_null, stockInd = soci::i_null;
+    const bool found = tx.exec(
+        "SELECT id, chain, name, region, district, lat, lon, delivery, active, adapter_type, adapter_url, "
+        "adapter_secret, stock_updated_at FROM pharmacies WHERE id = :id",
+        soci::use(id), soci::into(p.id), soci::into(p.chain), soci::into(p.name), soci::into(p.region),
+        soci::into(p.district), soci::into(p.lat), soci::into(p.lon), soci::into(delivery),
+        soci::into(active), soci::into(p.adapter.type), soci::into(url, urlInd),
+        soci::into(secret, secretInd), soci::into(stockAt, stockInd));
     if (!found) return std::nullopt;
     p.delivery = delivery != 0;
     p.active = active != 0;
     if (urlInd == soci::i_ok) p.adapter.url = url;
     if (secretInd == soci::i_ok) p.adapter.secret = cipher.unseal(secret, kSecretAad);
+    if (stockInd == soci::i_ok) p.stockUpdatedAt = stockAt;
     return p;
+}
+
+std::vector<PharmacyListing> PharmacyRepo::list(Tx& tx, const std::string& chain, const std::string& afterId,
+                                                std::size_t limit) {
+    std::vector<PharmacyListing> out;
+    PharmacyListing row;
+    Pharmacy& p = row.pharmacy;
+    int delivery = 0, active = 0, secretSet = 0;
+    std::string url;
+    long long stockAt = 0;
+    soci::indicator urlInd = soci::i_null, stockInd = soci::i_null;
+    const auto onRow = [&] {
+        p.delivery = delivery != 0;
+        p.active = active != 0;
+        p.adapter.url = urlInd == soci::i_ok ? url : "";
+        p.stockUpdatedAt = stockInd == soci::i_ok ? stockAt : 0;
+        row.secretSet = secretSet != 0;
+        out.push_back(row);
+    };
+    tx.eachInto(
+        "SELECT id, chain, name, region, district, lat, lon, delivery, active, adapter_type, adapter_url, "
+        "CASE WHEN adapter_secret IS NULL OR adapter_secret = '' THEN 0 ELSE 1 END, stock_updated_at "
+        "FROM pharmacies WHERE (:c1 = '' OR chain = :c2) AND id > :a ORDER BY id LIMIT " +
+            std::to_string(limit),
+        onRow, soci::use(chain, "c1"), soci::use(chain, "c2"), soci::use(afterId, "a"), soci::into(p.id),
+        soci::into(p.chain), soci::into(p.name), soci::into(p.region), soci::into(p.district),
+        soci::into(p.lat), soci::into(p.lon), soci::into(delivery), soci::into(active),
+        soci::into(p.adapter.type), soci::into(url, urlInd), soci::into(secretSet),
+        soci::into(stockAt, stockInd));
+    return out;
 }
 
 int PharmacyRepo::storesInChain(Tx& tx, const std::string& chain) {
@@ -53,7 +86,10 @@ int PharmacyRepo::storesInChain(Tx& tx, const std::string& chain) {
     return stores;
 }
 
-void PharmacyRepo::replaceStock(Tx& tx, const std::string& store, const std::vector<StockItem>& items) {
+void PharmacyRepo::replaceStock(Tx& tx, const std::string& store, const std::vector<StockItem>& items,
+                                long long nowMs) {
+    tx.change("UPDATE pharmacies SET stock_updated_at = :u WHERE id = :s", soci::use(nowMs),
+              soci::use(store));
     std::set<std::string> listed;
     for (const StockItem& item : items) {
         listed.insert(item.drugCode);

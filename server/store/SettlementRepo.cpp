@@ -93,13 +93,14 @@ std::optional<ReconciliationRun> SettlementRepo::findRun(Tx& tx, const std::stri
     const bool found = tx.exec(
         "SELECT id, day, region, format, statement_sha256, platform_count, platform_total, platform_fund, "
         "platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, bureau_account, bureau_cash, "
-        "matched, run_by_role, run_by_org, created_at FROM reconciliation_runs WHERE id = :id",
+        "matched, discrepancies, run_by_role, run_by_org, created_at FROM reconciliation_runs WHERE id = :id",
         soci::use(id), soci::into(run.id), soci::into(run.day), soci::into(run.region), soci::into(run.format),
         soci::into(run.statementSha256), soci::into(r.platform.count), soci::into(r.platform.sum.total),
         soci::into(r.platform.sum.fund), soci::into(r.platform.sum.account), soci::into(r.platform.sum.cash),
         soci::into(r.bureau.count), soci::into(r.bureau.sum.total), soci::into(r.bureau.sum.fund),
         soci::into(r.bureau.sum.account), soci::into(r.bureau.sum.cash), soci::into(r.matched),
-        soci::into(run.runByRole), soci::into(run.runByOrg), soci::into(run.createdAt));
+        soci::into(run.discrepancyCount), soci::into(run.runByRole), soci::into(run.runByOrg),
+        soci::into(run.createdAt));
     if (!found) return std::nullopt;
     const auto onRow = [&](const soci::row& row) {
         settlement::Discrepancy d;
@@ -115,6 +116,31 @@ std::optional<ReconciliationRun> SettlementRepo::findRun(Tx& tx, const std::stri
             "ORDER BY seq",
             onRow, soci::use(id));
     return run;
+}
+
+std::vector<ReconciliationRun> SettlementRepo::listRuns(Tx& tx, const std::string& region,
+                                                        const std::string& day, long long beforeCreatedAt,
+                                                        const std::string& beforeId, std::size_t limit) {
+    std::vector<ReconciliationRun> out;
+    ReconciliationRun run;
+    settlement::Report& r = run.report;
+    tx.eachInto(
+        "SELECT id, day, region, format, statement_sha256, platform_count, platform_total, platform_fund, "
+        "platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, bureau_account, "
+        "bureau_cash, matched, discrepancies, run_by_role, run_by_org, created_at FROM reconciliation_runs "
+        "WHERE (:r1 = '' OR region = :r2) AND (:d1 = '' OR day = :d2) AND "
+        "(created_at < :b1 OR (created_at = :b2 AND id < :bid)) ORDER BY created_at DESC, id DESC LIMIT " +
+            std::to_string(limit),
+        [&] { out.push_back(run); }, soci::use(region, "r1"), soci::use(region, "r2"), soci::use(day, "d1"),
+        soci::use(day, "d2"), soci::use(beforeCreatedAt, "b1"), soci::use(beforeCreatedAt, "b2"),
+        soci::use(beforeId, "bid"), soci::into(run.id), soci::into(run.day), soci::into(run.region),
+        soci::into(run.format), soci::into(run.statementSha256), soci::into(r.platform.count),
+        soci::into(r.platform.sum.total), soci::into(r.platform.sum.fund), soci::into(r.platform.sum.account),
+        soci::into(r.platform.sum.cash), soci::into(r.bureau.count), soci::into(r.bureau.sum.total),
+        soci::into(r.bureau.sum.fund), soci::into(r.bureau.sum.account), soci::into(r.bureau.sum.cash),
+        soci::into(r.matched), soci::into(run.discrepancyCount), soci::into(run.runByRole),
+        soci::into(run.runByOrg), soci::into(run.createdAt));
+    return out;
 }
 
 }  // namespace rxflow::store

@@ -21,7 +21,8 @@ struct ReconciliationRun {
     std::string statementSha256;
     std::string runByRole, runByOrg;
     long long createdAt = 0;
-    settlement::Report report;
+    settlement::Report report;  // its discrepancies are read by findRun only
+    long long discrepancyCount = 0;
 };
 
 struct SettlementRepo {
@@ -35,6 +36,11 @@ struct SettlementRepo {
 
     static void insertRun(Tx& tx, const ReconciliationRun& run);
     static std::optional<ReconciliationRun> findRun(Tx& tx, const std::string& id);
+    // Runs newest first (created_at, then id, descending) after the run (beforeCreatedAt,
+    // beforeId), at most `limit`, without their discrepancies; an empty region or day: any.
+    static std::vector<ReconciliationRun> listRuns(Tx& tx, const std::string& region, const std::string& day,
+                                                   long long beforeCreatedAt, const std::string& beforeId,
+                                                   std::size_t limit);
 };
 
 }  // namespace rxflow::store

@@ -85,7 +85,7 @@ TEST_CASE("a wrong method is 405 method_not_allowed with Allow") {
     TestServer s;
     Reply r = s.call("DELETE", "/v1/admin/clinics", s.admin);
     CHECK_PROBLEM(r, 405, "method_not_allowed");
-    CHECK(r.header("allow") == "POST");
+    CHECK(r.header("allow") == "POST, GET, HEAD");
 }
 
 TEST_CASE("malformed JSON is 400 invalid_request and stores nothing") {

@@ -1,5 +1,9 @@
-// POST /v1/admin/clinics, GET /v1/admin/clinics/{id}: the online clinics that may prescribe.
+// POST and GET /v1/admin/clinics, GET /v1/admin/clinics/{id}: the online clinics that may
+// prescribe.
+#include <Poco/JSON/Array.h>
+
 #include "server/http/BodyReader.h"
+#include "server/http/Cursor.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -34,10 +38,25 @@ Response getClinic(RequestContext& ctx) {
     return Response::json(200, view(*c));
 }
 
+Response listClinics(RequestContext& ctx) {
+    ctx.require({Role::Admin});
+    const std::string after = decodeCursor(ctx.query("cursor"));
+    const std::size_t limit = listLimit(ctx);
+    auto rows = ctx.read([&](store::Tx& tx) { return store::ClinicRepo::list(tx, after, limit + 1); });
+    const bool more = rows.size() > limit;
+    if (more) rows.pop_back();
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& c : rows) list->add(view(c));
+    return Response::json(200, object({{"clinics", list},
+                                       {"nextCursor", more ? Poco::Dynamic::Var(encodeCursor(rows.back().id))
+                                                           : Poco::Dynamic::Var()}}));
+}
+
 }  // namespace
 
 void addClinicRoutes(Router& r) {
     r.add("POST", "/v1/admin/clinics", createClinic);
+    r.add("GET", "/v1/admin/clinics", listClinics);
     r.add("GET", "/v1/admin/clinics/{id}", getClinic);
 }
 

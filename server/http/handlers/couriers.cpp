@@ -1,5 +1,8 @@
-// POST /v1/admin/couriers, GET /v1/admin/couriers/{id}: courier companies.
+// POST and GET /v1/admin/couriers, GET /v1/admin/couriers/{id}: courier companies.
+#include <Poco/JSON/Array.h>
+
 #include "server/http/BodyReader.h"
+#include "server/http/Cursor.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -8,10 +11,10 @@
 namespace rxflow::http {
 namespace {
 
-Poco::JSON::Object::Ptr view(const Courier& c) {
+// The secret itself is never shown again: `secretSet` says whether one is stored.
+Poco::JSON::Object::Ptr view(const Courier& c, bool secretSet) {
     auto v = object({{"id", c.id}, {"name", c.name}});
-    // The secret itself is never shown again.
-    if (!c.webhookUrl.empty()) v->set("webhook", object({{"url", c.webhookUrl}, {"secretSet", !c.webhookSecret.empty()}}));
+    if (!c.webhookUrl.empty()) v->set("webhook", object({{"url", c.webhookUrl}, {"secretSet", secretSet}}));
     return v;
 }
 
@@ -37,7 +40,7 @@ Response createCourier(RequestContext& ctx) {
         if (!store::CourierRepo::insert(tx, ctx.services.cipher, c, ctx.services.clock.nowMs()))
             throw Error::conflict("already_exists", "courier company " + c.id + " is registered already");
         store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "courier.create", "id=" + c.id, ctx.services.clock.nowMs()));
-        return Response::json(201, view(c));
+        return Response::json(201, view(c, !c.webhookSecret.empty()));
     });
 }
 
@@ -45,13 +48,30 @@ Response getCourier(RequestContext& ctx) {
     ctx.require({Role::Admin});
     auto c = ctx.read([&](store::Tx& tx) { return store::CourierRepo::find(tx, ctx.services.cipher, ctx.param("id")); });
     if (!c) throw Error::notFound("no such courier company");
-    return Response::json(200, view(*c));
+    return Response::json(200, view(*c, !c->webhookSecret.empty()));
+}
+
+// By id. The webhook secrets are not read at all.
+Response listCouriers(RequestContext& ctx) {
+    ctx.require({Role::Admin});
+    const std::string after = decodeCursor(ctx.query("cursor"));
+    const std::size_t limit = listLimit(ctx);
+    auto rows = ctx.read([&](store::Tx& tx) { return store::CourierRepo::list(tx, after, limit + 1); });
+    const bool more = rows.size() > limit;
+    if (more) rows.pop_back();
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& row : rows) list->add(view(row.courier, row.secretSet));
+    return Response::json(
+        200, object({{"couriers", list},
+                     {"nextCursor", more ? Poco::Dynamic::Var(encodeCursor(rows.back().courier.id))
+                                         : Poco::Dynamic::Var()}}));
 }
 
 }  // namespace
 
 void addCourierRoutes(Router& r) {
     r.add("POST", "/v1/admin/couriers", createCourier);
+    r.add("GET", "/v1/admin/couriers", listCouriers);
     r.add("GET", "/v1/admin/couriers/{id}", getCourier);
 }
 

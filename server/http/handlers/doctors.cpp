@@ -1,8 +1,11 @@
-// POST /v1/admin/doctors, PUT and GET /v1/admin/doctors/{license}: who may sign prescriptions,
-// for which clinics; PUT with active:false suspends.
+// POST and GET /v1/admin/doctors, PUT and GET /v1/admin/doctors/{license}: who may sign
+// prescriptions, for which clinics; PUT with active:false suspends.
+#include <Poco/JSON/Array.h>
+
 #include <set>
 
 #include "server/http/BodyReader.h"
+#include "server/http/Cursor.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -87,10 +90,29 @@ Response getDoctor(RequestContext& ctx) {
     return Response::json(200, view(*d));
 }
 
+// By license; `clinic` keeps the doctors registered for that clinic (suspended ones too).
+Response listDoctors(RequestContext& ctx) {
+    ctx.require({Role::Admin});
+    const std::string clinic = ctx.query("clinic");
+    const std::string after = decodeCursor(ctx.query("cursor"));
+    const std::size_t limit = listLimit(ctx);
+    auto rows =
+        ctx.read([&](store::Tx& tx) { return store::DoctorRepo::list(tx, clinic, after, limit + 1); });
+    const bool more = rows.size() > limit;
+    if (more) rows.pop_back();
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& d : rows) list->add(view(d));
+    return Response::json(
+        200, object({{"doctors", list},
+                     {"nextCursor",
+                      more ? Poco::Dynamic::Var(encodeCursor(rows.back().license)) : Poco::Dynamic::Var()}}));
+}
+
 }  // namespace
 
 void addDoctorRoutes(Router& r) {
     r.add("POST", "/v1/admin/doctors", createDoctor);
+    r.add("GET", "/v1/admin/doctors", listDoctors);
     r.add("PUT", "/v1/admin/doctors/{license}", replaceDoctor);
     r.add("GET", "/v1/admin/doctors/{license}", getDoctor);
 }

@@ -1,6 +1,10 @@
-// POST /v1/admin/pharmacies, GET /v1/admin/pharmacies/{id}: chain pharmacy stores and how
-// rxflow talks to each (its adapter).
+// POST and GET /v1/admin/pharmacies, GET /v1/admin/pharmacies/{id}: chain pharmacy stores,
+// how rxflow talks to each (its adapter) and when each last published its stock.
+#include <Poco/JSON/Array.h>
+
+#include "server/domain/Clock.h"
 #include "server/http/BodyReader.h"
+#include "server/http/Cursor.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -46,13 +50,24 @@ Pharmacy readPharmacy(RequestContext& ctx) {
     return p;
 }
 
-Poco::JSON::Object::Ptr view(const Pharmacy& p) {
+// The secret itself is never shown again: `secretSet` says whether one is stored.
+Poco::JSON::Object::Ptr view(const Pharmacy& p, bool secretSet) {
     auto adapter = object({{"type", p.adapter.type}});
     if (!p.adapter.url.empty()) adapter->set("url", p.adapter.url);
-    adapter->set("secretSet", !p.adapter.secret.empty());  // the secret itself is never shown again
-    return object({{"id", p.id}, {"chain", p.chain}, {"name", p.name}, {"region", p.region},
-                   {"district", p.district}, {"lat", p.lat}, {"lon", p.lon}, {"delivery", p.delivery},
-                   {"active", p.active}, {"adapter", adapter}});
+    adapter->set("secretSet", secretSet);
+    const Poco::Dynamic::Var stockAt = p.stockUpdatedAt ? Poco::Dynamic::Var(formatTime(p.stockUpdatedAt))
+                                                        : Poco::Dynamic::Var();  // never published
+    return object({{"id", p.id},
+                   {"chain", p.chain},
+                   {"name", p.name},
+                   {"region", p.region},
+                   {"district", p.district},
+                   {"lat", p.lat},
+                   {"lon", p.lon},
+                   {"delivery", p.delivery},
+                   {"active", p.active},
+                   {"adapter", adapter},
+                   {"stockUpdatedAt", stockAt}});
 }
 
 Response createPharmacy(RequestContext& ctx) {
@@ -62,7 +77,7 @@ Response createPharmacy(RequestContext& ctx) {
         if (!store::PharmacyRepo::insert(tx, ctx.services.cipher, p, ctx.services.clock.nowMs()))
             throw Error::conflict("already_exists", "store " + p.id + " is registered already");
         store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "pharmacy.create", "id=" + p.id + " chain=" + p.chain, ctx.services.clock.nowMs()));
-        return Response::json(201, view(p));
+        return Response::json(201, view(p, !p.adapter.secret.empty()));
     });
 }
 
@@ -70,13 +85,32 @@ Response getPharmacy(RequestContext& ctx) {
     ctx.require({Role::Admin});
     auto p = ctx.read([&](store::Tx& tx) { return store::PharmacyRepo::find(tx, ctx.services.cipher, ctx.param("id")); });
     if (!p) throw Error::notFound("no such store");
-    return Response::json(200, view(*p));
+    return Response::json(200, view(*p, !p->adapter.secret.empty()));
+}
+
+// By id; `chain` filters. The adapters' secrets are not read at all.
+Response listPharmacies(RequestContext& ctx) {
+    ctx.require({Role::Admin});
+    const std::string chain = ctx.query("chain");
+    const std::string after = decodeCursor(ctx.query("cursor"));
+    const std::size_t limit = listLimit(ctx);
+    auto rows =
+        ctx.read([&](store::Tx& tx) { return store::PharmacyRepo::list(tx, chain, after, limit + 1); });
+    const bool more = rows.size() > limit;
+    if (more) rows.pop_back();
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& row : rows) list->add(view(row.pharmacy, row.secretSet));
+    return Response::json(
+        200, object({{"pharmacies", list},
+                     {"nextCursor", more ? Poco::Dynamic::Var(encodeCursor(rows.back().pharmacy.id))
+                                         : Poco::Dynamic::Var()}}));
 }
 
 }  // namespace
 
 void addPharmacyRoutes(Router& r) {
     r.add("POST", "/v1/admin/pharmacies", createPharmacy);
+    r.add("GET", "/v1/admin/pharmacies", listPharmacies);
     r.add("GET", "/v1/admin/pharmacies/{id}", getPharmacy);
 }
 

@@ -1,13 +1,18 @@
 // POST /v1/reconciliation/runs?date=&region= (对账: the bureau's statement against the
-// platform's payments of that day) and GET /v1/reconciliation/runs/{id} (JSON, or the
-// discrepancies as CSV with Accept: text/csv). API.md §8.
+// platform's payments of that day), GET /v1/reconciliation/runs (the runs newest first, without
+// their discrepancies) and GET /v1/reconciliation/runs/{id} (JSON, or the discrepancies as CSV
+// with Accept: text/csv). API.md §8.
 #include <Poco/JSON/Array.h>
+#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
+#include <limits>
 #include <sstream>
 
 #include "server/domain/Ids.h"
 #include "server/domain/Prescription.h"
+#include "server/http/BodyReader.h"
+#include "server/http/Cursor.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/http/handlers/Settlements.h"
@@ -44,6 +49,18 @@ Poco::JSON::Object::Ptr view(const store::ReconciliationRun& run) {
                    {"bureau", totals(run.report.bureau)},
                    {"matched", run.report.matched},
                    {"discrepancies", list},
+                   {"createdAt", formatTime(run.createdAt)}});
+}
+
+// A list's entry: the run without its discrepancies, their count instead.
+Poco::JSON::Object::Ptr summary(const store::ReconciliationRun& run) {
+    return object({{"id", run.id},
+                   {"date", run.day},
+                   {"region", run.region},
+                   {"platform", totals(run.report.platform)},
+                   {"bureau", totals(run.report.bureau)},
+                   {"matched", run.report.matched},
+                   {"discrepancyCount", run.discrepancyCount},
                    {"createdAt", formatTime(run.createdAt)}});
 }
 
@@ -139,10 +156,72 @@ Response getRun(RequestContext& ctx) {
     return Response::json(200, view(*run));
 }
 
+// A runs list's cursor: "createdAt id" of the page's last run, so runs created in the same
+// millisecond page in a stable order too.
+std::string runCursor(const store::ReconciliationRun& run) {
+    return encodeCursor(std::to_string(run.createdAt) + " " + run.id);
+}
+
+// Where the page starts: after the cursor's run, or from the newest (every created_at is below
+// the largest BIGINT).
+void readRunCursor(const RequestContext& ctx, long long& beforeAt, std::string& beforeId) {
+    beforeAt = std::numeric_limits<long long>::max();
+    const std::string key = decodeCursor(ctx.query("cursor"));
+    if (key.empty()) return;
+    const auto space = key.find(' ');
+    Poco::Int64 at = 0;
+    if (space == std::string::npos || !Poco::NumberParser::tryParse64(key.substr(0, space), at))
+        throw Error::badRequest("cursor is not one this server issued",
+                                {{"query:cursor", "unknown cursor", "", {}}});
+    beforeAt = at;
+    beforeId = key.substr(space + 1);
+}
+
+struct RunFilter {
+    std::string region, date;  // "" for any
+};
+
+// The filters of GET /v1/reconciliation/runs: an insurer's own region by default, another is
+// 403; admin any region or none. `date` is optional.
+RunFilter runFilter(const RequestContext& ctx, const Principal& caller) {
+    std::string region = ctx.query("region");
+    const std::string date = ctx.query("date");
+    std::vector<FieldError> errors;
+    if (!date.empty() && !isDate(date)) errors.push_back({"query:date", "must be a date YYYY-MM-DD", "", {}});
+    if (!region.empty() && !isRegionCode(region))
+        errors.push_back({"query:region", "must be a 6-digit region code", "", {}});
+    if (!errors.empty()) throw Error::badRequest(errors.front().path + " " + errors.front().message, errors);
+    if (caller.role == Role::Insurer && region.empty()) region = caller.org;
+    if (caller.role == Role::Insurer && region != caller.org)
+        throw Error::forbidden("an insurer settles and reconciles its own region only");
+    return {region, date};
+}
+
+Response listRuns(RequestContext& ctx) {
+    const Principal& caller = ctx.require({Role::Insurer, Role::Admin});
+    const RunFilter f = runFilter(ctx, caller);
+    long long beforeAt = 0;
+    std::string beforeId;
+    readRunCursor(ctx, beforeAt, beforeId);
+    const std::size_t limit = listLimit(ctx);
+    auto rows = ctx.read([&](store::Tx& tx) {
+        return store::SettlementRepo::listRuns(tx, f.region, f.date, beforeAt, beforeId, limit + 1);
+    });
+    const bool more = rows.size() > limit;
+    if (more) rows.pop_back();
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    for (const auto& run : rows) list->add(summary(run));
+    return Response::json(
+        200,
+        object({{"runs", list},
+                {"nextCursor", more ? Poco::Dynamic::Var(runCursor(rows.back())) : Poco::Dynamic::Var()}}));
+}
+
 }  // namespace
 
 void addReconciliationRoutes(Router& r) {
     r.add("POST", "/v1/reconciliation/runs", runReconciliation).alsoAccepts = "text/csv";
+    r.add("GET", "/v1/reconciliation/runs", listRuns);
     r.add("GET", "/v1/reconciliation/runs/{id}", getRun);
 }
 

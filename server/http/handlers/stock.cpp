@@ -54,8 +54,11 @@ Response replaceStock(RequestContext& ctx) {
     std::vector<StockItem> items = readItems(ctx);
     return ctx.write([&](store::Tx& tx) {
         requireStoreAccess(ctx, tx, storeId);
-        store::PharmacyRepo::replaceStock(tx, storeId, items);
-        store::AuditRepo::append(tx, audit::registryEvent(ctx.principal(), "stock.replace", "store=" + storeId + " items=" + std::to_string(items.size()), ctx.services.clock.nowMs()));
+        const long long now = ctx.services.clock.nowMs();
+        store::PharmacyRepo::replaceStock(tx, storeId, items, now);
+        store::AuditRepo::append(
+            tx, audit::registryEvent(ctx.principal(), "stock.replace",
+                                     "store=" + storeId + " items=" + std::to_string(items.size()), now));
         return view(storeId, store::PharmacyRepo::stock(tx, storeId));
     });
 }
