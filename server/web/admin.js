@@ -7,6 +7,7 @@ const split = (text) => text.split(/[,，]/).map((x) => x.trim()).filter((x) => 
 function ago(iso) {
   if (!iso) return t("never");
   const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 60000));
+  if (minutes < 1) return t("justNow");
   if (minutes < 60) return `${minutes}${t("minutesShort")} ${t("ago")}`;
   if (minutes < 1440) return `${Math.floor(minutes / 60)}${t("hoursShort")} ${t("ago")}`;
   return `${Math.floor(minutes / 1440)}${t("daysShort")} ${t("ago")}`;
@@ -126,7 +127,9 @@ async function loadDead() {
   $("dead-list").tBodies[0].replaceChildren(...r.body.messages.map((m) => cells(m.id, m.type, m.target.id, m.lastError || "",
     el("button", { type: "button", id: `retry-${m.id}`, text: t("retry"), onclick: async () => {
       const u = await api("POST", `/v1/admin/outbox/${m.id}/retry`, {});
-      if (u.status !== 200) $("operator-error").textContent = refusal(u); else loadDead();
+      if (u.status !== 200) { $("operator-error").textContent = refusal(u); return; }
+      $("operator-note").textContent = t("retried").replace("{id}", m.id);
+      loadDead();
     } }))));
 }
 

@@ -64,8 +64,11 @@ function showRun(run) {
     link.click();
     link.remove();
   } });
-  const head = el("thead", {}, el("tr", {}, ...["kindOfDiff", "settlementId", "fields"].map((k) => el("th", { "data-t": k, text: t(k) })),
-    ...["platform", "bureauSide"].map((k) => el("th", { colspan: "5", "data-t": k, text: t(k) }))));
+  const th = (k, attrs = {}) => el("th", Object.assign({ "data-t": k, text: t(k) }, attrs));
+  const head = el("thead", {},
+    el("tr", {}, ...["kindOfDiff", "settlementId", "fields"].map((k) => th(k, { rowspan: "2" })),
+      ...["platform", "bureauSide"].map((k) => th(k, { colspan: "5" }))),
+    el("tr", {}, ...[0, 1].flatMap(() => [...AMOUNTS, "state"].map((k) => th(k)))));
   $("run").replaceChildren(
     el("p", { id: "run-summary", text: `${run.date} · ${t("platform")}: ${side(run.platform)} · ${t("bureauSide")}: ${side(run.bureau)} · ${t("matched")} ${run.matched}` }),
     el("table", { id: "discrepancies" }, head, el("tbody", {}, ...run.discrepancies.map((d) => {

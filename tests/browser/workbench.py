@@ -164,3 +164,17 @@ def unlabelled(driver):
         .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()
                        && !e.title)
         .map((e) => e.id || e.outerHTML.slice(0, 80));""")
+
+
+def text_of(driver, by, what):
+    """The element's text, read again if the page redrew it in between."""
+    found = []
+
+    def read(d):
+        try:
+            found.append(d.find_element(by, what).text)
+            return True
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+    WebDriverWait(driver, 10).until(read)
+    return found[-1]

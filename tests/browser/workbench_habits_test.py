@@ -12,12 +12,19 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from workbench import (PASSWORD, World, browser, check, click, console_errors, log_in, log_out,  # noqa: E402
-                       open_order, state_is, unlabelled)
+                       open_order, state_is, text_of, unlabelled)
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def tab_says(d, prefix):
+    """Waits for the 待接单 tab to say `prefix` (the tabs are redrawn with their counts)."""
+    WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda x: x.find_element(By.ID, "tab-routed").text.startswith(prefix))
 
 
 def words(d, css):
@@ -30,19 +37,21 @@ def case_english(world, artefacts):
     d = browser(1280, 900)
     try:
         log_in(d, base, "li")
-        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "tab-routed").text.startswith("待接单"))
+        tab_says(d, "待接单")
         check("患者" in words(d, "#queue th"), words(d, "#queue th"))
         open_order(d, "routed", rx)
         check(d.find_element(By.ID, "do-accept").text == "接单", d.find_element(By.ID, "do-accept").text)
         d.find_element(By.ID, "lang").click()
-        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "tab-routed").text.startswith("Routed"))
+        tab_says(d, "Routed")
         check(d.execute_script("return document.documentElement.lang") == "en", "the page's lang")
         check(words(d, "#queue th") == ["Received", "Prescription", "Patient", "Drugs", "Pickup or delivery", "Payment",
                                         "Time left", "State"], words(d, "#queue th"))
-        WebDriverWait(d, 10).until(lambda x: "Pickup" in x.find_element(By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx).text)
-        row = d.find_element(By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx).text
+        WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda x: "Pickup" in x.find_element(By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx).text)
+        row = text_of(d, By.CSS_SELECTOR, 'tr[data-id="%s"]' % rx)
         check("Unpaid" in row and "Routed" in row and "accept within" in row, row)
-        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "do-accept").text == "Accept")
+        WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda x: x.find_element(By.ID, "do-accept").text == "Accept")
         check(d.find_element(By.ID, "logout").text == "Sign out", d.find_element(By.ID, "logout").text)
         d.save_screenshot(os.path.join(artefacts, "orders-en-1280.png"))
         # What the browser keeps: the CSRF token and the language; the session cookie out of reach.
@@ -51,13 +60,13 @@ def case_english(world, artefacts):
         cookies = {c["name"]: c for c in d.get_cookies()}
         check(cookies["rxflow_session"]["httpOnly"] and cookies["rxflow_session"].get("sameSite") == "Strict", cookies)
         d.refresh()  # a reload asks the server again, in the language chosen
-        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "tab-routed").text.startswith("Routed"))
+        tab_says(d, "Routed")
         log_out(d)
         check(d.find_element(By.ID, "login-submit").text == "Sign in", d.find_element(By.ID, "login-submit").text)
         check(d.execute_script("return Object.keys(sessionStorage)") == ["rxflow.lang"], "the CSRF token outlived logout")
         log_in(d, base, "li")
         d.find_element(By.ID, "lang").click()
-        WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "tab-routed").text.startswith("待接单"))
+        tab_says(d, "待接单")
         check(d.find_element(By.ID, "logout").text == "退出登录", "not back in Chinese")
         check(not console_errors(d), "console errors: %s" % console_errors(d))
     finally:

@@ -210,7 +210,7 @@ def case_operator(world, artefacts):
         # 重置密码: typed twice in the dialog; the member's open session ends.
         click(d, By.ID, "reset-xin")
         WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "reset-password")))
-        new_password = "a new password for xin 2026"
+        new_password = "another long password 2026"
         d.find_element(By.ID, "reset-password").send_keys(new_password)
         d.find_element(By.ID, "reset-again").send_keys(new_password + "x")
         d.find_element(By.ID, "reset-submit").click()
@@ -237,7 +237,7 @@ def case_operator(world, artefacts):
         WebDriverWait(d, 10).until(lambda x: "W001" in x.find_element(By.ID, "list-pharmacies").text)
         stores = {r.find_elements(By.TAG_NAME, "td")[0].text: r.text
                   for r in d.find_elements(By.CSS_SELECTOR, "#list-pharmacies tbody tr")}
-        check("webhook http://127.0.0.1:9/erp" in stores["W001"] and "前" in stores["W001"], stores)
+        check("webhook http://127.0.0.1:9/erp" in stores["W001"] and "刚刚" in stores["W001"], stores)
         check("pull" in stores["S001"], stores)
         check("a-webhook-secret" not in d.page_source, "the adapter secret is on the page")
         d.save_screenshot(os.path.join(artefacts, "operator-stores-1280.png"))
@@ -250,7 +250,7 @@ def case_operator(world, artefacts):
         WebDriverWait(d, 10).until(lambda x: "审计链完整" in x.find_element(By.ID, "verify-result").text)
         click(d, By.ID, "menu-deadLetters")
         click(d, By.ID, "retry-" + dead[0]["id"])
-        WebDriverWait(d, 10).until(lambda x: not x.find_elements(By.ID, "retry-" + dead[0]["id"]))
+        WebDriverWait(d, 10).until(lambda x: str(dead[0]["id"]) in x.find_element(By.ID, "operator-note").text)
         check(d.find_element(By.ID, "operator-error").text == "", d.find_element(By.ID, "operator-error").text)
         click(d, By.ID, "menu-staff")
         d.save_screenshot(os.path.join(artefacts, "operator-1280.png"))
