@@ -6,7 +6,8 @@ CASE: english (the switch turns every word of the counter's page, the order's pa
 login into English and back; it outlives a reload; the browser's storage holds the CSRF token
 and the language only, its cookie is HttpOnly) | keyboard (a pharmacist logs in, accepts,
 reviews, records the payment and dispenses a pickup order with Tab, Enter, Esc and typing only;
-every control has a label)."""
+every control has a label) | stores (a member of several stores picks one in the top bar; a
+member of one is not asked)."""
 import os
 import sys
 
@@ -18,7 +19,7 @@ from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
 def tab_says(d, prefix):
@@ -68,6 +69,36 @@ def case_english(world, artefacts):
         d.find_element(By.ID, "lang").click()
         tab_says(d, "待接单")
         check(d.find_element(By.ID, "logout").text == "退出登录", "not back in Chinese")
+        check(not console_errors(d), "console errors: %s" % console_errors(d))
+    finally:
+        d.quit()
+
+
+def case_stores(world, artefacts):
+    a = world.s.admin
+    world.ok(world.s.call("POST", "/v1/admin/pharmacies", {"id": "S002", "chain": "CH1", "name": "二店", "region": "330200",
+                                                            "district": "330203", "lat": "29.88", "lon": "121.56",
+                                                            "delivery": False, "adapter": {"type": "pull"}}, a))
+    world.ok(world.s.call("PUT", "/v1/pharmacies/S002/stock", {"items": [{"drugCode": "XC08CAA001", "quantity": 9}]}, a))
+    world.ok(world.s.call("POST", "/v1/admin/staff", {"kind": "clerk", "org": "CH1", "stores": ["S001", "S002"],
+                                                       "name": "两店店员", "login": "duo", "password": PASSWORD}, a))
+    first = world.issue("WEB-S-1", {"mode": "pickup", "pharmacy": "S001"})["id"]
+    second = world.issue("WEB-S-2", {"mode": "pickup", "pharmacy": "S002"})["id"]
+    base = "http://127.0.0.1:%d" % world.s.port
+    d = browser(1280, 900)
+    try:
+        log_in(d, base, "li")  # a member of one store has nothing to pick
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, 'tr[data-id="%s"]' % first)))
+        check(not d.find_element(By.ID, "store-pick").is_displayed(), "a one-store clerk is offered a store picker")
+        log_out(d)
+        log_in(d, base, "duo")
+        rows = lambda x: sorted(r.get_attribute("data-id") for r in x.find_elements(By.CSS_SELECTOR, "#queue tbody tr"))
+        WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda x: rows(x) == sorted([first, second]))
+        Select(d.find_element(By.ID, "store-pick")).select_by_value("S002")
+        WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(lambda x: rows(x) == [second])
+        check(text_of(d, By.ID, "tab-routed") == "待接单 1", text_of(d, By.ID, "tab-routed"))
+        d.save_screenshot(os.path.join(artefacts, "orders-stores-1280.png"))
         check(not console_errors(d), "console errors: %s" % console_errors(d))
     finally:
         d.quit()
@@ -145,7 +176,7 @@ def main():
     os.makedirs(artefacts, exist_ok=True)
     world = World(rxflow, tool)
     try:
-        {"english": case_english, "keyboard": case_keyboard}[case](world, artefacts)
+        {"english": case_english, "keyboard": case_keyboard, "stores": case_stores}[case](world, artefacts)
     except Exception:
         print(world.s.log()[-4000:])
         raise
