@@ -178,3 +178,20 @@ def text_of(driver, by, what):
             return False
     WebDriverWait(driver, 10).until(read)
     return found[-1]
+
+
+def run_case(cases):
+    """argv: RXFLOW_BIN RXSIGN_TOOL_BIN ARTEFACT_DIR CASE; runs cases[CASE](world, artefacts)
+    against a World of its own, printing the server's log when it fails."""
+    rxflow, tool, artefacts, case = sys.argv[1:5]
+    artefacts = os.path.abspath(artefacts)
+    os.makedirs(artefacts, exist_ok=True)
+    world = World(rxflow, tool)
+    try:
+        cases[case](world, artefacts)
+    except Exception:
+        print(world.s.log()[-4000:])
+        raise
+    finally:
+        world.s.stop()
+    print("workbench %s: ok" % case)

@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from workbench import (PASSWORD, World, browser, check, click, console_errors, log_in, log_out,  # noqa: E402
+from workbench import (PASSWORD, browser, check, click, console_errors, log_in, log_out, run_case,  # noqa: E402
                        open_order, state_is, text_of, unlabelled)
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
@@ -170,20 +170,5 @@ def case_keyboard(world, artefacts):
     check(dispensed and dispensed[0]["actor"]["staff"]["name"] == "王药师", view["history"])
 
 
-def main():
-    rxflow, tool, artefacts, case = sys.argv[1:5]
-    artefacts = os.path.abspath(artefacts)
-    os.makedirs(artefacts, exist_ok=True)
-    world = World(rxflow, tool)
-    try:
-        {"english": case_english, "keyboard": case_keyboard, "stores": case_stores}[case](world, artefacts)
-    except Exception:
-        print(world.s.log()[-4000:])
-        raise
-    finally:
-        world.s.stop()
-    print("workbench %s: ok" % case)
-
-
 if __name__ == "__main__":
-    main()
+    run_case({"english": case_english, "keyboard": case_keyboard, "stores": case_stores})

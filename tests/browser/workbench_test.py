@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from workbench import (PASSWORD, World, browser, check, click, console_errors, log_in, log_in_api,  # noqa: E402,F401
+from workbench import (PASSWORD, browser, check, click, console_errors, log_in, log_in_api, run_case,  # noqa: E402
                        log_out, open_order, state_is, unlabelled)
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -314,21 +314,6 @@ def case_headers(world, artefacts):
     check(status == 404, "an unknown file is not 404")
 
 
-def main():
-    rxflow, tool, artefacts, case = sys.argv[1:5]
-    artefacts = os.path.abspath(artefacts)
-    os.makedirs(artefacts, exist_ok=True)
-    world = World(rxflow, tool)
-    try:
-        {"pickup": case_pickup, "delivery": case_delivery, "bureau": case_bureau, "operator": case_operator, "doctor": case_doctor,
-         "headers": case_headers}[case](world, artefacts)
-    except Exception:
-        print(world.s.log()[-4000:])
-        raise
-    finally:
-        world.s.stop()
-    print("workbench %s: ok" % case)
-
-
 if __name__ == "__main__":
-    main()
+    run_case({"pickup": case_pickup, "delivery": case_delivery, "bureau": case_bureau, "operator": case_operator,
+              "doctor": case_doctor, "headers": case_headers})

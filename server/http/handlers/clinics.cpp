@@ -4,6 +4,7 @@
 
 #include "server/http/BodyReader.h"
 #include "server/http/Cursor.h"
+#include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -40,16 +41,10 @@ Response getClinic(RequestContext& ctx) {
 
 Response listClinics(RequestContext& ctx) {
     ctx.require({Role::Admin});
-    const std::string after = decodeCursor(ctx.query("cursor"));
-    const std::size_t limit = listLimit(ctx);
-    auto rows = ctx.read([&](store::Tx& tx) { return store::ClinicRepo::list(tx, after, limit + 1); });
-    const bool more = rows.size() > limit;
-    if (more) rows.pop_back();
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& c : rows) list->add(view(c));
-    return Response::json(200, object({{"clinics", list},
-                                       {"nextCursor", more ? Poco::Dynamic::Var(encodeCursor(rows.back().id))
-                                                           : Poco::Dynamic::Var()}}));
+    return keyedPage(
+        ctx, "clinics",
+        [](store::Tx& tx, const std::string& after, std::size_t n) { return store::ClinicRepo::list(tx, after, n); },
+        [](const Clinic& c) { return c.id; }, view);
 }
 
 }  // namespace

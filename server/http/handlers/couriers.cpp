@@ -3,6 +3,7 @@
 
 #include "server/http/BodyReader.h"
 #include "server/http/Cursor.h"
+#include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -54,17 +55,10 @@ Response getCourier(RequestContext& ctx) {
 // By id. The webhook secrets are not read at all.
 Response listCouriers(RequestContext& ctx) {
     ctx.require({Role::Admin});
-    const std::string after = decodeCursor(ctx.query("cursor"));
-    const std::size_t limit = listLimit(ctx);
-    auto rows = ctx.read([&](store::Tx& tx) { return store::CourierRepo::list(tx, after, limit + 1); });
-    const bool more = rows.size() > limit;
-    if (more) rows.pop_back();
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& row : rows) list->add(view(row.courier, row.secretSet));
-    return Response::json(
-        200, object({{"couriers", list},
-                     {"nextCursor", more ? Poco::Dynamic::Var(encodeCursor(rows.back().courier.id))
-                                         : Poco::Dynamic::Var()}}));
+    return keyedPage(
+        ctx, "couriers",
+        [](store::Tx& tx, const std::string& after, std::size_t n) { return store::CourierRepo::list(tx, after, n); },
+        [](const auto& row) { return row.courier.id; }, [](const auto& row) { return view(row.courier, row.secretSet); });
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "server/http/BodyReader.h"
 #include "server/http/Cursor.h"
+#include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -94,18 +95,10 @@ Response getDoctor(RequestContext& ctx) {
 Response listDoctors(RequestContext& ctx) {
     ctx.require({Role::Admin});
     const std::string clinic = ctx.query("clinic");
-    const std::string after = decodeCursor(ctx.query("cursor"));
-    const std::size_t limit = listLimit(ctx);
-    auto rows =
-        ctx.read([&](store::Tx& tx) { return store::DoctorRepo::list(tx, clinic, after, limit + 1); });
-    const bool more = rows.size() > limit;
-    if (more) rows.pop_back();
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& d : rows) list->add(view(d));
-    return Response::json(
-        200, object({{"doctors", list},
-                     {"nextCursor",
-                      more ? Poco::Dynamic::Var(encodeCursor(rows.back().license)) : Poco::Dynamic::Var()}}));
+    return keyedPage(
+        ctx, "doctors",
+        [&](store::Tx& tx, const std::string& after, std::size_t n) { return store::DoctorRepo::list(tx, clinic, after, n); },
+        [](const Doctor& d) { return d.license; }, view);
 }
 
 }  // namespace

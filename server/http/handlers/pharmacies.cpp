@@ -5,6 +5,7 @@
 #include "server/domain/Clock.h"
 #include "server/http/BodyReader.h"
 #include "server/http/Cursor.h"
+#include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"
 #include "server/store/AuditRepo.h"
@@ -92,18 +93,10 @@ Response getPharmacy(RequestContext& ctx) {
 Response listPharmacies(RequestContext& ctx) {
     ctx.require({Role::Admin});
     const std::string chain = ctx.query("chain");
-    const std::string after = decodeCursor(ctx.query("cursor"));
-    const std::size_t limit = listLimit(ctx);
-    auto rows =
-        ctx.read([&](store::Tx& tx) { return store::PharmacyRepo::list(tx, chain, after, limit + 1); });
-    const bool more = rows.size() > limit;
-    if (more) rows.pop_back();
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& row : rows) list->add(view(row.pharmacy, row.secretSet));
-    return Response::json(
-        200, object({{"pharmacies", list},
-                     {"nextCursor", more ? Poco::Dynamic::Var(encodeCursor(rows.back().pharmacy.id))
-                                         : Poco::Dynamic::Var()}}));
+    return keyedPage(
+        ctx, "pharmacies",
+        [&](store::Tx& tx, const std::string& after, std::size_t n) { return store::PharmacyRepo::list(tx, chain, after, n); },
+        [](const auto& row) { return row.pharmacy.id; }, [](const auto& row) { return view(row.pharmacy, row.secretSet); });
 }
 
 }  // namespace

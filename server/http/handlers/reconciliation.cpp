@@ -29,6 +29,16 @@ Poco::JSON::Object::Ptr totals(const settlement::Totals& t) {
                    {"cash", t.sum.cash}});
 }
 
+// What a run's view and its list entry share, in the contract's order.
+Poco::JSON::Object::Ptr head(const store::ReconciliationRun& run) {
+    return object({{"id", run.id},
+                   {"date", run.day},
+                   {"region", run.region},
+                   {"platform", totals(run.report.platform)},
+                   {"bureau", totals(run.report.bureau)},
+                   {"matched", run.report.matched}});
+}
+
 Poco::JSON::Object::Ptr view(const store::ReconciliationRun& run) {
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     for (const settlement::Discrepancy& d : run.report.discrepancies) {
@@ -42,26 +52,18 @@ Poco::JSON::Object::Ptr view(const store::ReconciliationRun& run) {
         if (d.bureau) o->set("bureau", settlement::sideJson(*d.bureau, true));
         list->add(o);
     }
-    return object({{"id", run.id},
-                   {"date", run.day},
-                   {"region", run.region},
-                   {"platform", totals(run.report.platform)},
-                   {"bureau", totals(run.report.bureau)},
-                   {"matched", run.report.matched},
-                   {"discrepancies", list},
-                   {"createdAt", formatTime(run.createdAt)}});
+    auto o = head(run);
+    o->set("discrepancies", list);
+    o->set("createdAt", formatTime(run.createdAt));
+    return o;
 }
 
 // A list's entry: the run without its discrepancies, their count instead.
 Poco::JSON::Object::Ptr summary(const store::ReconciliationRun& run) {
-    return object({{"id", run.id},
-                   {"date", run.day},
-                   {"region", run.region},
-                   {"platform", totals(run.report.platform)},
-                   {"bureau", totals(run.report.bureau)},
-                   {"matched", run.report.matched},
-                   {"discrepancyCount", run.discrepancyCount},
-                   {"createdAt", formatTime(run.createdAt)}});
+    auto o = head(run);
+    o->set("discrepancyCount", run.discrepancyCount);
+    o->set("createdAt", formatTime(run.createdAt));
+    return o;
 }
 
 std::string csvAmounts(const std::optional<settlement::Side>& s, bool withLine) {

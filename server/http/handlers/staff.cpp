@@ -11,6 +11,7 @@
 #include "server/domain/Ids.h"
 #include "server/http/BodyReader.h"
 #include "server/http/Cursor.h"
+#include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/StaffJson.h"
 #include "server/http/handlers/Routes.h"
@@ -221,16 +222,10 @@ Response listStaff(RequestContext& ctx) {
             return Response::json(200, object({{"staff", none}, {"nextCursor", Poco::Dynamic::Var()}}));
         }
     }
-    const std::string after = decodeCursor(ctx.query("cursor"));
-    const std::size_t limit = listLimit(ctx);
-    auto rows = ctx.read([&](store::Tx& tx) { return store::StaffRepo::list(tx, org, kinds, after, limit + 1); });
-    const bool more = rows.size() > limit;
-    if (more) rows.pop_back();
-    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
-    for (const auto& m : rows) list->add(staffJson(m));
-    return Response::json(200, object({{"staff", list},
-                                       {"nextCursor", more ? Poco::Dynamic::Var(encodeCursor(rows.back().id))
-                                                           : Poco::Dynamic::Var()}}));
+    return keyedPage(
+        ctx, "staff",
+        [&](store::Tx& tx, const std::string& after, std::size_t n) { return store::StaffRepo::list(tx, org, kinds, after, n); },
+        [](const store::StaffRecord& m) { return m.id; }, staffJson);
 }
 
 Response updateStaff(RequestContext& ctx) {
