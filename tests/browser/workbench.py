@@ -64,6 +64,15 @@ class World:
         self.chain = self.ok(self.s.call("POST", "/v1/admin/principals", {"role": "pharmacy", "org": "CH1", "name": "erp"}, a))["token"]
         self.insurer = self.ok(self.s.call("POST", "/v1/admin/principals", {"role": "insurer", "org": "330200", "name": "ins"}, a))["token"]
 
+    def add_store(self, store, chain, adapter, delivery=True, quantity=5):
+        """Registers a store of the chain in Ningbo (330200) with stock of the demo drug."""
+        a = self.s.admin
+        self.ok(self.s.call("POST", "/v1/admin/pharmacies", {"id": store, "chain": chain, "name": store + " 药房",
+                                                              "region": "330200", "district": "330203", "lat": "29.87",
+                                                              "lon": "121.55", "delivery": delivery, "adapter": adapter}, a))
+        self.ok(self.s.call("PUT", "/v1/pharmacies/%s/stock" % store,
+                            {"items": [{"drugCode": "XC08CAA001", "quantity": quantity}]}, a))
+
     def ok(self, reply):
         status, _, body = reply
         check(200 <= status < 300, "seeding failed: %s %s" % (status, body))

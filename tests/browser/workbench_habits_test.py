@@ -76,10 +76,7 @@ def case_english(world, artefacts):
 
 def case_stores(world, artefacts):
     a = world.s.admin
-    world.ok(world.s.call("POST", "/v1/admin/pharmacies", {"id": "S002", "chain": "CH1", "name": "二店", "region": "330200",
-                                                            "district": "330203", "lat": "29.88", "lon": "121.56",
-                                                            "delivery": False, "adapter": {"type": "pull"}}, a))
-    world.ok(world.s.call("PUT", "/v1/pharmacies/S002/stock", {"items": [{"drugCode": "XC08CAA001", "quantity": 9}]}, a))
+    world.add_store("S002", "CH1", {"type": "pull"}, delivery=False, quantity=9)
     world.ok(world.s.call("POST", "/v1/admin/staff", {"kind": "clerk", "org": "CH1", "stores": ["S001", "S002"],
                                                        "name": "两店店员", "login": "duo", "password": PASSWORD}, a))
     first = world.issue("WEB-S-1", {"mode": "pickup", "pharmacy": "S001"})["id"]

@@ -185,12 +185,7 @@ def case_bureau(world, artefacts):
 
 def case_operator(world, artefacts):
     a = world.s.admin
-    world.ok(world.s.call("POST", "/v1/admin/pharmacies", {"id": "W001", "chain": "CHW", "name": "网店", "region": "330200",
-                                                            "district": "330203", "lat": "29.87", "lon": "121.55",
-                                                            "delivery": True,
-                                                            "adapter": {"type": "webhook", "url": "http://127.0.0.1:9/erp",
-                                                                        "secret": "a-webhook-secret-0123456789"}}, a))
-    world.ok(world.s.call("PUT", "/v1/pharmacies/W001/stock", {"items": [{"drugCode": "XC08CAA001", "quantity": 5}]}, a))
+    world.add_store("W001", "CHW", {"type": "webhook", "url": "http://127.0.0.1:9/erp", "secret": "a-webhook-secret-0123456789"})
     world.issue("WEB-O-1", {"mode": "pickup", "pharmacy": "W001"})
     deadline = time.time() + 30
     while time.time() < deadline and not world.s.call("GET", "/v1/admin/outbox?status=dead", token=a)[2]["messages"]:
