@@ -4,7 +4,7 @@ switch, the keyboard alone, and what the browser keeps.
   workbench_habits_test.py RXFLOW_BIN RXSIGN_TOOL_BIN ARTEFACT_DIR CASE
 CASE: english (the switch turns every word of the counter's page, the order's panel and the
 login into English and back; it outlives a reload; the browser's storage holds the CSRF token
-and the language only, its cookie is HttpOnly) | keyboard (a pharmacist logs in, accepts,
+and the language only, its cookie is HttpOnly; logout ends the session on the server) | keyboard (a pharmacist logs in, accepts,
 reviews, records the payment and dispenses a pickup order with Tab, Enter, Esc and typing only;
 every control has a label) | stores (a member of several stores picks one in the top bar; a
 member of one is not asked)."""
@@ -62,7 +62,10 @@ def case_english(world, artefacts):
         check(cookies["rxflow_session"]["httpOnly"] and cookies["rxflow_session"].get("sameSite") == "Strict", cookies)
         d.refresh()  # a reload asks the server again, in the language chosen
         tab_says(d, "Routed")
+        session = d.get_cookie("rxflow_session")["value"]
+        check(world.s.call("GET", "/v1/me", token=session)[0] == 200, "the page's session does not work")
         log_out(d)
+        check(world.s.call("GET", "/v1/me", token=session)[0] == 401, "logout left the session open on the server")
         check(d.find_element(By.ID, "login-submit").text == "Sign in", d.find_element(By.ID, "login-submit").text)
         check(d.execute_script("return Object.keys(sessionStorage)") == ["rxflow.lang"], "the CSRF token outlived logout")
         log_in(d, base, "li")

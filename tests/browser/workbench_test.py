@@ -54,6 +54,7 @@ def case_pickup(world, artefacts):
         said = d.find_element(By.ID, "action-error").text
         check("4" in said, "the wrong code's refusal does not say the tries left: %r" % said)
         d.save_screenshot(os.path.join(artefacts, "dispense-1280.png"))
+        check(not unlabelled(d), "controls without a label: %s" % unlabelled(d))
         d.find_element(By.ID, "pickup-code").clear()
         d.find_element(By.ID, "pickup-code").send_keys(code)
         d.find_element(By.ID, "do-dispense").click()
@@ -107,6 +108,7 @@ def case_delivery(world, artefacts):
             "let w = null; for (const e of document.querySelectorAll('body *')) { const r = e.getBoundingClientRect();"
             " if (r.right > 360 && (!w || r.right > w[1])) w = [e.tagName + '#' + e.id + '.' + e.className, r.right]; } return w;")
         check(width <= 360, "the rider's page is wider than the phone: %s px (%s)" % (width, widest))
+        check(not unlabelled(phone), "controls without a label: %s" % unlabelled(phone))
         for button, stage in (("picked", "picked_up"), ("transit", "in_transit")):
             phone.find_element(By.ID, "%s-%s" % (button, delivery)).click()
             wait.until(lambda x: x.find_element(By.CSS_SELECTOR, 'li[data-id="%s"]' % delivery).get_attribute("data-stage") == stage)
@@ -174,6 +176,7 @@ def case_bureau(world, artefacts):
         click(d, By.ID, "run-" + run["id"])  # a past run opens again with its discrepancies
         WebDriverWait(d, 10).until(lambda x: len(x.find_elements(By.CSS_SELECTOR, "#discrepancies tbody tr")) == 2)
         d.save_screenshot(os.path.join(artefacts, "bureau-1280.png"))
+        check(not unlabelled(d), "controls without a label: %s" % unlabelled(d))
         d.find_element(By.ID, "download").click()
         WebDriverWait(d, 10).until(lambda x: any(n.endswith(".csv") for n in os.listdir(downloads)))
         report = open(os.path.join(downloads, [n for n in os.listdir(downloads) if n.endswith(".csv")][0])).read()
@@ -287,6 +290,7 @@ def case_doctor(world, artefacts):
         WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
             lambda x: "王药师 (YS33020001)" in x.find_element(By.ID, "timeline-steps").text)
         d.save_screenshot(os.path.join(artefacts, "doctor-1280.png"))
+        check(not unlabelled(d), "controls without a label: %s" % unlabelled(d))
         check(not console_errors(d), "console errors: %s" % console_errors(d))
     finally:
         d.quit()
