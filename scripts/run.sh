@@ -98,15 +98,20 @@ bureau=$(call POST /v1/admin/principals '{"role":"insurer","org":"330200","name"
 stock='{"items":[{"drugCode":"XC08CAA001","quantity":50},{"drugCode":"XA10BAA001","quantity":30},{"drugCode":"XC10AAA001","quantity":20}]}'
 call PUT /v1/pharmacies/S001/stock "$stock" >/dev/null
 call PUT /v1/pharmacies/T001/stock "$stock" >/dev/null
-# The people (API.md §11): CH1's pharmacist of record and a clerk at S001, each with a login;
-# CH2's pharmacist, whom its ERP names.
+# The people (API.md §11), each with a login for the workbench: CH1's pharmacist of record and a
+# clerk at S001; CH2's pharmacist, whom its ERP names; a rider of SF, a clerk of the bureau, an
+# operator of the platform and a doctor of C001.
 password="rxflow-demo-$(openssl rand -hex 4)"
-staff() {  # staff KIND ORG STORE LOGIN NAME [LICENSE]
-  call POST /v1/admin/staff "{\"kind\":\"$1\",\"org\":\"$2\",\"stores\":[\"$3\"],\"login\":\"$4\",\"name\":\"$5\",\"password\":\"$password\"${6:+,\"license\":\"$6\"}}" >/dev/null
+staff() {  # staff KIND ORG STORE|"" LOGIN NAME [LICENSE]
+  call POST /v1/admin/staff "{\"kind\":\"$1\",\"org\":\"$2\",${3:+\"stores\":[\"$3\"],}\"login\":\"$4\",\"name\":\"$5\",\"password\":\"$password\"${6:+,\"license\":\"$6\"}}" >/dev/null
 }
 staff pharmacist CH1 S001 wang.yaoshi 王药师 YS33020001
 staff clerk CH1 S001 li.dianyuan 李店员
 staff pharmacist CH2 T001 li.yaoshi 李药师 YS33020002
+staff rider SF "" zhang.qishou 张骑手
+staff bureau 330200 "" wu.yibao 吴经办
+staff operator platform "" zhou.yunying 周运营
+staff doctor C001 "" xie.daofen 谢道奋 110330200000001
 cat >"$demo/tokens.env" <<TOKENS
 ADMIN=$admin
 CLINIC=$clinic
@@ -233,6 +238,8 @@ echo "  expired: what is not dispensed by the end of its last valid day (validDa
 echo "--- ready"
 echo "tokens: $demo/tokens.env"
 echo "workbench: http://127.0.0.1:$port/ (in a browser; log in as below)"
-echo "logins (password \$STAFF_PASSWORD in $demo/tokens.env): pharmacist wang.yaoshi (CH1, S001), clerk li.dianyuan (CH1, S001), pharmacist li.yaoshi (CH2, T001)"
+echo "logins (password \$STAFF_PASSWORD in $demo/tokens.env): pharmacist wang.yaoshi (CH1, S001), clerk li.dianyuan (CH1, S001),"
+echo "        pharmacist li.yaoshi (CH2, T001), rider zhang.qishou (SF), bureau wu.yibao (330200), operator zhou.yunying,"
+echo "        doctor xie.daofen (C001)"
 echo "try:    source $demo/tokens.env; curl -s 127.0.0.1:$port/v1/drugs/XC08CAA001 -H \"Authorization: Bearer \$CLINIC\""
 echo "stop: ./scripts/run.sh stop (the server and the ERP simulator)"

@@ -38,6 +38,20 @@ if [[ "$mode" == run ]]; then
   expect '^POST +/v1/prescriptions/rx_[A-Za-z0-9]+/review +-> 200 \(rejected\)$' "the clinical rejection"
   expect '^POST +/v1/prescriptions/rx_[A-Za-z0-9]+/cancel +-> 200 \(cancelled\)$' "the clinic's cancel"
   expect '^POST +/v1/deliveries/dl_[A-Za-z0-9]+/events +-> 200 \(delivery_failed\)$' "the failed delivery"
+  # the workbench's address and a login of each kind, as printed: each logs in as that kind
+  web=$(sed -nE 's#^workbench: (http://127\.0\.0\.1:[0-9]+/) .*#\1#p' "$log")
+  [[ "$web" == "http://127.0.0.1:$port/" ]] || fail "the workbench's address was not printed: $web"
+  curl -sf "$web" | grep -q '<script src="/web/app.js"' || fail "the workbench is not served at $web"
+  logins=$(sed -n '/^logins /,/^try:/p' "$log" | grep -oE '(pharmacist|clerk|rider|bureau|operator|doctor) [a-z.]+')
+  for kind in pharmacist clerk rider bureau operator doctor; do
+    grep -q "^$kind " <<<"$logins" || fail "run.sh printed no $kind login"
+  done
+  password=$(sed -n 's/^STAFF_PASSWORD=//p' "$demo/tokens.env")
+  while read -r kind login; do
+    got=$(curl -sf -X POST "127.0.0.1:$port/v1/sessions" -H 'Content-Type: application/json' \
+          -d "{\"login\":\"$login\",\"password\":\"$password\"}" | jq -r .staff.kind) || fail "$login does not log in"
+    [[ "$got" == "$kind" ]] || fail "$login logs in as $got, not $kind"
+  done <<<"$logins"
   # the "try" line, as printed
   try=$(sed -nE 's/^try: +//p' "$log")
   [[ -n "$try" ]] || fail "no try line"
