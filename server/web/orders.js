@@ -153,7 +153,9 @@ function actions(v, base, error) {
       } })));
   }
   if (v.status === "approved" && v.payment) {
-    out.push(el("p", { id: "paid", text: `${t("paid")}: ${yuan(v.payment.total)} (${v.payment.kind})` }));
+    const pay = v.payment;  // the insurance one as the bureau posted it, or the self-pay one taken here
+    out.push(el("p", { id: "paid", text: `${t("paid")} · ${t(pay.kind)} ${yuan(pay.total)} · ${t("fund")} ${yuan(pay.fund)} · ` +
+      `${t("account")} ${yuan(pay.account)} · ${t("cash")} ${yuan(pay.cash)} · ${t("settlementId")} ${pay.settlementId}` }));
     const pickup = !v.fulfillment || v.fulfillment.mode !== "delivery";
     const code = el("input", { id: "pickup-code", inputmode: "numeric", maxlength: "6", "aria-label": t("pickupCode") });
     const courier = el("input", { id: "courier", "aria-label": t("courier") });

@@ -7,7 +7,7 @@ login into English and back; it outlives a reload; the browser's storage holds t
 and the language only, its cookie is HttpOnly; logout ends the session on the server) | keyboard (a pharmacist logs in, accepts,
 reviews, records the payment and dispenses a pickup order with Tab, Enter, Esc and typing only;
 every control has a label) | stores (a member of several stores picks one in the top bar; a
-member of one is not asked)."""
+member of one is not asked; a new order appears by itself, highlighted)."""
 import os
 import sys
 
@@ -98,6 +98,13 @@ def case_stores(world, artefacts):
         Select(d.find_element(By.ID, "store-pick")).select_by_value("S002")
         WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(lambda x: rows(x) == [second])
         check(text_of(d, By.ID, "tab-routed") == "待接单 1", text_of(d, By.ID, "tab-routed"))
+        # A new order shows by itself (no reload), highlighted, and the tab's count follows.
+        third = world.issue("WEB-S-3", {"mode": "pickup", "pharmacy": "S002"})["id"]
+        WebDriverWait(d, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda x: "fresh" in (x.find_element(By.CSS_SELECTOR, 'tr[data-id="%s"]' % third).get_attribute("class") or ""))
+        check(text_of(d, By.ID, "tab-routed") == "待接单 2", text_of(d, By.ID, "tab-routed"))
+        check("fresh" not in (d.find_element(By.CSS_SELECTOR, 'tr[data-id="%s"]' % second).get_attribute("class") or ""),
+              "an order seen before is highlighted as new")
         d.save_screenshot(os.path.join(artefacts, "orders-stores-1280.png"))
         check(not console_errors(d), "console errors: %s" % console_errors(d))
     finally:
@@ -159,6 +166,8 @@ def case_keyboard(world, artefacts):
                                                            "paidAt": "2026-12-02T10:00:00+08:00"}, world.chain))
         open_order(d, "approved", second)
         WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "batch-0")))
+        paid = d.find_element(By.ID, "paid").text
+        check("自费 ¥57.00" in paid and "现金 ¥57.00" in paid and "K-2" in paid, "the payment: %r" % paid)
         check(d.find_element(By.ID, "batch-0").get_attribute("value") == "B20260918", "the batch is not prefilled")
         check(d.find_element(By.ID, "expiry-0").get_attribute("value") == "2028-08-31", "the expiry is not prefilled")
         check(not console_errors(d), "console errors: %s" % console_errors(d))
