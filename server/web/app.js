@@ -36,7 +36,7 @@ const WORDS = {
     clinicIds: "所属诊所（逗号分隔）", suspended: "已停诊", suspend: "停诊", reinstate: "恢复", confirmSuspend: "确认停诊该医生？",
     resetPassword: "重置密码", newPassword: "新密码", again: "再次输入", passwordsDiffer: "两次输入的密码不一致",
     passwordReset: "{who} 的密码已重置，其登录会话已结束", verifyOk: "审计链完整", verifyBad: "审计链有断点", firstBad: "首个断点",
-    retried: "消息 {id} 已重新投递", insurance: "医保", self_pay: "自费", justNow: "刚刚", messageType: "消息类型", target: "接收方", lastError: "最近错误",
+    retried: "消息 {id} 已重新投递", insurance: "医保", self_pay: "自费", deliveryNo: "配送单", justNow: "刚刚", messageType: "消息类型", target: "接收方", lastError: "最近错误",
   },
   en: {
     title: "rxflow workbench", login: "Login", password: "Password", signIn: "Sign in", logout: "Sign out", lang: "中文",
@@ -77,7 +77,7 @@ const WORDS = {
     newPassword: "New password", again: "Again", passwordsDiffer: "The two passwords differ",
     passwordReset: "{who}'s password is reset and their sessions ended", verifyOk: "The audit trail is intact",
     verifyBad: "The audit trail is broken", firstBad: "first break at", retried: "Message {id} is sent again",
-    justNow: "just now", insurance: "Insurance", self_pay: "Self-pay", messageType: "Message", target: "To", lastError: "Last error",
+    justNow: "just now", insurance: "Insurance", self_pay: "Self-pay", deliveryNo: "Delivery", messageType: "Message", target: "To", lastError: "Last error",
   },
 };
 const TABS = ["routed", "accepted", "approved", "in_delivery"];

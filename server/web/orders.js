@@ -117,6 +117,8 @@ async function openOrder(id) {
   ];
   if (v.reviews && v.reviews.length)
     parts.push(el("p", { text: `${t("reviewer")}: ${v.reviews.map((x) => `${x.pharmacist.name} (${x.pharmacist.license})`).join(", ")}` }));
+  if (v.delivery)  // the rider's delivery id, to tell them on the phone
+    parts.push(el("p", { id: "delivery-info", text: `${t("deliveryNo")}: ${v.delivery.id} · ${v.delivery.courier} · ${t(v.delivery.stage)}` }));
   parts.push(...actions(v, base, error), error,
     el("details", {}, el("summary", { text: t("history") }),
       el("ol", {}, ...v.history.map((h) => el("li", { text: `${when(h.at)} ${t(h.status)} ${h.actor.staff ? h.actor.staff.name : h.actor.org}` })))));

@@ -93,6 +93,8 @@ def case_delivery(world, artefacts):
         d.find_element(By.ID, "expiry-0").send_keys("2028-08-31")
         d.find_element(By.ID, "do-handover").click()
         state_is(d, "in_delivery")
+        handed = world.s.call("GET", "/v1/prescriptions/" + rx, token=world.chain)[2]["delivery"]["id"]
+        check(handed in d.find_element(By.ID, "delivery-info").text, "the delivery id is not shown for the rider")
         check(not console_errors(d), "console errors: %s" % console_errors(d))
     finally:
         d.quit()
