@@ -36,7 +36,7 @@ const WORDS = {
     clinicIds: "所属诊所（逗号分隔）", suspended: "已停诊", suspend: "停诊", reinstate: "恢复", confirmSuspend: "确认停诊该医生？",
     resetPassword: "重置密码", newPassword: "新密码", again: "再次输入", passwordsDiffer: "两次输入的密码不一致",
     passwordReset: "{who} 的密码已重置，其登录会话已结束", verifyOk: "审计链完整", verifyBad: "审计链有断点", firstBad: "首个断点",
-    retried: "消息 {id} 已重新投递", insurance: "医保", self_pay: "自费", deliveryNo: "配送单", justNow: "刚刚", messageType: "消息类型", target: "接收方", lastError: "最近错误",
+    retried: "消息 {id} 已重新投递", insurance: "医保", self_pay: "自费", deliveryNo: "配送单", copy: "复制", loginLocked: "密码错误次数过多，账号已锁定 15 分钟", justNow: "刚刚", messageType: "消息类型", target: "接收方", lastError: "最近错误",
   },
   en: {
     title: "rxflow workbench", login: "Login", password: "Password", signIn: "Sign in", logout: "Sign out", lang: "中文",
@@ -77,7 +77,7 @@ const WORDS = {
     newPassword: "New password", again: "Again", passwordsDiffer: "The two passwords differ",
     passwordReset: "{who}'s password is reset and their sessions ended", verifyOk: "The audit trail is intact",
     verifyBad: "The audit trail is broken", firstBad: "first break at", retried: "Message {id} is sent again",
-    justNow: "just now", insurance: "Insurance", self_pay: "Self-pay", deliveryNo: "Delivery", messageType: "Message", target: "To", lastError: "Last error",
+    justNow: "just now", insurance: "Insurance", self_pay: "Self-pay", deliveryNo: "Delivery", copy: "Copy", loginLocked: "Too many wrong passwords: locked for 15 minutes", messageType: "Message", target: "To", lastError: "Last error",
   },
 };
 const TABS = ["routed", "accepted", "approved", "in_delivery"];
@@ -104,6 +104,13 @@ function el(tag, attrs = {}, ...children) {
 const when = (iso) => new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit",
   day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso)).replace(/\//g, "-");
 const yuan = (fen) => "¥" + (fen / 100).toFixed(2);
+// An id shortened to its end, the whole id on hover and a button that copies it.
+function shortId(id) {
+  if (!id) return "";
+  return el("span", { class: "id", title: id }, el("span", { text: id.length > 12 ? "…" + id.slice(-8) : id }),
+    el("button", { type: "button", class: "copy", "aria-label": t("copy") + " " + id,
+      onclick: (ev) => { ev.stopPropagation(); navigator.clipboard.writeText(id); }, text: t("copy") }));
+}
 
 async function api(method, path, body) {
   const headers = { "Accept": "application/json" };
@@ -117,12 +124,34 @@ async function api(method, path, body) {
 }
 
 // A refusal in words: the problem's detail, with the tries left or the lock of a pickup code.
-function refusal(r) {
+// The refusals a person at the page meets, in the page's words; the problem's own detail follows.
+const REFUSALS = {
+  "zh-CN": { pickup_code_mismatch: "取药码错误", proof_code_mismatch: "签收码错误", payment_required: "尚未支付",
+    invalid_state: "处方当前状态不允许此操作", already_accepted: "已接单", already_paid: "已支付过",
+    pharmacist_required: "须由药师审方", pharmacist_not_registered: "药师未登记", payment_amount_invalid: "金额不正确",
+    invalid_credentials: "账号或密码错误", weak_password: "密码太弱", already_exists: "已存在", unknown_store: "门店不存在",
+    doctor_not_registered: "医生未登记", csrf_failed: "页面已过期，请刷新", forbidden: "无权操作", not_found: "未找到",
+    invalid_request: "输入有误", rate_limited: "操作太频繁，请稍后再试", unavailable: "服务暂不可用，请稍后再试",
+    gone: "处方已取消或过期", version_mismatch: "处方已被他人更改，请刷新" },
+  en: { pickup_code_mismatch: "Wrong pickup code", proof_code_mismatch: "Wrong proof code", payment_required: "Not paid yet",
+    invalid_state: "Not possible in the prescription's state", already_accepted: "Already accepted", already_paid: "Already paid",
+    pharmacist_required: "A pharmacist must review", pharmacist_not_registered: "Pharmacist not registered",
+    payment_amount_invalid: "The amounts are wrong", invalid_credentials: "Wrong login or password",
+    weak_password: "The password is too weak", already_exists: "Exists already", unknown_store: "No such store",
+    doctor_not_registered: "Doctor not registered", csrf_failed: "The page is stale: reload it", forbidden: "Not allowed",
+    not_found: "Not found", invalid_request: "Check the input", rate_limited: "Too many tries: wait a moment",
+    unavailable: "Unavailable: try again shortly", gone: "Cancelled or expired", version_mismatch: "Changed meanwhile: reload" },
+};
+
+// A refusal in words: the problem's code in the page's language, the tries left or the lock of a
+// pickup code, then the problem's detail. `lockedWords`: what a 423 means where it happened.
+function refusal(r, lockedWords = "locked") {
   const p = r.body || {};
-  if (p.code === "locked") return t("locked");
-  if (p.code === "pickup_code_mismatch" && Number.isInteger(p.attemptsLeft))
-    return (p.detail || "") + " " + t("attemptsLeft").replace("{n}", p.attemptsLeft);
-  return p.detail || String(r.status);
+  if (p.code === "locked") return `${t(lockedWords)} (${p.detail || ""})`;
+  let words = REFUSALS[lang][p.code] || "";
+  if ((p.code === "pickup_code_mismatch" || p.code === "proof_code_mismatch") && Number.isInteger(p.attemptsLeft))
+    words += (lang === "en" ? ": " : "，") + t("attemptsLeft").replace("{n}", p.attemptsLeft);
+  return words ? `${words} (${p.detail || r.status})` : p.detail || String(r.status);
 }
 
 function translate() {
@@ -162,7 +191,7 @@ async function start() {
 async function login(ev) {
   ev.preventDefault();
   const r = await api("POST", "/v1/sessions", { login: $("login-name").value, password: $("login-password").value });
-  if (r.status !== 201) { $("login-error").textContent = refusal(r); return; }
+  if (r.status !== 201) { $("login-error").textContent = refusal(r, "loginLocked"); return; }
   sessionStorage.setItem("rxflow.csrf", r.body.csrfToken);
   $("login-password").value = "";
   const m = await api("GET", "/v1/me");

@@ -19,7 +19,7 @@ async function loadDay() {
   if (r.status !== 200) { $("bureau-error").textContent = refusal(r); return; }
   $("bureau-error").textContent = "";
   $("day-payments").tBodies[0].replaceChildren(...r.body.payments.map((p) =>
-    cells(p.settlementId, p.prescription || "", yuan(p.total), yuan(p.fund), yuan(p.account), yuan(p.cash), t(p.status))));
+    cells(p.settlementId, shortId(p.prescription), yuan(p.total), yuan(p.fund), yuan(p.account), yuan(p.cash), t(p.status))));
   loadRuns();
 }
 

@@ -110,7 +110,8 @@ async function openOrder(id) {
   const base = `/v1/prescriptions/${id}`;
   const parts = [
     el("h2", { text: `${p.rxNo} · ${t(v.status)}`, id: "detail-state", "data-status": v.status }),
-    el("p", { text: `${t("patient")}: ${p.patient.name} (${p.patient.gender}, ${p.patient.birthDate})` }),
+    el("p", {}, shortId(v.id)),
+    el("p", { text: `${t("patient")}: ${p.patient.name} (${t("sex" + p.patient.gender)}, ${age(p.patient.birthDate)}${t("years")}, ${p.patient.birthDate})` }),
     el("p", { text: `${t("doctor")}: ${p.doctor.name} · ${p.clinicId} · ${p.visit.diagnoses.map((d) => d.name).join(", ")}` }),
     el("ul", {}, ...p.items.map((i) => el("li", { text: `${i.name} ${i.dose.amount}${i.dose.unit} ${i.frequency} ${i.route} ${i.days}d ×${i.quantity}` }))),
     el("p", { text: `${t("validUntil")}: ${when(v.expiresAt)}` }),
@@ -177,7 +178,8 @@ function actions(v, base, error) {
       if (pickup) remember(await act("POST", base + "/dispense", { pickupCode: code.value, items: handed() }, error));
       else remember(await act("POST", base + "/handover", { courier: courier.value, items: handed() }, error));
     } }, el("label", { text: pickup ? t("pickupCode") : t("courier") }, pickup ? code : courier),
-      ...rows.map((r) => el("fieldset", {}, el("legend", { text: r.item.name }), r.batch, r.expiry)),
+      ...rows.map((r) => el("fieldset", {}, el("legend", { text: r.item.name }),
+        el("label", {}, el("span", { text: t("batchNo") }), r.batch), el("label", {}, el("span", { text: t("expiryDate") }), r.expiry))),
       el("button", { type: "submit", id: pickup ? "do-dispense" : "do-handover", text: pickup ? t("dispense") : t("handover") }));
     out.push(form);
   }

@@ -72,6 +72,16 @@ def case_english(world, artefacts):
         d.find_element(By.ID, "lang").click()
         tab_says(d, "待接单")
         check(d.find_element(By.ID, "logout").text == "退出登录", "not back in Chinese")
+        # A login locked after five wrong passwords says so, in the page's words.
+        log_out(d)
+        for _ in range(6):
+            d.find_element(By.ID, "login-name").clear()
+            d.find_element(By.ID, "login-name").send_keys("zhang")
+            d.find_element(By.ID, "login-password").send_keys("not the password at all", Keys.ENTER)
+            WebDriverWait(d, 10).until(lambda x: x.find_element(By.ID, "login-error").text != "")
+            said = d.find_element(By.ID, "login-error").text
+            d.execute_script("document.getElementById('login-error').textContent = ''")
+        check("账号已锁定 15 分钟" in said, "the lock is not said: %r" % said)
         check(not console_errors(d), "console errors: %s" % console_errors(d))
     finally:
         d.quit()

@@ -162,6 +162,8 @@ def case_bureau(world, artefacts):
     try:
         log_in(d, base, "yibao", page="bureau")
         WebDriverWait(d, 10).until(lambda x: "ST-1" in x.find_element(By.ID, "day-payments").text)
+        shown = d.find_element(By.CSS_SELECTOR, "#day-payments span.id")
+        check(shown.get_attribute("title") == rx and shown.text.startswith("…" + rx[-8:]), "the id: %r" % shown.text)
         d.find_element(By.ID, "statement").send_keys(statement)
         d.find_element(By.ID, "upload").click()
         WebDriverWait(d, 10).until(EC.visibility_of_element_located((By.ID, "discrepancies")))
