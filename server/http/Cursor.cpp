@@ -40,4 +40,18 @@ long long decodeNumberCursor(const std::string& cursor) {
     return n;
 }
 
+std::string encodeTimeIdCursor(long long at, const std::string& id) { return encodeCursor(std::to_string(at) + " " + id); }
+
+bool decodeTimeIdCursor(const std::string& cursor, long long& at, std::string& id) {
+    const std::string key = decodeCursor(cursor);
+    if (key.empty()) return false;
+    const auto space = key.find(' ');
+    Poco::Int64 n = 0;
+    if (space == std::string::npos || !Poco::NumberParser::tryParse64(key.substr(0, space), n))
+        throw Error::badRequest("cursor is not one this server issued", {{"query:cursor", "unknown cursor", "", {}}});
+    at = n;
+    id = key.substr(space + 1);
+    return true;
+}
+
 }  // namespace rxflow::http

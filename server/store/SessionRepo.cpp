@@ -1,16 +1,15 @@
 #include "server/store/SessionRepo.h"
 
+#include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
-
 
 namespace rxflow::store {
 
 namespace {
 
+// The stores column: their ids comma-separated (store ids hold no commas).
 std::string joined(const std::vector<std::string>& stores) {
-    std::string out;
-    for (const std::string& s : stores) out += (out.empty() ? "" : ",") + s;  // store ids hold no commas
-    return out;
+    return Poco::cat(std::string(","), stores.begin(), stores.end());
 }
 
 }  // namespace

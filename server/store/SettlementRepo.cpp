@@ -21,6 +21,24 @@ std::optional<settlement::Side> sideOf(const soci::row& r, std::size_t i) {
     return settlement::sideFromJson(Poco::JSON::Parser().parse(r.get<std::string>(i)).extract<Poco::JSON::Object::Ptr>());
 }
 
+// Calls onRow() for each run `where` picks, with its head (everything but the discrepancies)
+// read into `run`.
+template <class F, class... U>
+void eachRun(Tx& tx, const std::string& where, ReconciliationRun& run, F&& onRow, U&&... uses) {
+    settlement::Report& r = run.report;
+    tx.eachInto(
+        "SELECT id, day, region, format, statement_sha256, platform_count, platform_total, platform_fund, "
+        "platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, bureau_account, bureau_cash, "
+        "matched, discrepancies, run_by_role, run_by_org, created_at FROM reconciliation_runs " + where,
+        std::forward<F>(onRow), std::forward<U>(uses)..., soci::into(run.id), soci::into(run.day),
+        soci::into(run.region), soci::into(run.format), soci::into(run.statementSha256), soci::into(r.platform.count),
+        soci::into(r.platform.sum.total), soci::into(r.platform.sum.fund), soci::into(r.platform.sum.account),
+        soci::into(r.platform.sum.cash), soci::into(r.bureau.count), soci::into(r.bureau.sum.total),
+        soci::into(r.bureau.sum.fund), soci::into(r.bureau.sum.account), soci::into(r.bureau.sum.cash),
+        soci::into(r.matched), soci::into(run.discrepancyCount), soci::into(run.runByRole), soci::into(run.runByOrg),
+        soci::into(run.createdAt));
+}
+
 }  // namespace
 
 std::vector<Payment> SettlementRepo::page(Tx& tx, const std::string& region, long long fromMs, long long toMs,
@@ -89,18 +107,8 @@ void SettlementRepo::insertRun(Tx& tx, const ReconciliationRun& run) {
 
 std::optional<ReconciliationRun> SettlementRepo::findRun(Tx& tx, const std::string& id) {
     ReconciliationRun run;
-    settlement::Report& r = run.report;
-    const bool found = tx.exec(
-        "SELECT id, day, region, format, statement_sha256, platform_count, platform_total, platform_fund, "
-        "platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, bureau_account, bureau_cash, "
-        "matched, discrepancies, run_by_role, run_by_org, created_at FROM reconciliation_runs WHERE id = :id",
-        soci::use(id), soci::into(run.id), soci::into(run.day), soci::into(run.region), soci::into(run.format),
-        soci::into(run.statementSha256), soci::into(r.platform.count), soci::into(r.platform.sum.total),
-        soci::into(r.platform.sum.fund), soci::into(r.platform.sum.account), soci::into(r.platform.sum.cash),
-        soci::into(r.bureau.count), soci::into(r.bureau.sum.total), soci::into(r.bureau.sum.fund),
-        soci::into(r.bureau.sum.account), soci::into(r.bureau.sum.cash), soci::into(r.matched),
-        soci::into(run.discrepancyCount), soci::into(run.runByRole), soci::into(run.runByOrg),
-        soci::into(run.createdAt));
+    bool found = false;
+    eachRun(tx, "WHERE id = :id", run, [&] { found = true; }, soci::use(id));
     if (!found) return std::nullopt;
     const auto onRow = [&](const soci::row& row) {
         settlement::Discrepancy d;
@@ -110,7 +118,7 @@ std::optional<ReconciliationRun> SettlementRepo::findRun(Tx& tx, const std::stri
             for (const std::string& f : Poco::StringTokenizer(row.get<std::string>(2), ",")) d.fields.push_back(f);
         d.platform = sideOf(row, 3);
         d.bureau = sideOf(row, 4);
-        r.discrepancies.push_back(std::move(d));
+        run.report.discrepancies.push_back(std::move(d));
     };
     tx.each("SELECT kind, settlement_id, fields, platform, bureau FROM reconciliation_discrepancies WHERE run_id = :r "
             "ORDER BY seq",
@@ -123,23 +131,13 @@ std::vector<ReconciliationRun> SettlementRepo::listRuns(Tx& tx, const std::strin
                                                         const std::string& beforeId, std::size_t limit) {
     std::vector<ReconciliationRun> out;
     ReconciliationRun run;
-    settlement::Report& r = run.report;
-    tx.eachInto(
-        "SELECT id, day, region, format, statement_sha256, platform_count, platform_total, platform_fund, "
-        "platform_account, platform_cash, bureau_count, bureau_total, bureau_fund, bureau_account, "
-        "bureau_cash, matched, discrepancies, run_by_role, run_by_org, created_at FROM reconciliation_runs "
-        "WHERE (:r1 = '' OR region = :r2) AND (:d1 = '' OR day = :d2) AND "
-        "(created_at < :b1 OR (created_at = :b2 AND id < :bid)) ORDER BY created_at DESC, id DESC LIMIT " +
-            std::to_string(limit),
-        [&] { out.push_back(run); }, soci::use(region, "r1"), soci::use(region, "r2"), soci::use(day, "d1"),
-        soci::use(day, "d2"), soci::use(beforeCreatedAt, "b1"), soci::use(beforeCreatedAt, "b2"),
-        soci::use(beforeId, "bid"), soci::into(run.id), soci::into(run.day), soci::into(run.region),
-        soci::into(run.format), soci::into(run.statementSha256), soci::into(r.platform.count),
-        soci::into(r.platform.sum.total), soci::into(r.platform.sum.fund), soci::into(r.platform.sum.account),
-        soci::into(r.platform.sum.cash), soci::into(r.bureau.count), soci::into(r.bureau.sum.total),
-        soci::into(r.bureau.sum.fund), soci::into(r.bureau.sum.account), soci::into(r.bureau.sum.cash),
-        soci::into(r.matched), soci::into(run.discrepancyCount), soci::into(run.runByRole),
-        soci::into(run.runByOrg), soci::into(run.createdAt));
+    eachRun(tx,
+            "WHERE (:r1 = '' OR region = :r2) AND (:d1 = '' OR day = :d2) AND (created_at < :b1 OR "
+            "(created_at = :b2 AND id < :bid)) ORDER BY created_at DESC, id DESC LIMIT " +
+                std::to_string(limit),
+            run, [&] { out.push_back(run); }, soci::use(region, "r1"), soci::use(region, "r2"),
+            soci::use(day, "d1"), soci::use(day, "d2"), soci::use(beforeCreatedAt, "b1"),
+            soci::use(beforeCreatedAt, "b2"), soci::use(beforeId, "bid"));
     return out;
 }
 

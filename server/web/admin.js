@@ -13,16 +13,18 @@ function ago(iso) {
   return `${Math.floor(minutes / 1440)}${t("daysShort")} ${t("ago")}`;
 }
 
-// Each registry: its list, its columns, its create form's fields and the body they make.
+// Each registry: its list, its columns and their heads, its create form's fields and the body they make.
 const REGISTRIES = {
-  clinics: { path: "/v1/admin/clinics", fields: ["id", "name", "region"],
+  clinics: { path: "/v1/admin/clinics", fields: ["id", "name", "region"], heads: ["id", "name", "region"],
     columns: (c) => [c.id, c.name, c.region],
     body: (v) => ({ id: v.id, name: v.name, region: v.region }) },
   doctors: { path: "/v1/admin/doctors", fields: ["license", "name", "clinicIds"],
+    heads: ["license", "name", "clinicIds", "state", ""],
     columns: (d) => [d.license, d.name, d.clinics.join(", "), d.active ? t("active_") : t("suspended"), suspendButton(d)],
     body: (v) => ({ license: v.license, name: v.name, clinics: split(v.clinicIds), active: true }) },
   pharmacies: { path: "/v1/admin/pharmacies",
     fields: ["id", "chain", "name", "region", "district", "lat", "lon", "delivery", "adapterType", "adapterUrl", "adapterSecret"],
+    heads: ["id", "chain", "name", "region", "mode", "adapter", "stockAge"],
     columns: (p) => [p.id, p.chain, p.name, `${p.region} ${p.district}`, p.delivery ? t("delivery") : t("pickup"),
       p.adapter.type + (p.adapter.url ? " " + p.adapter.url : ""), ago(p.stockUpdatedAt)],
     body: (v) => {
@@ -32,12 +34,10 @@ const REGISTRIES = {
       if (v.adapterSecret) b.adapter.secret = v.adapterSecret;
       return b;
     } },
-  couriers: { path: "/v1/admin/couriers", fields: ["id", "name"],
+  couriers: { path: "/v1/admin/couriers", fields: ["id", "name"], heads: ["id", "name", "webhook"],
     columns: (c) => [c.id, c.name, c.webhook ? c.webhook.url : ""],
     body: (v) => ({ id: v.id, name: v.name }) },
 };
-const HEADS = { clinics: ["id", "name", "region"], doctors: ["license", "name", "clinicIds", "state", ""],
-  pharmacies: ["id", "chain", "name", "region", "mode", "adapter", "stockAge"], couriers: ["id", "name", "webhook"] };
 
 function field(registry, name) {
   const id = `new-${registry}-${name}`;
@@ -71,7 +71,7 @@ function registrySection(name) {
     loadRegistry(name);
   });
   return el("section", { id: `admin-${name}`, hidden: "" }, form,
-    el("table", { id: `list-${name}` }, el("thead", {}, el("tr", {}, ...HEADS[name].map((h) => el("th", h ? { "data-t": h, text: t(h) } : {})))),
+    el("table", { id: `list-${name}` }, el("thead", {}, el("tr", {}, ...reg.heads.map((h) => el("th", h ? { "data-t": h, text: t(h) } : {})))),
       el("tbody")));
 }
 
@@ -113,7 +113,6 @@ function resetPassword(m) {
     $("reset-form").reset();
     dialog.close();
     $("operator-error").textContent = "";
-    $("verify-result").textContent = "";
     $("operator-note").textContent = t("passwordReset").replace("{who}", m.login);
   };
   $("reset-cancel").onclick = () => dialog.close();

@@ -162,24 +162,26 @@ function actions(v, base, error) {
     const pickup = !v.fulfillment || v.fulfillment.mode !== "delivery";
     const code = el("input", { id: "pickup-code", inputmode: "numeric", maxlength: "6", "aria-label": t("pickupCode") });
     const courier = el("input", { id: "courier", "aria-label": t("courier") });
+    const batchKey = (item) => `${v.pharmacy ? v.pharmacy.id : ""} ${item.drugCode}`;  // this page's memory only
     const rows = v.prescription.items.map((i, n) => {
-      const last = lastBatch.get(`${v.pharmacy ? v.pharmacy.id : ""} ${i.drugCode}`) || {};  // this page's memory only
+      const last = lastBatch.get(batchKey(i)) || {};
       return { item: i,
         batch: el("input", { id: `batch-${n}`, value: last.batchNo || "", "aria-label": `${t("batchNo")} ${i.name}` }),
-        expiry: el("input", { id: `expiry-${n}`, value: last.expiryDate || "", inputmode: "numeric", pattern: "\\d{4}-\\d{2}-\\d{2}",
-          placeholder: "YYYY-MM-DD", "aria-label": `${t("expiryDate")} ${i.name}` }) };
+        expiry: el("input", { id: `expiry-${n}`, value: last.expiryDate || "", inputmode: "numeric",
+          pattern: "\\d{4}-\\d{2}-\\d{2}", "aria-label": `${t("expiryDate")} ${i.name}` }) };
     });
     const handed = () => rows.map((r) => ({ drugCode: r.item.drugCode, quantity: r.item.quantity,
       batchNo: r.batch.value, expiryDate: r.expiry.value }));
-    const remember = (done) => { if (done) rows.forEach((r) => lastBatch.set(`${v.pharmacy ? v.pharmacy.id : ""} ${r.item.drugCode}`,
-      { batchNo: r.batch.value, expiryDate: r.expiry.value })); };
+    const remember = (done) => {
+      if (done) rows.forEach((r) => lastBatch.set(batchKey(r.item), { batchNo: r.batch.value, expiryDate: r.expiry.value }));
+    };
     const form = el("form", { id: pickup ? "dispense-form" : "handover-form", onsubmit: async (ev) => {
       ev.preventDefault();
       if (pickup) remember(await act("POST", base + "/dispense", { pickupCode: code.value, items: handed() }, error));
       else remember(await act("POST", base + "/handover", { courier: courier.value, items: handed() }, error));
     } }, el("label", { text: pickup ? t("pickupCode") : t("courier") }, pickup ? code : courier),
       ...rows.map((r) => el("fieldset", {}, el("legend", { text: r.item.name }),
-        el("label", {}, el("span", { text: t("batchNo") }), r.batch), el("label", {}, el("span", { text: t("expiryDate") }), r.expiry))),
+        el("label", {}, el("span", { text: t("batchNo") }), r.batch), el("label", {}, el("span", { text: `${t("expiryDate")} (YYYY-MM-DD)` }), r.expiry))),
       el("button", { type: "submit", id: pickup ? "do-dispense" : "do-handover", text: pickup ? t("dispense") : t("handover") }));
     out.push(form);
   }

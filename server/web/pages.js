@@ -34,9 +34,11 @@ async function openTimeline(id) {
   const reviews = (v.reviews || []).slice();
   const step = (h) => {
     let who = h.actor.staff ? h.actor.staff.name : h.actor.org;
-    if (h.status === "approved" || (h.status === "rejected" || h.status === "active") && reviews.length && h.actor.role === "pharmacy") {
+    // a review's step: approved, or a rejection by the store (rejected, or active when re-routed)
+    const reviewed = h.status === "approved" || (h.actor.role === "pharmacy" && (h.status === "rejected" || h.status === "active"));
+    if (reviewed && reviews.length) {
       const r = reviews.shift();
-      if (r) who = `${r.pharmacist.name} (${r.pharmacist.license})`;
+      who = `${r.pharmacist.name} (${r.pharmacist.license})`;
     }
     return el("li", { text: `${when(h.at)} ${t(h.status)} · ${who}` });
   };
@@ -45,7 +47,7 @@ async function openTimeline(id) {
     el("p", { id: "timeline-store", text: `${t("store")}: ${v.pharmacy ? v.pharmacy.id : "—"} · ${t(v.fulfillment ? v.fulfillment.mode : "pickup")}` }),
     v.payment ? el("p", { id: "timeline-paid", text: `${t("paid")}: ${yuan(v.payment.total)} · ${when(v.payment.paidAt)}` }) : null,
     el("ol", { id: "timeline-steps" }, ...v.history.map(step)),
-    open && (v.status === "active" || v.status === "routed") ? el("fieldset", {}, el("legend", { text: t("routeAgain") }), mode, store,
+    v.status === "active" || v.status === "routed" ? el("fieldset", {}, el("legend", { text: t("routeAgain") }), mode, store,
       el("button", { type: "button", id: "do-route", text: t("routeAgain"), onclick: async () => {
         const body = { mode: mode.value, pharmacy: store.value };
         if (mode.value === "delivery") body.address = address;
@@ -62,17 +64,19 @@ async function openTimeline(id) {
 // 配送: the rider's deliveries, big rows for a phone; each event is one tap (delivered asks for
 // the code the patient reads out, failed for a note).
 let riderBusy = false;
+const riderViews = new Map();  // prescription id -> the courier's (masked) view of it
 async function refreshDeliveries() {
   if (riderBusy) return;  // never redraw under the rider's typing
   const r = await api("GET", "/v1/courier/deliveries?limit=200");
   if (r.status === 401) { location.reload(); return; }
   if (r.status !== 200) return;
   const open = r.body.deliveries.filter((d) => d.status === "in_delivery" || d.status === "delivery_failed");
-  const items = [];
-  for (const d of open) {
+  // What a delivery carries does not change: each prescription is read once while the page lives.
+  await Promise.all(open.filter((d) => !riderViews.has(d.prescription)).map(async (d) => {
     const v = await api("GET", `/v1/prescriptions/${d.prescription}`);
-    items.push(deliveryItem(d, v.status === 200 ? v.body : null));
-  }
+    if (v.status === 200) riderViews.set(d.prescription, v.body);
+  }));
+  const items = open.map((d) => deliveryItem(d, riderViews.get(d.prescription) || null));
   $("delivery-list").replaceChildren(...items);
 }
 

@@ -4,34 +4,10 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
 
-#include <set>
 
 #include "tests/support/Prescriptions.h"
 
 using namespace rxtest;
-
-namespace {
-
-// Pages through `path` (which has no query yet or ends with '?...'), returning the ids in order.
-std::vector<std::string> pageAll(const TestServer& s, const std::string& path, const std::string& token,
-                                 const char* member, int limit) {
-    std::vector<std::string> ids;
-    std::string cursor;
-    for (int pages = 0; pages < 50; ++pages) {
-        const std::string sep = path.find('?') == std::string::npos ? "?" : "&";
-        Reply r = s.get(path + sep + "limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor), token);
-        REQUIRE_MESSAGE(r.status == 200, r.body);
-        auto list = r.json()->getArray(member);
-        CHECK(static_cast<int>(list->size()) <= limit);
-        for (std::size_t i = 0; i < list->size(); ++i) ids.push_back(list->getObject(static_cast<unsigned>(i))->getValue<std::string>("id"));
-        auto next = r.json()->get("nextCursor");
-        if (next.isEmpty()) break;
-        cursor = next.toString();
-    }
-    return ids;
-}
-
-}  // namespace
 
 TEST_CASE("a clinic lists its own prescriptions oldest first, page by page, none twice, admin sees all") {
     TestServer s;
@@ -42,10 +18,10 @@ TEST_CASE("a clinic lists its own prescriptions oldest first, page by page, none
         spec.rxNo = "RX-" + std::to_string(i);
         issued.push_back(doctor.issue(spec).str("id"));
     }
-    CHECK(pageAll(s, "/v1/prescriptions", doctor.clinicToken, "prescriptions", 3) == issued);
-    CHECK(pageAll(s, "/v1/prescriptions", s.admin, "prescriptions", 2) == issued);
-    CHECK(pageAll(s, "/v1/prescriptions", s.token("clinic", "C002"), "prescriptions", 3).empty());
-    CHECK(pageAll(s, "/v1/prescriptions?status=routed", doctor.clinicToken, "prescriptions", 3).empty());
+    CHECK(pageAll(s, "/v1/prescriptions", doctor.clinicToken, "prescriptions", "id", 3) == issued);
+    CHECK(pageAll(s, "/v1/prescriptions", s.admin, "prescriptions", "id", 2) == issued);
+    CHECK(pageAll(s, "/v1/prescriptions", s.token("clinic", "C002"), "prescriptions", "id", 3).empty());
+    CHECK(pageAll(s, "/v1/prescriptions?status=routed", doctor.clinicToken, "prescriptions", "id", 3).empty());
     CHECK_PROBLEM(s.get("/v1/prescriptions?status=lost", doctor.clinicToken), 400, "invalid_request");
     Reply badCursor = s.get("/v1/prescriptions?cursor=bm90IGEgY3Vyc29y", doctor.clinicToken);
     CHECK_PROBLEM(badCursor, 400, "invalid_request");
@@ -74,12 +50,12 @@ TEST_CASE("a pharmacy lists the orders of its chain's stores, a store-bound toke
         (i % 2 ? toS2 : toS1).push_back(r.str("id"));
     }
     const std::string chain = s.token("pharmacy", "CH1");
-    std::vector<std::string> all = pageAll(s, "/v1/pharmacy/orders?status=routed", chain, "orders", 3);
+    std::vector<std::string> all = pageAll(s, "/v1/pharmacy/orders?status=routed", chain, "orders", "id", 3);
     CHECK(all.size() == 4);
-    CHECK(pageAll(s, "/v1/pharmacy/orders?store=S2", chain, "orders", 5) == toS2);
-    CHECK(pageAll(s, "/v1/pharmacy/orders", s.token("pharmacy", "CH1", "S1"), "orders", 5) == toS1);
+    CHECK(pageAll(s, "/v1/pharmacy/orders?store=S2", chain, "orders", "id", 5) == toS2);
+    CHECK(pageAll(s, "/v1/pharmacy/orders", s.token("pharmacy", "CH1", "S1"), "orders", "id", 5) == toS1);
     s.addStore("T1", "CH2");
-    CHECK(pageAll(s, "/v1/pharmacy/orders", s.token("pharmacy", "CH2"), "orders", 5).empty());
+    CHECK(pageAll(s, "/v1/pharmacy/orders", s.token("pharmacy", "CH2"), "orders", "id", 5).empty());
     CHECK_PROBLEM(s.get("/v1/pharmacy/orders?store=S2", s.token("pharmacy", "CH1", "S1")), 403, "forbidden");
 }
 

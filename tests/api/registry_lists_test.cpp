@@ -23,30 +23,6 @@ const TestServer::Headers kCsv = {{"Content-Type", "text/csv"}};
 const std::string kHeader =
     "settlement_id,pay_order_id,prescription_id,psn_no,total,fund,account,cash,status,settled_at\n";
 
-// Pages through `path` (with or without a query) `limit` rows at a time; the `key` of each row in
-// order. Every page but the last is full, and the last has a null nextCursor.
-std::vector<std::string> pageAll(const TestServer& s, const std::string& path, const std::string& token,
-                                 const char* member, const char* key, int limit) {
-    std::vector<std::string> keys;
-    std::string cursor;
-    for (int pages = 0; pages < 50; ++pages) {
-        const std::string sep = path.find('?') == std::string::npos ? "?" : "&";
-        Reply r =
-            s.get(path + sep + "limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor),
-                  token);
-        REQUIRE_MESSAGE(r.status == 200, r.body);
-        auto list = r.json()->getArray(member);
-        REQUIRE(list);
-        for (std::size_t i = 0; i < list->size(); ++i)
-            keys.push_back(list->getObject(static_cast<unsigned>(i))->getValue<std::string>(key));
-        auto next = r.json()->get("nextCursor");
-        if (next.isEmpty()) break;
-        CHECK(static_cast<int>(list->size()) == limit);
-        cursor = next.toString();
-    }
-    return keys;
-}
-
 std::vector<std::string> all(const TestServer& s, const std::string& path, const std::string& token,
                              const char* member, const char* key) {
     return pageAll(s, path, token, member, key, 200);

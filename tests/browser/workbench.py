@@ -7,7 +7,6 @@ import subprocess
 import sys
 import tempfile
 import datetime
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "adversarial"))
 from rxserver import Server  # noqa: E402

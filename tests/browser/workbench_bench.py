@@ -5,7 +5,6 @@ asserts nothing about time.
   workbench_bench.py RXFLOW_BIN RXSIGN_TOOL_BIN [N]"""
 import os
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))

@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from workbench import (PASSWORD, browser, check, click, console_errors, log_in, log_out, run_case,  # noqa: E402
+from workbench import (PASSWORD, browser, check, console_errors, log_in, log_out, run_case,  # noqa: E402
                        open_order, state_is, text_of, unlabelled)
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402

@@ -144,4 +144,25 @@ std::string TestServer::token(const std::string& role, const std::string& org, c
     return r.str("token");
 }
 
+std::vector<std::string> pageAll(const TestServer& s, const std::string& path, const std::string& token,
+                                 const char* member, const char* key, int limit) {
+    std::vector<std::string> keys;
+    std::string cursor;
+    for (int pages = 0; pages < 50; ++pages) {
+        const std::string sep = path.find('?') == std::string::npos ? "?" : "&";
+        Reply r = s.get(path + sep + "limit=" + std::to_string(limit) + (cursor.empty() ? "" : "&cursor=" + cursor), token);
+        REQUIRE_MESSAGE(r.status == 200, r.body);
+        auto list = r.json()->getArray(member);
+        REQUIRE(list);
+        CHECK(static_cast<int>(list->size()) <= limit);
+        for (std::size_t i = 0; i < list->size(); ++i)
+            keys.push_back(list->getObject(static_cast<unsigned>(i))->getValue<std::string>(key));
+        auto next = r.json()->get("nextCursor");
+        if (next.isEmpty()) break;
+        CHECK(static_cast<int>(list->size()) == limit);
+        cursor = next.toString();
+    }
+    return keys;
+}
+
 }  // namespace rxtest

@@ -99,6 +99,11 @@ private:
         CHECK_MESSAGE(problem_.errorsWellFormed(), problem_.body);                 \
     } while (0)
 
+// Pages through the list at `path` (with or without a query) `limit` rows at a time, checking each
+// page (200, at most `limit` rows, every page but the last full); the `key` of each row in order.
+std::vector<std::string> pageAll(const TestServer& s, const std::string& path, const std::string& token,
+                                 const char* member, const char* key, int limit);
+
 // A JSON string literal (quotes included) for building request bodies.
 std::string q(const std::string& s);
 

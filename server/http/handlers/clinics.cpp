@@ -1,9 +1,6 @@
 // POST and GET /v1/admin/clinics, GET /v1/admin/clinics/{id}: the online clinics that may
 // prescribe.
-#include <Poco/JSON/Array.h>
-
 #include "server/http/BodyReader.h"
-#include "server/http/Cursor.h"
 #include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"

@@ -1,8 +1,5 @@
 // POST and GET /v1/admin/couriers, GET /v1/admin/couriers/{id}: courier companies.
-#include <Poco/JSON/Array.h>
-
 #include "server/http/BodyReader.h"
-#include "server/http/Cursor.h"
 #include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"

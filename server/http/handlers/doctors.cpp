@@ -5,7 +5,6 @@
 #include <set>
 
 #include "server/http/BodyReader.h"
-#include "server/http/Cursor.h"
 #include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"

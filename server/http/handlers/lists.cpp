@@ -1,7 +1,6 @@
 // GET /v1/prescriptions (clinic: its own; admin: all), GET /v1/pharmacy/orders (pharmacy: its
 // stores' orders), GET /v1/courier/deliveries (courier: its deliveries). Oldest first.
 #include <Poco/JSON/Array.h>
-#include <Poco/NumberParser.h>
 
 #include <algorithm>
 
@@ -24,21 +23,8 @@ std::string statusFilter(const RequestContext& ctx) {
     throw Error::badRequest("unknown status", {{"query:status", "not a prescription state", "", {}}});
 }
 
-// A cursor's key: "createdAt id".
-void readCursor(const RequestContext& ctx, long long& afterCreatedAt, std::string& afterId) {
-    const std::string key = decodeCursor(ctx.query("cursor"));
-    if (key.empty()) return;
-    const auto space = key.find(' ');
-    Poco::Int64 at = 0;
-    if (space == std::string::npos || !Poco::NumberParser::tryParse64(key.substr(0, space), at))
-        throw Error::badRequest("cursor is not one this server issued", {{"query:cursor", "unknown cursor", "", {}}});
-    afterCreatedAt = at;
-    afterId = key.substr(space + 1);
-}
-
 Response page(const char* member, Poco::JSON::Array::Ptr list, bool more, long long lastAt, const std::string& lastId) {
-    const Poco::Dynamic::Var next =
-        more ? Poco::Dynamic::Var(encodeCursor(std::to_string(lastAt) + " " + lastId)) : Poco::Dynamic::Var();
+    const Poco::Dynamic::Var next = more ? Poco::Dynamic::Var(encodeTimeIdCursor(lastAt, lastId)) : Poco::Dynamic::Var();
     return Response::json(200, object({{member, list}, {"nextCursor", next}}));
 }
 
@@ -60,7 +46,7 @@ void addQueueDetails(Poco::JSON::Object::Ptr& o, const store::PrescriptionSummar
 Response listPrescriptions(RequestContext& ctx, store::ListFilter f, const char* member) {
     f.status = statusFilter(ctx);
     f.limit = listLimit(ctx) + 1;
-    readCursor(ctx, f.afterCreatedAt, f.afterId);
+    decodeTimeIdCursor(ctx.query("cursor"), f.afterCreatedAt, f.afterId);
     if (const std::string since = ctx.query("since"); !since.empty()) {
         auto at = parseTimestampMs(since);
         if (!at) throw Error::badRequest("since must be RFC 3339", {{"query:since", "not an RFC 3339 time", "", {}}});
@@ -111,7 +97,7 @@ Response courierDeliveries(RequestContext& ctx) {
     const std::string stage = ctx.query("status");
     long long afterAt = -1;
     std::string afterId;
-    readCursor(ctx, afterAt, afterId);
+    decodeTimeIdCursor(ctx.query("cursor"), afterAt, afterId);
     const std::size_t limit = listLimit(ctx) + 1;
     auto rows = ctx.read([&](store::Tx& tx) { return store::ListRepo::deliveries(tx, p.org, stage, afterAt, afterId, limit); });
     const bool more = rows.size() == limit;

@@ -1,10 +1,7 @@
 // POST and GET /v1/admin/pharmacies, GET /v1/admin/pharmacies/{id}: chain pharmacy stores,
 // how rxflow talks to each (its adapter) and when each last published its stock.
-#include <Poco/JSON/Array.h>
-
 #include "server/domain/Clock.h"
 #include "server/http/BodyReader.h"
-#include "server/http/Cursor.h"
 #include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/handlers/Routes.h"

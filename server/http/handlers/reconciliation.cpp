@@ -3,7 +3,6 @@
 // their discrepancies) and GET /v1/reconciliation/runs/{id} (JSON, or the discrepancies as CSV
 // with Accept: text/csv). API.md §8.
 #include <Poco/JSON/Array.h>
-#include <Poco/NumberParser.h>
 #include <Poco/String.h>
 
 #include <limits>
@@ -158,27 +157,6 @@ Response getRun(RequestContext& ctx) {
     return Response::json(200, view(*run));
 }
 
-// A runs list's cursor: "createdAt id" of the page's last run, so runs created in the same
-// millisecond page in a stable order too.
-std::string runCursor(const store::ReconciliationRun& run) {
-    return encodeCursor(std::to_string(run.createdAt) + " " + run.id);
-}
-
-// Where the page starts: after the cursor's run, or from the newest (every created_at is below
-// the largest BIGINT).
-void readRunCursor(const RequestContext& ctx, long long& beforeAt, std::string& beforeId) {
-    beforeAt = std::numeric_limits<long long>::max();
-    const std::string key = decodeCursor(ctx.query("cursor"));
-    if (key.empty()) return;
-    const auto space = key.find(' ');
-    Poco::Int64 at = 0;
-    if (space == std::string::npos || !Poco::NumberParser::tryParse64(key.substr(0, space), at))
-        throw Error::badRequest("cursor is not one this server issued",
-                                {{"query:cursor", "unknown cursor", "", {}}});
-    beforeAt = at;
-    beforeId = key.substr(space + 1);
-}
-
 struct RunFilter {
     std::string region, date;  // "" for any
 };
@@ -202,9 +180,11 @@ RunFilter runFilter(const RequestContext& ctx, const Principal& caller) {
 Response listRuns(RequestContext& ctx) {
     const Principal& caller = ctx.require({Role::Insurer, Role::Admin});
     const RunFilter f = runFilter(ctx, caller);
-    long long beforeAt = 0;
+    // From the newest (every created_at is below the largest BIGINT), or after the cursor's run,
+    // so runs created in the same millisecond page in a stable order too.
+    long long beforeAt = std::numeric_limits<long long>::max();
     std::string beforeId;
-    readRunCursor(ctx, beforeAt, beforeId);
+    decodeTimeIdCursor(ctx.query("cursor"), beforeAt, beforeId);
     const std::size_t limit = listLimit(ctx);
     auto rows = ctx.read([&](store::Tx& tx) {
         return store::SettlementRepo::listRuns(tx, f.region, f.date, beforeAt, beforeId, limit + 1);
@@ -216,7 +196,7 @@ Response listRuns(RequestContext& ctx) {
     return Response::json(
         200,
         object({{"runs", list},
-                {"nextCursor", more ? Poco::Dynamic::Var(runCursor(rows.back())) : Poco::Dynamic::Var()}}));
+                {"nextCursor", more ? Poco::Dynamic::Var(encodeTimeIdCursor(rows.back().createdAt, rows.back().id)) : Poco::Dynamic::Var()}}));
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 
 #include "server/domain/Ids.h"
 #include "server/http/BodyReader.h"
-#include "server/http/Cursor.h"
 #include "server/http/KeyedPage.h"
 #include "server/http/RequestContext.h"
 #include "server/http/StaffJson.h"
